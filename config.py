@@ -1,0 +1,113 @@
+"""Settings, read from environment variables (a `.env` file is honoured by the flask CLI)."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write the usual `postgresql://` and still get the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # generated into instance/ when unset
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'shanzhi.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+
+    # Sessions end after this much idle time; every request renews the cookie.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 6)
+    LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
+    API_TOKEN_TTL_SECONDS = _int("API_TOKEN_TTL_SECONDS", 8 * 3600)
+    PASSWORD_MIN_LENGTH = 8
+
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+    PER_PAGE_DEFAULT = 20
+    PER_PAGE_MAX = 100
+
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "shanzhi@localhost")
+    WEBHOOK_URL = os.environ.get("WEBHOOK_URL")
+    WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    API_TITLE = "Shanzhi 善治 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
+    )
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SECRET_KEY = secrets.token_hex(32)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}

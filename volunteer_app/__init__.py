@@ -1,0 +1,86 @@
+"""Shanzhi 善治: the app factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_login import current_user
+
+from config import CONFIGS, INSTANCE_DIR
+from volunteer_app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, rest_api
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("FLASK_CONFIG", "development")
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+    _init_extensions(app)
+    _register_domains(app)
+    return app
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Made once per installation and kept in instance/, so sessions survive restarts and workers agree."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def select_locale() -> str:
+    """The language chosen in this session, else the user's saved choice, else the browser's, else Chinese."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and scheduler: messages for the operator, in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    for choice in (session.get("lang"), getattr(current_user, "locale", None)):
+        if choice in languages:
+            return choice
+    return request.accept_languages.best_match(list(languages), default=current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _init_extensions(app: Flask) -> None:
+    from volunteer_app.core import audit, errorhandlers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    rest_api.init_app(app)
+    errorhandlers.init_app(app)
+    audit.set_ip_source(lambda: request.remote_addr if has_request_context() else None)
+
+
+def _register_domains(app: Flask) -> None:
+    from volunteer_app import cli
+    from volunteer_app.accounts import access
+    from volunteer_app.accounts import api as accounts_api
+    from volunteer_app.accounts import policy as _accounts_policy  # noqa: F401 — registers rules
+    from volunteer_app.accounts import views as accounts_views
+    from volunteer_app.api import docs
+    from volunteer_app.core import navigation
+    from volunteer_app.core import views as core_views
+
+    access.init_app(app)
+    navigation.init_app(app)
+    app.register_blueprint(core_views.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(docs.bp)
+    for blueprint in (accounts_api.blp,):
+        rest_api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    cli.init_app(app)

@@ -1,0 +1,24 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from volunteer_app.accounts.models import ROLE_LABELS
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Username or phone"), validators=[DataRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Log in"))
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=20)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    roles = SelectMultipleField(
+        _l("Roles"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()], validators=[DataRequired()]
+    )
+    scope = StringField(_l("Scope (optional, e.g. service_point:3)"), validators=[Optional(), Length(max=40)])
+    submit = SubmitField(_l("Create user"))

@@ -1,0 +1,10 @@
+from volunteer_app.accounts import services
+from volunteer_app.core.time import Clock
+from volunteer_app.reminders.scheduler import Job
+
+
+def purge_expired_tokens(clock: Clock) -> int:
+    return services.purge_expired_tokens(clock.now())
+
+
+JOBS = [Job("accounts.purge_expired_tokens", purge_expired_tokens, seconds=3600)]

@@ -1,0 +1,17 @@
+"""Who may manage accounts."""
+
+from volunteer_app.accounts.models import Role
+from volunteer_app.core.policy import rule
+
+
+@rule("user.create")
+@rule("user.list")
+@rule("user.update")
+@rule("audit.list")
+def _admin_only(actor, obj) -> bool:  # noqa: ARG001
+    return actor.has_role(Role.ADMIN)
+
+
+@rule("user.view")
+def _self_or_admin(actor, user) -> bool:
+    return actor.has_role(Role.ADMIN) or getattr(user, "id", None) == actor.id

@@ -1,0 +1,209 @@
+"""Account rules: creating users, logging in with lockout, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from volunteer_app.accounts.models import SCOPE_KINDS, ApiToken, Role, RoleGrant, User
+from volunteer_app.core import audit
+from volunteer_app.core.errors import Invalid, NotFound, Unauthenticated
+from volunteer_app.core.pagination import Page, paginate
+from volunteer_app.core.policy import require
+from volunteer_app.core.time import utcnow
+from volunteer_app.extensions import db
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
+MAINLAND_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Checked against when the login names nobody, so a wrong username costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    role: str
+    scope_kind: str | None = None
+    scope_id: int | None = None
+
+    @classmethod
+    def parse(cls, role: str, scope: str | None = None) -> RoleSpec:
+        """`role` with an optional `KIND:ID` scope, as the CLI and the API write them."""
+        if not scope:
+            return cls(role)
+        kind, _sep, raw_id = scope.partition(":")
+        if not raw_id.isdigit():
+            raise Invalid({"roles": [_("A scope is written KIND:ID, for example service_point:3.")]})
+        return cls(role, kind, int(raw_id))
+
+
+def validate_role_specs(specs: list[RoleSpec]) -> list[str]:
+    errors = []
+    for spec in specs:
+        if spec.role not in Role.__members__.values():
+            errors.append(_("Unknown role: %(role)s", role=spec.role))
+        if spec.scope_kind is not None and spec.scope_kind not in SCOPE_KINDS:
+            errors.append(_("Unknown scope kind: %(kind)s", kind=spec.scope_kind))
+    if not specs:
+        errors.append(_("Give the user at least one role."))
+    return errors
+
+
+def create_user(
+    actor,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    roles: list[RoleSpec],
+    phone: str | None = None,
+    email: str | None = None,
+    commit: bool = True,
+) -> User:
+    require(actor, "user.create")
+    username = (username or "").strip()
+    display_name = (display_name or "").strip()
+    phone = (phone or "").strip() or None
+    errors: dict[str, list[str]] = {}
+    if not USERNAME_RE.match(username):
+        errors["username"] = [_("Use 3 to 40 letters, digits, dots, dashes or underscores.")]
+    elif db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
+        errors["username"] = [_("This username is taken.")]
+    if len(password or "") < current_app.config["PASSWORD_MIN_LENGTH"]:
+        errors["password"] = [
+            _("The password needs at least %(n)d characters.", n=current_app.config["PASSWORD_MIN_LENGTH"])
+        ]
+    if not display_name or len(display_name) > 80:
+        errors["display_name"] = [_("Give a name of 1 to 80 characters.")]
+    if phone is not None:
+        if not MAINLAND_MOBILE_RE.match(phone):
+            errors["phone"] = [_("Give an 11-digit mainland mobile number.")]
+        elif db.session.scalar(sa.select(User.id).where(User.phone == phone)):
+            errors["phone"] = [_("This phone number is already registered.")]
+    if role_errors := validate_role_specs(roles):
+        errors["roles"] = role_errors
+    if errors:
+        raise Invalid(errors)
+
+    user = User(
+        username=username,
+        display_name=display_name,
+        phone=phone,
+        email=(email or "").strip() or None,
+        password_hash=generate_password_hash(password),
+    )
+    user.grants = [RoleGrant(role=s.role, scope_kind=s.scope_kind, scope_id=s.scope_id) for s in set(roles)]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "create", "user", user.id, detail={"username": username, "roles": user.roles})
+    if commit:
+        db.session.commit()
+    return user
+
+
+def find_by_login(login: str) -> User | None:
+    login = (login or "").strip()
+    if not login:
+        return None
+    return db.session.scalar(
+        sa.select(User).where(sa.or_(sa.func.lower(User.username) == login.lower(), User.phone == login))
+    )
+
+
+def authenticate(login: str, password: str, now: datetime | None = None) -> User:
+    """Checks a username (or phone) and password; locks the account after too many failures."""
+    now = now or utcnow()
+    user = find_by_login(login)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise Unauthenticated(_("Wrong username or password."))
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise Unauthenticated(
+            _("This account is locked after too many failed logins. Try again in %(n)d minutes.", n=minutes)
+        )
+    if not check_password_hash(user.password_hash, password or ""):
+        _count_failure(user, now)
+        raise Unauthenticated(_("Wrong username or password."))
+    if not user.is_active:
+        raise Unauthenticated(_("This account is disabled."))
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record(user, "login", "user", user.id)
+    db.session.commit()
+    return user
+
+
+def _count_failure(user: User, now: datetime) -> None:
+    user.failed_logins = (user.failed_logins or 0) + 1
+    audit.record(None, "login_failed", "user", user.id, detail={"attempt": user.failed_logins})
+    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+        audit.record(None, "lock", "user", user.id)
+    db.session.commit()
+
+
+def _token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, now: datetime | None = None) -> tuple[str, int]:
+    ttl = current_app.config["API_TOKEN_TTL_SECONDS"]
+    raw = secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(user=user, token_hash=_token_digest(raw), expires_at=(now or utcnow()) + timedelta(seconds=ttl))
+    )
+    db.session.commit()
+    return raw, ttl
+
+
+def user_for_token(raw: str, now: datetime | None = None) -> User:
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(raw or "")))
+    if token is None or token.revoked_at is not None:
+        raise Unauthenticated(_("The access token is not valid."))
+    if token.expires_at <= (now or utcnow()):
+        raise Unauthenticated(_("The access token has expired. Ask for a new one."))
+    if not token.user.is_active:
+        raise Unauthenticated(_("This account is disabled."))
+    return token.user
+
+
+def purge_expired_tokens(now: datetime) -> int:
+    result = db.session.execute(sa.delete(ApiToken).where(ApiToken.expires_at < now - timedelta(days=1)))
+    db.session.commit()
+    return result.rowcount
+
+
+def list_users(actor, *, q: str | None = None, page: int | None = None, per_page: int | None = None) -> Page:
+    require(actor, "user.list")
+    query = sa.select(User).order_by(User.id)
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(
+            sa.or_(User.username.ilike(pattern), User.display_name.ilike(pattern), User.phone.like(pattern))
+        )
+    return paginate(query, page, per_page)
+
+
+def get_user(actor, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    require(actor, "user.view", user)
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise Invalid({"lang": [_("Unknown language.")]})
+    user.locale = locale
+    db.session.commit()

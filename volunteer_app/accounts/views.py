@@ -1,0 +1,141 @@
+"""Login, logout, the home page and user administration."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from volunteer_app.accounts import access, services
+from volunteer_app.accounts.forms import LoginForm, UserForm
+from volunteer_app.accounts.models import Role, User
+from volunteer_app.core.errors import Invalid, Unauthenticated
+from volunteer_app.core import navigation
+from volunteer_app.core.forms import show_errors
+from volunteer_app.extensions import db, limiter, login_manager
+
+bp = Blueprint("accounts", __name__)
+login_manager.login_view = "accounts.login"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow `next` within this site, never to another host."""
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("accounts.home")
+
+
+@bp.route("/")
+@access.public
+def home():
+    if not current_user.is_authenticated:
+        return render_template("accounts/welcome.html")
+    return render_template("accounts/home.html", Role=Role)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access.public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.login.data, form.password.data)
+        except Unauthenticated as error:
+            form.password.errors.append(error.message)
+        else:
+            session.clear()  # a fresh session on login, so a planted session id is worthless
+            login_user(user)
+            session.permanent = True
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@access.signed_in
+def logout():
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/admin/users")
+@access.roles(Role.ADMIN)
+def users():
+    page = services.list_users(
+        current_user, q=request.args.get("q"), page=request.args.get("page", type=int)
+    )
+    return render_template("accounts/users.html", page=page, q=request.args.get("q", ""))
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@access.roles(Role.ADMIN)
+def new_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            specs = [services.RoleSpec.parse(role, form.scope.data) for role in form.roles.data]
+            user = services.create_user(
+                current_user,
+                username=form.username.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                phone=form.phone.data,
+                roles=specs,
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(_("User %(name)s created.", name=user.username), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form), 200 if not form.errors else 422
+
+
+navigation.add_menu_link(_l("Users"), "accounts.users", Role.ADMIN)
+navigation.add_menu_link(_l("Audit log"), "core.audit_entries", Role.ADMIN)
+navigation.add_home_card(
+    _l("Administration"),
+    _l("Create accounts, give roles and scopes, and see who did what in the audit log."),
+    (Role.ADMIN,),
+    [(_l("Users"), "accounts.users"), (_l("New user"), "accounts.new_user"), (_l("Audit log"), "core.audit_entries")],
+)
+navigation.add_home_card(
+    _l("Town Youth League"),
+    _l("Plan the town's activity calendar, form youth governance groups and watch volunteers, hours and coverage."),
+    (Role.LEAGUE_STAFF,),
+)
+navigation.add_home_card(
+    _l("My volunteer team"),
+    _l("Run your team, pair with communities and recruit members for events."),
+    (Role.TEAM_LEADER,),
+)
+navigation.add_home_card(
+    _l("Volunteering"),
+    _l("Find events near home, sign up for a role, check in on site and see your service hours."),
+    (Role.VOLUNTEER,),
+)
+navigation.add_home_card(
+    _l("Social work"),
+    _l("Visit households of your service point, keep their files and follow up what was found."),
+    (Role.SOCIAL_WORKER,),
+)
+navigation.add_home_card(
+    _l("Service point supervision"),
+    _l("Assign households to workers and watch caseload, coverage and overdue follow-ups."),
+    (Role.STATION_SUPERVISOR,),
+)

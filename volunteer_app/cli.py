@@ -1,0 +1,64 @@
+"""`flask` commands: users, demo data, the scheduler."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from volunteer_app.accounts import services as accounts
+from volunteer_app.core.errors import Invalid
+from volunteer_app.core.policy import SYSTEM
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+seed_cli = AppGroup("seed", help="Load demo data.")
+scheduler_cli = AppGroup("scheduler", help="The one scheduler process.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", "roles", multiple=True, required=True, help="admin, league_staff, team_leader, ...")
+@click.option("--scope", default=None, help="Limit the roles to one object: KIND:ID, e.g. service_point:3")
+@click.option("--name", "display_name", default=None, help="Display name (defaults to the username)")
+@click.option("--phone", default=None)
+def create_user(username, password, roles, scope, display_name, phone):
+    """Create a user with one or more roles."""
+    try:
+        specs = [accounts.RoleSpec.parse(role, scope) for role in roles]
+        user = accounts.create_user(
+            SYSTEM,
+            username=username,
+            password=password,
+            display_name=display_name or username,
+            phone=phone,
+            roles=specs,
+        )
+    except Invalid as error:
+        for field, messages in error.errors.items():
+            click.echo(f"{field}: {'; '.join(messages)}", err=True)
+        raise SystemExit(2) from None
+    click.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(user.roles)}")
+
+
+@seed_cli.command("demo")
+def seed_demo():
+    """Load the demo town; running it again adds nothing twice."""
+    from seeds import load_demo
+
+    report = load_demo()
+    for line in report:
+        click.echo(line)
+
+
+@scheduler_cli.command("run")
+def run_scheduler():
+    """Run the scheduler in the foreground. Start exactly one per deployment."""
+    from volunteer_app.reminders.scheduler import run_forever
+
+    run_forever()
+
+
+def init_app(app: Flask) -> None:
+    for group in (users_cli, seed_cli, scheduler_cli):
+        app.cli.add_command(group)

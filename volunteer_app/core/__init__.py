@@ -1,0 +1,1 @@
+"""What every domain uses: errors, time, pagination, the access policy, the audit log."""

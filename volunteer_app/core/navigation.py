@@ -1,0 +1,79 @@
+"""The menu and the home-page cards, by role. Each domain adds its own entries when its views load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Flask, url_for
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class Link:
+    label: object
+    endpoint: str
+    roles: frozenset[str]
+
+    def visible_to(self, user) -> bool:
+        return bool(user and user.is_authenticated and user.has_role(*self.roles))
+
+
+@dataclass
+class Card:
+    title: object
+    text: object
+    roles: frozenset[str]
+    links: list[Link] = field(default_factory=list)
+
+
+_menu: list[Link] = []
+_cards: list[Card] = []
+
+
+def add_menu_link(label, endpoint: str, *roles: str) -> None:
+    _menu.append(Link(label, endpoint, frozenset(roles)))
+
+
+def add_home_card(title, text, roles: tuple[str, ...], links: list[tuple[object, str]] = ()) -> None:
+    role_set = frozenset(roles)
+    _cards.append(Card(title, text, role_set, [Link(label, endpoint, role_set) for label, endpoint in links]))
+
+
+def _resolved(links: list[Link]) -> list[dict]:
+    return [{"label": link.label, "url": url_for(link.endpoint)} for link in links if link.visible_to(current_user)]
+
+
+def menu_links() -> list[dict]:
+    return _resolved(_menu)
+
+
+def home_cards() -> list[dict]:
+    return [
+        {"title": card.title, "text": card.text, "links": _resolved(card.links)}
+        for card in _cards
+        if current_user.is_authenticated and current_user.has_role(*card.roles)
+    ]
+
+
+AUDIT_ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "export": _l("exported"),
+    "view": _l("viewed"),
+    "reveal": _l("revealed in full"),
+    "login": _l("logged in"),
+    "login_failed": _l("failed login"),
+    "lock": _l("account locked"),
+}
+
+
+def init_app(app: Flask) -> None:
+    from volunteer_app.accounts.models import ROLE_LABELS, Role
+
+    app.jinja_env.globals.update(nav_items=menu_links, home_cards=home_cards)
+    app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role)
+    app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm")
+    app.jinja_env.filters["audit_action_label"] = lambda action: AUDIT_ACTION_LABELS.get(action, action)

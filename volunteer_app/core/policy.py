@@ -1,0 +1,62 @@
+"""Who may do what to which object. Deny by default: an action nobody wrote a rule for is refused.
+
+Each domain registers its rules with `@rule("action")` in its own `policy.py`; services call
+`require(actor, "action", obj)` before they touch anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+
+from volunteer_app.core.errors import Forbidden
+
+if TYPE_CHECKING:
+    from volunteer_app.accounts.models import User
+
+Rule = Callable[["User", Any], bool]
+_rules: dict[str, Rule] = {}
+
+
+def rule(action: str) -> Callable[[Rule], Rule]:
+    def register(check: Rule) -> Rule:
+        if action in _rules:
+            raise RuntimeError(f"policy rule {action!r} registered twice")
+        _rules[action] = check
+        return check
+
+    return register
+
+
+def can(actor: User | None, action: str, obj: Any = None) -> bool:
+    check = _rules.get(action)
+    if actor is SYSTEM and check is not None:
+        return True
+    if check is None or actor is None or not actor.is_active:
+        return False
+    return bool(check(actor, obj))
+
+
+def require(actor: User | None, action: str, obj: Any = None) -> None:
+    if not can(actor, action, obj):
+        raise Forbidden(str(_l("You are not allowed to do this.")))
+
+
+def known_actions() -> list[str]:
+    return sorted(_rules)
+
+
+class _System:
+    """The actor for CLI commands, seeds and scheduler jobs: trusted by every rule."""
+
+    id = None
+    username = "system"
+    is_active = True
+
+    def has_role(self, *roles: str) -> bool:  # noqa: ARG002 — the system acts as every role
+        return True
+
+
+SYSTEM = _System()

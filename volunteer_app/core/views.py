@@ -1,0 +1,41 @@
+"""Pages every domain shares: language switch, the audit log, health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+
+from volunteer_app.accounts import access
+from volunteer_app.accounts import services as accounts
+from volunteer_app.accounts.models import Role
+from volunteer_app.core import audit
+from volunteer_app.core.errors import Invalid
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/language", methods=["POST"])
+@access.public
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        raise Invalid({"lang": ["Unknown language / 未知语言"]})
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        accounts.set_locale(current_user, lang)
+    target = request.referrer or "/"
+    return redirect(target if target.startswith(request.host_url) or target.startswith("/") else "/")
+
+
+@bp.route("/health")
+@access.public
+def health():
+    return jsonify({"status": "ok"})
+
+
+@bp.route("/admin/audit")
+@access.roles(Role.ADMIN)
+def audit_entries():
+    filters = audit.AuditFilter.from_args(request.args)
+    page = audit.search(current_user, filters, page=request.args.get("page", type=int))
+    return render_template("core/audit.html", page=page, filters=filters, actions=audit.ACTIONS)

@@ -1,0 +1,1 @@
+"""Notification outbox, channels and the scheduler process."""

@@ -1,0 +1,64 @@
+"""The scheduler process. It runs apart from the web workers, so each job runs once per deployment,
+however many gunicorn workers serve pages."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+
+from volunteer_app.core.time import Clock, SystemClock
+from volunteer_app.extensions import db
+
+log = logging.getLogger("shanzhi.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable[[Clock], object]
+    seconds: int
+
+
+def registered_jobs() -> list[Job]:
+    """Each domain's `jobs.py` contributes its jobs here."""
+    from volunteer_app.accounts import jobs as account_jobs
+
+    return [*account_jobs.JOBS]
+
+
+def run_job(app: Flask, job: Job, clock: Clock) -> None:
+    """Runs one job in its own app context and session, so one failure leaves the next run clean."""
+    with app.app_context():
+        try:
+            result = job.func(clock)
+            log.info("job %s done: %s", job.id, result)
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed", job.id)
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask, clock: Clock | None = None) -> BlockingScheduler:
+    clock = clock or SystemClock()
+    scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
+    for job in registered_jobs():
+        scheduler.add_job(
+            run_job, "interval", seconds=job.seconds, args=(app, job, clock), id=job.id,
+            max_instances=1, coalesce=True, next_run_time=clock.now(),
+        )
+    return scheduler
+
+
+def run_forever() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = current_app._get_current_object()
+    scheduler = build_scheduler(app)
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    log.info("scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
+    scheduler.start()
