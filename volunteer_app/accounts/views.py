@@ -15,6 +15,7 @@ from volunteer_app.accounts.models import Role, User
 from volunteer_app.core.errors import Invalid, Unauthenticated
 from volunteer_app.core import navigation
 from volunteer_app.core.forms import show_errors
+from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -57,6 +58,7 @@ def login():
             session.clear()  # a fresh session on login, so a planted session id is worthless
             login_user(user)
             session.permanent = True
+            session["last_seen"] = utcnow().timestamp()
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422

@@ -6,8 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 
 class BaseSchema(Schema):
-    class Meta:
-        ordered = True
+    pass
 
 
 class InputSchema(BaseSchema):

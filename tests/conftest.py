@@ -1,0 +1,127 @@
+"""One app per test session, a clean database per test, on SQLite or on TEST_DATABASE_URL (PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from volunteer_app import create_app
+from volunteer_app.accounts import services as accounts
+from volunteer_app.accounts.models import User
+from volunteer_app.core.policy import SYSTEM
+from volunteer_app.extensions import db
+
+PASSWORD = "correct-horse-9"
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    # A file, not :memory:, so that threads, subprocesses and a served app all see the same data.
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _drop_everything() -> None:
+    """Leaves an empty database, so the session starts from the migrations like a new deployment."""
+    metadata = sa.MetaData()
+    metadata.reflect(bind=db.engine)
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            for table in metadata.sorted_tables:
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+    else:
+        metadata.drop_all(bind=db.engine)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory) -> Iterator[Flask]:
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")),
+    )
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield app
+
+
+def _truncate_all() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app) -> Iterator[None]:
+    if "no_db" in request.keywords:
+        yield
+        return
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield
+    finally:
+        db.session.remove()
+        _truncate_all()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user():
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "volunteer", scope: str | None = None, username: str | None = None, **extra) -> User:
+        n = next(counter)
+        return accounts.create_user(
+            SYSTEM,
+            username=username or f"{role.replace('_', '-')}-{n}",
+            password=extra.pop("password", PASSWORD),
+            display_name=extra.pop("display_name", f"{role} {n}"),
+            roles=[accounts.RoleSpec.parse(role, scope)],
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user: User, password: str = PASSWORD):
+        response = client.post("/login", data={"login": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def token_for(client):
+    def issue(user: User, password: str = PASSWORD) -> dict[str, str]:
+        response = client.post("/api/v1/auth/token", json={"username": user.username, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+    return issue
