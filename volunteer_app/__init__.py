@@ -65,12 +65,16 @@ def _init_extensions(app: Flask) -> None:
     audit.set_ip_source(lambda: request.remote_addr if has_request_context() else None)
 
 
+# Each domain package may have `policy` (rules), `views.bp` (pages), `api.blp` (/api/v1) and `cli`.
+DOMAINS = ("accounts",)
+
+
 def _register_domains(app: Flask) -> None:
+    from importlib import import_module
+    from importlib.util import find_spec
+
     from volunteer_app import cli
     from volunteer_app.accounts import access
-    from volunteer_app.accounts import api as accounts_api
-    from volunteer_app.accounts import policy as _accounts_policy  # noqa: F401 — registers rules
-    from volunteer_app.accounts import views as accounts_views
     from volunteer_app.api import docs
     from volunteer_app.core import navigation
     from volunteer_app.core import views as core_views
@@ -78,9 +82,15 @@ def _register_domains(app: Flask) -> None:
     access.init_app(app)
     navigation.init_app(app)
     app.register_blueprint(core_views.bp)
-    app.register_blueprint(accounts_views.bp)
     app.register_blueprint(docs.bp)
-    for blueprint in (accounts_api.blp,):
-        rest_api.register_blueprint(blueprint)
-        csrf.exempt(blueprint)
+    for domain in DOMAINS:
+        package = f"volunteer_app.{domain}"
+        if find_spec(f"{package}.policy"):
+            import_module(f"{package}.policy")
+        if find_spec(f"{package}.views"):
+            app.register_blueprint(import_module(f"{package}.views").bp)
+        if find_spec(f"{package}.api"):
+            blueprint = import_module(f"{package}.api").blp
+            rest_api.register_blueprint(blueprint)
+            csrf.exempt(blueprint)
     cli.init_app(app)

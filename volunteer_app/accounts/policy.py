@@ -8,7 +8,7 @@ from volunteer_app.core.policy import rule
 @rule("user.list")
 @rule("user.update")
 @rule("audit.list")
-def _admin_only(actor, obj) -> bool:  # noqa: ARG001
+def _admin_only(actor, obj) -> bool:
     return actor.has_role(Role.ADMIN)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,13 +45,26 @@ class RoleSpec:
         return cls(role, kind, int(raw_id))
 
 
+# Domains that own the objects a scope can name tell accounts how to check that one exists.
+_scope_checks: dict[str, Callable[[int], bool]] = {}
+
+
+def register_scope_check(kind: str, exists: Callable[[int], bool]) -> None:
+    _scope_checks[kind] = exists
+
+
 def validate_role_specs(specs: list[RoleSpec]) -> list[str]:
     errors = []
     for spec in specs:
         if spec.role not in Role.__members__.values():
             errors.append(_("Unknown role: %(role)s", role=spec.role))
-        if spec.scope_kind is not None and spec.scope_kind not in SCOPE_KINDS:
+        if spec.scope_kind is None:
+            continue
+        exists = _scope_checks.get(spec.scope_kind)
+        if spec.scope_kind not in SCOPE_KINDS:
             errors.append(_("Unknown scope kind: %(kind)s", kind=spec.scope_kind))
+        elif exists is not None and not exists(spec.scope_id):
+            errors.append(_("No %(kind)s with id %(id)d.", kind=spec.scope_kind, id=spec.scope_id))
     if not specs:
         errors.append(_("Give the user at least one role."))
     return errors

@@ -12,8 +12,8 @@ from flask_login import current_user, login_user, logout_user
 from volunteer_app.accounts import access, services
 from volunteer_app.accounts.forms import LoginForm, UserForm
 from volunteer_app.accounts.models import Role, User
-from volunteer_app.core.errors import Invalid, Unauthenticated
 from volunteer_app.core import navigation
+from volunteer_app.core.errors import Invalid, Unauthenticated
 from volunteer_app.core.forms import show_errors
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db, limiter, login_manager

@@ -36,7 +36,7 @@ class AuditEntry(db.Model):
 
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
-def _refuse_rewrite(mapper, connection, target) -> None:  # noqa: ARG001 — SQLAlchemy's signature
+def _refuse_rewrite(mapper, connection, target) -> None:
     raise RuntimeError("audit entries are append-only")
 
 

@@ -55,7 +55,7 @@ class _System:
     username = "system"
     is_active = True
 
-    def has_role(self, *roles: str) -> bool:  # noqa: ARG002 — the system acts as every role
+    def has_role(self, *roles: str) -> bool:
         return True
 
 
