@@ -52,6 +52,7 @@ class Config:
     LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
     API_TOKEN_TTL_SECONDS = _int("API_TOKEN_TTL_SECONDS", 8 * 3600)
     PASSWORD_MIN_LENGTH = 8
+    PASSWORD_HASH_METHOD = "scrypt"
 
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
     PER_PAGE_DEFAULT = 20
@@ -102,6 +103,7 @@ class TestingConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
     )
     WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # tests create hundreds of users; strength is not under test
     RATELIMIT_ENABLED = False
     SECRET_KEY = secrets.token_hex(32)
 

@@ -15,7 +15,8 @@ from volunteer_app.extensions import babel, bootstrap, csrf, db, limiter, login_
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("FLASK_CONFIG", "development")
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    instance_path = overrides.pop("INSTANCE_PATH", None) or str(INSTANCE_DIR)
+    app = Flask(__name__, instance_path=instance_path)
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):

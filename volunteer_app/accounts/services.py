@@ -111,7 +111,7 @@ def create_user(
         display_name=display_name,
         phone=phone,
         email=(email or "").strip() or None,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
     )
     user.grants = [RoleGrant(role=s.role, scope_kind=s.scope_kind, scope_id=s.scope_id) for s in set(roles)]
     db.session.add(user)

@@ -1,0 +1,68 @@
+import sqlalchemy as sa
+
+from volunteer_app.accounts.models import User
+from volunteer_app.extensions import db
+
+
+def test_an_admin_creates_a_user_from_the_page(client, make_user, login):
+    login(make_user("admin"))
+    response = client.post(
+        "/admin/users/new",
+        data={"username": "chenxiao", "display_name": "陈晓", "password": "long-enough-pw", "roles": ["league_staff"]},
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.username == "chenxiao"))
+    assert user.roles == ["league_staff"]
+
+
+def test_the_new_user_page_shows_field_errors_and_saves_nothing(client, make_user, login):
+    login(make_user("admin"))
+    response = client.post(
+        "/admin/users/new",
+        data={"username": "ok-name", "display_name": "x", "password": "short", "roles": ["volunteer"], "scope": "team"},
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(sa.select(User).where(User.username == "ok-name")) is None
+    assert "service_point:3" in response.get_data(as_text=True)  # the scope error shows an example
+
+
+def test_the_user_list_searches_and_pages(client, make_user, login):
+    login(make_user("admin"))
+    for n in range(25):
+        make_user("volunteer", display_name=f"队员{n:02d}")
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert "队员18" in first and "队员19" not in first
+    second = client.get("/admin/users?page=2").get_data(as_text=True)
+    assert "队员19" in second
+    found = client.get("/admin/users?q=队员07").get_data(as_text=True)
+    assert "队员07" in found and "队员08" not in found
+
+
+def test_the_home_page_fits_the_role(client, make_user, login):
+    login(make_user("social_worker"))
+    page = client.get("/").get_data(as_text=True)
+    assert "/admin/users" not in page
+    client.post("/logout")
+    login(make_user("admin"))
+    assert "/admin/users" in client.get("/").get_data(as_text=True)
+
+
+def test_anonymous_visitors_see_a_welcome_page_with_a_login_link(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/login"' in page
+
+
+def test_unknown_pages_answer_with_the_not_found_page(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "<html" in response.get_data(as_text=True)
+
+
+def test_forms_are_refused_without_a_csrf_token_when_protection_is_on(app, client, make_user):
+    user = make_user("volunteer")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/login", data={"login": user.username, "password": "correct-horse-9"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400

@@ -1,0 +1,31 @@
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from volunteer_app.accounts import services
+from volunteer_app.accounts.models import ApiToken
+from volunteer_app.reminders.scheduler import build_scheduler, registered_jobs, run_job
+from volunteer_app.extensions import db
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+
+def test_the_scheduler_carries_every_registered_job(app):
+    scheduler = build_scheduler(app, FixedClock(datetime(2026, 11, 25, tzinfo=UTC)))
+    assert {job.id for job in scheduler.get_jobs()} == {job.id for job in registered_jobs()}
+
+
+def test_the_token_purge_job_removes_tokens_long_expired_by_the_clock_it_is_given(app, make_user):
+    user = make_user("volunteer")
+    services.issue_token(user)
+    job = next(j for j in registered_jobs() if j.id == "accounts.purge_expired_tokens")
+    run_job(app, job, FixedClock(datetime.now(UTC) + timedelta(hours=1)))
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 1
+    run_job(app, job, FixedClock(datetime.now(UTC) + timedelta(days=3)))
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
