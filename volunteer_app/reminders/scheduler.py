@@ -49,7 +49,7 @@ def build_scheduler(app: Flask, clock: Clock | None = None) -> BlockingScheduler
     scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
     for job in registered_jobs():
         scheduler.add_job(
-            run_job, "interval", seconds=job.seconds, args=(app, job, clock), id=job.id,
+            run_job, "interval", seconds=job.seconds, args=(app, job, clock), id=job.id, name=job.id,
             max_instances=1, coalesce=True, next_run_time=clock.now(),
         )
     return scheduler
