@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from marshmallow import EXCLUDE, Schema, fields, validate
+
+from volunteer_app.core.time import as_utc, to_local
 
 
 class BaseSchema(Schema):
@@ -43,3 +47,13 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
 
 class ErrorSchema(BaseSchema):
     error = fields.Dict()
+
+
+class LocalDateTime(fields.DateTime):
+    """ISO 8601 with an offset on the way out (local time); on the way in a time without offset is local time."""
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        return None if value is None else to_local(value).isoformat()
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        return as_utc(super()._deserialize(value, attr, data, **kwargs))
