@@ -1,0 +1,188 @@
+"""End-to-end fixtures: the real app served by gunicorn on a fresh SQLite file with the demo data,
+and Debian's Chromium driven by Playwright at phone size.
+
+Every test under tests/e2e is marked `e2e` and `no_db` (it uses the served app's database, not the
+in-process one). Screenshots go to test-artifacts/ in the repository root.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+E2E_DIR = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark everything in this folder, so `-m "not e2e"` leaves it out and no per-test DB clean-up runs."""
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.no_db)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("TEST_DATABASE_URL", None)
+    env.update(
+        DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}",
+        INSTANCE_PATH=str(workdir),
+        FLASK_APP="wsgi",
+        FLASK_CONFIG="production",
+        SESSION_COOKIE_SECURE="0",  # served over plain http here
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _flask(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"flask {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{url}/health did not answer within {timeout}s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The real app: `flask db upgrade`, `flask seed demo`, then `gunicorn -w 2` on a free port."""
+    workdir = tmp_path_factory.mktemp("live_server")
+    env = _server_env(workdir)
+    _flask(env, "db", "upgrade")
+    _flask(env, "seed", "demo")
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = workdir / "gunicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            # Same process group as pytest: a Ctrl-C (or scripts/test stopping the run) reaches gunicorn too.
+        )
+    try:
+        _wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        if process.poll() is None:
+            process.terminate()  # the gunicorn master stops its workers
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (scripts/test does it as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def phone_page(browser, artifacts, request):
+    """A fresh phone-sized page (390x844, 2x, touch, zh-CN). On failure its last state is saved as a screenshot."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            name = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+            # The page may be gone; the report already tells what failed.
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(artifacts / f"FAILED-{name}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def screenshot(artifacts):
+    """screenshot(page, "name") saves test-artifacts/<name>.png (full page)."""
+
+    def take(page, name: str) -> Path:
+        path = artifacts / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
