@@ -74,6 +74,7 @@ class Config:
     WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET")
 
     BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BTN_STYLE = "danger"
     API_TITLE = "Shanzhi 善治 API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
