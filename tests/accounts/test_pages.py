@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 
+from tests.organisations.factories import make_service_point
 from volunteer_app.accounts.models import User
 from volunteer_app.extensions import db
 
@@ -66,3 +67,40 @@ def test_forms_are_refused_without_a_csrf_token_when_protection_is_on(app, clien
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
+
+
+def test_an_admin_scopes_an_existing_user_on_their_page(client, make_user, login):
+    login(make_user("admin"))
+    worker = make_user("volunteer")
+    scope = f"service_point:{make_service_point().id}"
+    response = client.post(f"/admin/users/{worker.id}", data={"role": "social_worker", "scope": scope})
+    assert response.status_code == 302
+    db.session.expire_all()
+    grants = {(g.role, g.scope_kind, g.scope_id) for g in db.session.get(User, worker.id).grants}
+    assert grants == {("volunteer", None, None), ("social_worker", "service_point", int(scope.split(":")[1]))}
+    again = client.post(f"/admin/users/{worker.id}", data={"role": "social_worker", "scope": scope})
+    assert again.status_code == 422
+
+
+def test_an_admin_cannot_disable_themself_or_drop_their_own_admin_role(client, make_user, login):
+    admin = make_user("admin")
+    login(admin)
+    client.post(f"/admin/users/{admin.id}/active", data={"active": "0"})
+    client.post(f"/admin/users/{admin.id}/grants/{admin.grants[0].id}/remove")
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).active
+    assert db.session.get(User, admin.id).roles == ["admin"]
+
+
+def test_a_disabled_account_cannot_log_in_and_enabling_unlocks_it(client, make_user, login):
+    admin = make_user("admin")
+    other = make_user("volunteer")
+    login(admin)
+    client.post(f"/admin/users/{other.id}/active", data={"active": "0"})
+    client.post("/logout")
+    refused = client.post("/login", data={"login": other.username, "password": "correct-horse-9"})
+    assert refused.status_code == 422
+    login(admin)
+    client.post(f"/admin/users/{other.id}/active", data={"active": "1"})
+    client.post("/logout")
+    login(other)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from volunteer_app.accounts.models import ROLE_LABELS
@@ -22,3 +22,9 @@ class UserForm(FlaskForm):
     )
     scope = StringField(_l("Scope (optional, e.g. service_point:3)"), validators=[Optional(), Length(max=40)])
     submit = SubmitField(_l("Create user"))
+
+
+class GrantForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    scope = StringField(_l("Scope (optional, e.g. service_point:3)"), validators=[Optional(), Length(max=40)])
+    submit = SubmitField(_l("Add role"))

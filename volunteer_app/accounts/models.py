@@ -35,7 +35,13 @@ ROLE_LABELS = {
 }
 
 # A role may be limited to one object; these are the kinds of object a scope can name.
-SCOPE_KINDS = ("community", "team", "service_point", "service_station")
+SCOPE_KIND_LABELS = {
+    "community": _l("community"),
+    "team": _l("volunteer team"),
+    "service_point": _l("social-work service point"),
+    "service_station": _l("social-work service station"),
+}
+SCOPE_KINDS = tuple(SCOPE_KIND_LABELS)
 
 
 class User(UserMixin, db.Model):

@@ -14,9 +14,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from volunteer_app.accounts.models import SCOPE_KINDS, ApiToken, Role, RoleGrant, User
+from volunteer_app.accounts.models import SCOPE_KIND_LABELS, SCOPE_KINDS, ApiToken, Role, RoleGrant, User
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Invalid, NotFound, Unauthenticated
+from volunteer_app.core.errors import Conflict, Invalid, NotFound, Unauthenticated
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import require
 from volunteer_app.core.time import utcnow
@@ -64,7 +64,7 @@ def validate_role_specs(specs: list[RoleSpec]) -> list[str]:
         if spec.scope_kind not in SCOPE_KINDS:
             errors.append(_("Unknown scope kind: %(kind)s", kind=spec.scope_kind))
         elif exists is not None and not exists(spec.scope_id):
-            errors.append(_("No %(kind)s with id %(id)d.", kind=spec.scope_kind, id=spec.scope_id))
+            errors.append(_("No %(kind)s with id %(id)d.", kind=SCOPE_KIND_LABELS[spec.scope_kind], id=spec.scope_id))
     if not specs:
         errors.append(_("Give the user at least one role."))
     return errors
@@ -221,3 +221,51 @@ def set_locale(user: User, locale: str) -> None:
         raise Invalid({"lang": [_("Unknown language.")]})
     user.locale = locale
     db.session.commit()
+
+
+def _self_lockout_guard(actor, user: User, message: str) -> None:
+    if getattr(actor, "id", None) == user.id:
+        raise Conflict(message)
+
+
+def add_grant(actor, user_id: int, spec: RoleSpec) -> RoleGrant:
+    user = get_user(actor, user_id)
+    require(actor, "user.update", user)
+    if errors := validate_role_specs([spec]):
+        raise Invalid({"role": errors})
+    if any((g.role, g.scope_kind, g.scope_id) == (spec.role, spec.scope_kind, spec.scope_id) for g in user.grants):
+        raise Invalid({"role": [_("The user already has this role.")]})
+    grant = RoleGrant(role=spec.role, scope_kind=spec.scope_kind, scope_id=spec.scope_id)
+    user.grants.append(grant)
+    db.session.flush()
+    audit.record(actor, "update", "user", user.id, detail={"added_role": spec.role, "scope": grant.scope_label})
+    db.session.commit()
+    return grant
+
+
+def remove_grant(actor, user_id: int, grant_id: int) -> None:
+    user = get_user(actor, user_id)
+    require(actor, "user.update", user)
+    grant = next((g for g in user.grants if g.id == grant_id), None)
+    if grant is None:
+        raise NotFound(_("No such role on this user."))
+    if grant.role == Role.ADMIN:
+        _self_lockout_guard(actor, user, _("You cannot remove your own administrator role."))
+    if len(user.grants) == 1:
+        raise Conflict(_("A user keeps at least one role; disable the account instead."))
+    user.grants.remove(grant)
+    audit.record(actor, "update", "user", user.id, detail={"removed_role": grant.role, "scope": grant.scope_label})
+    db.session.commit()
+
+
+def set_active(actor, user_id: int, active: bool) -> User:
+    user = get_user(actor, user_id)
+    require(actor, "user.update", user)
+    if not active:
+        _self_lockout_guard(actor, user, _("You cannot disable your own account."))
+    user.active = active
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record(actor, "update", "user", user.id, detail={"active": active})
+    db.session.commit()
+    return user

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from volunteer_app.accounts import access, services
-from volunteer_app.accounts.forms import LoginForm, UserForm
+from volunteer_app.accounts.forms import GrantForm, LoginForm, UserForm
 from volunteer_app.accounts.models import Role, User
 from volunteer_app.core import navigation
 from volunteer_app.core.errors import Invalid, Unauthenticated
@@ -104,8 +104,41 @@ def new_user():
             show_errors(form, error)
         else:
             flash(_("User %(name)s created.", name=user.username), "success")
-            return redirect(url_for("accounts.users"))
+            return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template("accounts/user_form.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@access.roles(Role.ADMIN)
+def user_detail(user_id: int):
+    user = services.get_user(current_user, user_id)
+    form = GrantForm()
+    if form.validate_on_submit():
+        try:
+            services.add_grant(current_user, user.id, services.RoleSpec.parse(form.role.data, form.scope.data))
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(_("Role added."), "success")
+            return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return render_template("accounts/user_detail.html", user=user, form=form), 200 if not form.errors else 422
+
+
+@bp.route("/admin/users/<int:user_id>/grants/<int:grant_id>/remove", methods=["POST"])
+@access.roles(Role.ADMIN)
+def remove_grant(user_id: int, grant_id: int):
+    services.remove_grant(current_user, user_id, grant_id)
+    flash(_("Role removed."), "success")
+    return redirect(url_for("accounts.user_detail", user_id=user_id))
+
+
+@bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+@access.roles(Role.ADMIN)
+def set_active(user_id: int):
+    active = request.form.get("active") == "1"
+    services.set_active(current_user, user_id, active)
+    flash(_("Account enabled and unlocked.") if active else _("Account disabled."), "success")
+    return redirect(url_for("accounts.user_detail", user_id=user_id))
 
 
 navigation.add_menu_link(_l("Users"), "accounts.users", Role.ADMIN)
@@ -115,29 +148,4 @@ navigation.add_home_card(
     _l("Create accounts, give roles and scopes, and see who did what in the audit log."),
     (Role.ADMIN,),
     [(_l("Users"), "accounts.users"), (_l("New user"), "accounts.new_user"), (_l("Audit log"), "core.audit_entries")],
-)
-navigation.add_home_card(
-    _l("Town Youth League"),
-    _l("Plan the town's activity calendar, form youth governance groups and watch volunteers, hours and coverage."),
-    (Role.LEAGUE_STAFF,),
-)
-navigation.add_home_card(
-    _l("My volunteer team"),
-    _l("Run your team, pair with communities and recruit members for events."),
-    (Role.TEAM_LEADER,),
-)
-navigation.add_home_card(
-    _l("Volunteering"),
-    _l("Find events near home, sign up for a role, check in on site and see your service hours."),
-    (Role.VOLUNTEER,),
-)
-navigation.add_home_card(
-    _l("Social work"),
-    _l("Visit households of your service point, keep their files and follow up what was found."),
-    (Role.SOCIAL_WORKER,),
-)
-navigation.add_home_card(
-    _l("Service point supervision"),
-    _l("Assign households to workers and watch caseload, coverage and overdue follow-ups."),
-    (Role.STATION_SUPERVISOR,),
 )

@@ -9,6 +9,8 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from volunteer_app.core.time import utcnow
+
 
 @dataclass(frozen=True)
 class Link:
@@ -74,7 +76,7 @@ def init_app(app: Flask) -> None:
     from volunteer_app import select_locale
     from volunteer_app.accounts.models import ROLE_LABELS, Role
 
-    app.jinja_env.globals.update(nav_items=menu_links, home_cards=home_cards, current_language=select_locale)
+    app.jinja_env.globals.update(nav_items=menu_links, home_cards=home_cards, current_language=select_locale, now_utc=utcnow)
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role)
     app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm")
     app.jinja_env.filters["audit_action_label"] = lambda action: AUDIT_ACTION_LABELS.get(action, action)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
@@ -19,7 +20,7 @@ bp = Blueprint("core", __name__)
 def set_language():
     lang = request.form.get("lang", "")
     if lang not in current_app.config["LANGUAGES"]:
-        raise Invalid({"lang": ["Unknown language / 未知语言"]})
+        raise Invalid({"lang": [_("Unknown language.")]})
     session["lang"] = lang
     if current_user.is_authenticated:
         accounts.set_locale(current_user, lang)
