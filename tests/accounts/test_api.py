@@ -3,6 +3,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tests.organisations.factories import make_service_point
 from volunteer_app.accounts.models import ApiToken, User
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
@@ -82,6 +83,7 @@ def test_a_session_cookie_does_not_authenticate_api_calls(client, make_user, log
 
 def test_an_admin_creates_a_user_with_roles_and_scopes(client, make_user, token_for):
     headers = token_for(make_user("admin"))
+    point = make_service_point()
     response = client.post(
         "/api/v1/users",
         headers=headers,
@@ -89,14 +91,14 @@ def test_an_admin_creates_a_user_with_roles_and_scopes(client, make_user, token_
             "username": "huangmin",
             "password": "long-enough-pw",
             "display_name": "黄敏",
-            "roles": ["volunteer", {"role": "social_worker", "scope": "service_point:3"}],
+            "roles": ["volunteer", {"role": "social_worker", "scope": f"service_point:{point.id}"}],
         },
     )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["id"] > 0
     assert body["roles"] == ["social_worker", "volunteer"]
-    assert {"role": "social_worker", "scope_kind": "service_point", "scope_id": 3} in body["grants"]
+    assert {"role": "social_worker", "scope_kind": "service_point", "scope_id": point.id} in body["grants"]
     assert "password" not in body
 
 

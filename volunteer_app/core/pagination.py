@@ -12,6 +12,7 @@ from flask import current_app
 from volunteer_app.extensions import db
 
 T = TypeVar("T")
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Page(Generic[T]):
 def clamp_paging(page: int | None, per_page: int | None) -> tuple[int, int]:
     default = current_app.config["PER_PAGE_DEFAULT"]
     maximum = current_app.config["PER_PAGE_MAX"]
-    page = max(1, page or 1)
+    page = min(max(1, page or 1), MAX_PAGE)  # a huge page number would overflow the database's OFFSET
     per_page = min(max(1, per_page or default), maximum)
     return page, per_page
 
