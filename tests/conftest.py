@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -54,7 +55,7 @@ def app(database_url, tmp_path_factory) -> Iterator[Flask]:
     )
     with app.app_context():
         _drop_everything()
-        upgrade()
+        upgrade(revision="heads")
     yield app
 
 
@@ -84,8 +85,24 @@ def _clean_database(request, app) -> Iterator[None]:
         ctx.pop()
 
 
+class IsolatedClient(FlaskClient):
+    """Serves each request in a fresh context, as a real server would.
+
+    Without this, every request of a test would share the test's own app context, and with it `g` (the
+    logged-in user, the chosen language) and the database session, hiding bugs that only show between
+    requests. Afterwards the test's session forgets what it had loaded, so it reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -42,7 +42,7 @@ def _tables() -> set[str]:
 def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(empty_database_url, tmp_path):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url, INSTANCE_PATH=str(tmp_path))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         assert _tables() == set(db.metadata.tables)
         with db.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -52,6 +52,6 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         downgrade(revision="base")
         assert _tables() == set()
 
-        upgrade()
+        upgrade(revision="heads")
         assert _tables() == set(db.metadata.tables)
         db.engine.dispose()

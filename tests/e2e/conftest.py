@@ -104,7 +104,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     """The real app: `flask db upgrade`, `flask seed demo`, then `gunicorn -w 2` on a free port."""
     workdir = tmp_path_factory.mktemp("live_server")
     env = _server_env(workdir)
-    _flask(env, "db", "upgrade")
+    _flask(env, "db", "upgrade", "heads")
     _flask(env, "seed", "demo")
 
     port = _free_port()

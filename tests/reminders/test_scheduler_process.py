@@ -23,7 +23,7 @@ def _flask(*args: str, env: dict[str, str], **kwargs) -> subprocess.Popen | subp
 
 def test_the_scheduler_process_runs_its_jobs_and_stops_on_sigterm(tmp_path):
     env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'sched.db'}", "INSTANCE_PATH": str(tmp_path)}
-    _flask("db", "upgrade", env=env)
+    _flask("db", "upgrade", "heads", env=env)
     process = _flask("scheduler", "run", env=env, background=True)
     lines = []
     deadline = time.monotonic() + 30
