@@ -52,7 +52,7 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from volunteer_app.core import audit, errorhandlers
+    from volunteer_app.core import audit, errorhandlers, sqlite  # noqa: F401 — sqlite configures connections
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 
 from volunteer_app.accounts import services
 from volunteer_app.accounts.models import ApiToken
-from volunteer_app.reminders.scheduler import build_scheduler, registered_jobs, run_job
 from volunteer_app.extensions import db
+from volunteer_app.reminders.scheduler import build_scheduler, registered_jobs, run_job
 
 
 class FixedClock:
