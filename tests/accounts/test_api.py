@@ -119,7 +119,9 @@ def test_creating_a_user_with_bad_fields_reports_each_field_and_writes_nothing(c
 def test_a_duplicate_username_is_a_field_error(client, make_user, token_for):
     admin = make_user("admin")
     headers = token_for(admin)
-    body = {"username": admin.username.upper(), "password": "long-enough-pw", "display_name": "x", "roles": ["volunteer"]}
+    body = {
+        "username": admin.username.upper(), "password": "long-enough-pw", "display_name": "x", "roles": ["volunteer"]
+    }
     response = client.post("/api/v1/users", headers=headers, json=body)
     assert response.status_code == 422
     assert "username" in response.get_json()["errors"]
@@ -127,7 +129,9 @@ def test_a_duplicate_username_is_a_field_error(client, make_user, token_for):
 
 def test_unknown_fields_in_a_body_are_reported(client, make_user, token_for):
     headers = token_for(make_user("admin"))
-    body = {"username": "newone", "password": "long-enough-pw", "display_name": "x", "roles": ["volunteer"], "isAdmin": 1}
+    body = {
+        "username": "newone", "password": "long-enough-pw", "display_name": "x", "roles": ["volunteer"], "isAdmin": 1
+    }
     response = client.post("/api/v1/users", headers=headers, json=body)
     assert response.status_code == 422
     assert "isAdmin" in response.get_json()["errors"]
