@@ -15,6 +15,7 @@ from volunteer_app.accounts.models import User
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.errors import Forbidden, Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
+from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations import services as org
 from volunteer_app.organisations.models import TeamMembership, VolunteerProfile
@@ -612,7 +613,7 @@ def test_a_registration_that_loses_a_race_for_the_same_id_gets_the_same_field_me
                     password_hash="x",
                     active=True,
                     failed_logins=0,
-                    created_at=org.utcnow(),
+                    created_at=utcnow(),
                 )
             ).inserted_primary_key[0]
             other.execute(
@@ -627,8 +628,8 @@ def test_a_registration_that_loses_a_race_for_the_same_id_gets_the_same_field_me
                     community_id=communities["草场"].id,
                     skills=[],
                     availability=[],
-                    created_at=org.utcnow(),
-                    updated_at=org.utcnow(),
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
                 )
             )
         return original(*args, **kwargs)

@@ -1,0 +1,126 @@
+"""Pairings (结对共建) between volunteer teams and communities: the "1+40+N" model."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from volunteer_app.core import audit
+from volunteer_app.core.pagination import Page, paginate
+from volunteer_app.core.policy import require
+from volunteer_app.extensions import db
+from volunteer_app.organisations.models import (
+    Community,
+    Pairing,
+    Team,
+)
+from volunteer_app.organisations.services._common import (
+    Actor,
+    check_dates,
+    clean_text,
+    commit_or_conflict,
+    find_by_id,
+    get_or_not_found,
+    raise_if_errors,
+    search,
+    today,
+)
+
+
+def list_pairings(
+    actor: Actor,
+    *,
+    community_id: int | None = None,
+    team_id: int | None = None,
+    kind: str | None = None,
+    town_id: int | None = None,
+    current_only: bool = False,
+    q: str | None = None,
+    page: int | None = None,
+    per_page: int | None = None,
+) -> Page:
+    """Which teams serve which communities; `kind` is the team's kind, `q` a team or community name."""
+    require(actor, "organisation.view")
+    query = (
+        sa.select(Pairing)
+        .join(Pairing.team)
+        .join(Pairing.community)
+        .options(selectinload(Pairing.team), selectinload(Pairing.community).selectinload(Community.town))
+        .order_by(Community.name, Team.name)
+    )
+    if community_id:
+        query = query.where(Pairing.community_id == community_id)
+    if team_id:
+        query = query.where(Pairing.team_id == team_id)
+    if kind:
+        query = query.where(Team.kind == kind)
+    if town_id:
+        query = query.where(Community.town_id == town_id)
+    if current_only:
+        query = query.where(Pairing.ended_on.is_(None))
+    query = search(query, q, Team.name, Community.name, Pairing.purpose)
+    return paginate(query, page, per_page)
+
+
+def get_pairing(actor: Actor, pairing_id: int) -> Pairing:
+    require(actor, "organisation.view")
+    return get_or_not_found(Pairing, pairing_id, _("No such pairing."))
+
+
+def create_pairing(
+    actor: Actor, *, team_id: int, community_id: int, since: date | None = None, purpose: str = ""
+) -> Pairing:
+    require(actor, "pairing.create")
+    errors: dict[str, list[str]] = {}
+    team = find_by_id(Team, team_id)
+    community = find_by_id(Community, community_id)
+    if team is None:
+        errors["team_id"] = [_("No such team. Choose a registered team.")]
+    if community is None:
+        errors["community_id"] = [_("No such community. Choose a registered community.")]
+    raise_if_errors(errors)
+    require(actor, "pairing.manage", team)
+    since = since or today()
+    if since > today():
+        errors["since"] = [_("The start date cannot be in the future.")]
+    purpose = clean_text(purpose)
+    if len(purpose) > 500:
+        errors["purpose"] = [_("Use at most %(n)d characters.", n=500)]
+    duplicate = _("This team is already paired with this community.")
+    if db.session.scalar(sa.select(Pairing.id).where(Pairing.team_id == team.id, Pairing.community_id == community.id)):
+        errors["community_id"] = [duplicate]
+    raise_if_errors(errors)
+    pairing = Pairing(team=team, community=community, since=since, purpose=purpose)
+    db.session.add(pairing)
+    db.session.flush()
+    audit.record(actor, "create", "pairing", pairing.id, detail={"team_id": team.id, "community_id": community.id})
+    commit_or_conflict({"community_id": [duplicate]})
+    return pairing
+
+
+def update_pairing(actor: Actor, pairing_id: int, **changes: Any) -> Pairing:
+    pairing = get_or_not_found(Pairing, pairing_id, _("No such pairing."))
+    require(actor, "pairing.manage", pairing.team)
+    errors: dict[str, list[str]] = {}
+    since = changes.get("since", pairing.since)
+    ended_on = changes.get("ended_on", pairing.ended_on)
+    if since is None:
+        errors["since"] = [_("Give the date the pairing started.")]
+    elif since > today():
+        errors["since"] = [_("The start date cannot be in the future.")]
+    check_dates(errors, since, ended_on, "ended_on")
+    if "purpose" in changes:
+        changes["purpose"] = clean_text(changes["purpose"])
+        if len(changes["purpose"]) > 500:
+            errors["purpose"] = [_("Use at most %(n)d characters.", n=500)]
+    raise_if_errors(errors)
+    for key in ("since", "purpose", "ended_on"):
+        if key in changes:
+            setattr(pairing, key, changes[key])
+    audit.record(actor, "update", "pairing", pairing.id, detail={"fields": sorted(changes)})
+    db.session.commit()
+    return pairing
