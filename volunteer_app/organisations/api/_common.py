@@ -1,0 +1,29 @@
+"""What the organisations API shares: the blueprint and the acting user."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from volunteer_app.accounts import access
+from volunteer_app.accounts.models import Role
+from volunteer_app.organisations import services
+
+blp = Blueprint(
+    "organisations_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Towns, communities, teams, pairings, youth groups, social-work points, liaison stations, volunteers",
+)
+
+STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
+
+
+def Id(**kwargs) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=1, max=services.MAX_ID), **kwargs)
+
+
+def acting_user():
+    return access.current_actor()
+
+

@@ -1,0 +1,153 @@
+"""/api/v1/teams and /api/v1/teams/{id}/members."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from marshmallow import fields, validate
+
+from volunteer_app.accounts import access
+from volunteer_app.accounts.models import Role
+from volunteer_app.api import BaseSchema, InputSchema, PageArgs, page_of
+from volunteer_app.organisations import services
+from volunteer_app.organisations.api._common import STAFF, Id, acting_user, blp
+from volunteer_app.organisations.models import (
+    MemberRole,
+    TeamKind,
+)
+
+
+class LeaderSchema(BaseSchema):
+    volunteer_id = fields.Integer()
+    name = fields.Function(lambda m: m.volunteer.name)
+
+
+class TeamSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    town_id = fields.Integer(allow_none=True)
+    town = fields.Function(lambda t: t.town.name if t.town else None)
+    description = fields.String()
+    founded_on = fields.Date(allow_none=True)
+    member_count = fields.Integer()
+
+
+class TeamPairingSchema(BaseSchema):
+    id = fields.Integer()
+    community_id = fields.Integer()
+    community = fields.Function(lambda p: p.community.name)
+    since = fields.Date()
+    purpose = fields.String()
+    ended_on = fields.Date(allow_none=True)
+
+
+class TeamDetailSchema(TeamSchema):
+    leaders = fields.List(fields.Nested(LeaderSchema))
+    pairings = fields.List(fields.Nested(TeamPairingSchema))
+
+
+class TeamInSchema(InputSchema):
+    name = fields.String(required=True, validate=validate.Length(max=120))
+    kind = fields.String(required=True, validate=validate.OneOf(list(TeamKind)))
+    town_id = Id(load_default=None, allow_none=True)
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    founded_on = fields.Date(load_default=None, allow_none=True)
+
+
+class TeamPatchSchema(TeamInSchema):
+    """Only the fields given change."""
+
+
+class TeamArgs(PageArgs):
+    kind = fields.String(load_default=None, validate=validate.OneOf(list(TeamKind)))
+    community_id = Id(load_default=None, metadata={"description": "teams paired with this community"})
+    town_id = Id(load_default=None)
+
+
+@blp.route("/teams")
+class Teams(MethodView):
+    @access.signed_in
+    @blp.arguments(TeamArgs, location="query")
+    @blp.response(200, page_of(TeamSchema))
+    def get(self, args):
+        """Volunteer teams, by kind, by a community they are paired with, or by name."""
+        return services.list_teams(acting_user(), **args)
+
+    @access.roles(*STAFF)
+    @blp.arguments(TeamInSchema)
+    @blp.response(201, TeamDetailSchema)
+    def post(self, body):
+        """Register a volunteer team."""
+        return services.get_team(acting_user(), services.create_team(acting_user(), **body).id)
+
+
+@blp.route("/teams/<int:team_id>")
+class TeamById(MethodView):
+    @access.signed_in
+    @blp.response(200, TeamDetailSchema)
+    def get(self, team_id):
+        return services.get_team(acting_user(), team_id)
+
+    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @blp.arguments(TeamPatchSchema(partial=True))
+    @blp.response(200, TeamDetailSchema)
+    def patch(self, body, team_id):
+        """Edit a team; a team leader only their own team."""
+        services.update_team(acting_user(), team_id, **body)
+        return services.get_team(acting_user(), team_id)
+
+
+class MemberSchema(BaseSchema):
+    id = fields.Integer()
+    team_id = fields.Integer()
+    volunteer_id = fields.Integer()
+    name = fields.Function(lambda m: m.volunteer.name)
+    phone_masked = fields.Function(lambda m: m.volunteer.phone_masked)
+    community = fields.Function(lambda m: m.volunteer.community.name)
+    role = fields.String()
+    joined_on = fields.Date()
+    left_on = fields.Date(allow_none=True)
+
+
+class MemberInSchema(InputSchema):
+    volunteer_id = Id(required=True)
+    role = fields.String(load_default=MemberRole.MEMBER.value, validate=validate.OneOf(list(MemberRole)))
+    joined_on = fields.Date(load_default=None, allow_none=True)
+
+
+class MemberPatchSchema(InputSchema):
+    role = fields.String(validate=validate.OneOf(list(MemberRole)))
+    left_on = fields.Date()
+
+
+class MemberArgs(PageArgs):
+    include_former = fields.Boolean(load_default=False)
+
+
+@blp.route("/teams/<int:team_id>/members")
+class TeamMembers(MethodView):
+    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @blp.arguments(MemberArgs, location="query")
+    @blp.response(200, page_of(MemberSchema))
+    def get(self, args, team_id):
+        """A team's members with join/leave dates (phone numbers masked); its leaders and the staff only."""
+        return services.list_members(acting_user(), team_id, **args)
+
+    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @blp.arguments(MemberInSchema)
+    @blp.response(201, MemberSchema)
+    def post(self, body, team_id):
+        """Add a volunteer to the team (a leader: only as member)."""
+        return services.add_member(acting_user(), team_id, **body)
+
+
+@blp.route("/teams/<int:team_id>/members/<int:membership_id>")
+class TeamMemberById(MethodView):
+    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @blp.arguments(MemberPatchSchema)
+    @blp.response(200, MemberSchema)
+    def patch(self, body, team_id, membership_id):
+        """Record that a member left (left_on), or change their role (staff)."""
+        return services.update_member(acting_user(), team_id, membership_id, **body)
+
+

@@ -1,0 +1,120 @@
+"""Pages for deputy liaison stations and their reception dates."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from volunteer_app.accounts import access
+from volunteer_app.core.errors import Invalid
+from volunteer_app.core.policy import can
+from volunteer_app.organisations import forms, services
+from volunteer_app.organisations.views._common import (
+    STAFF,
+    arg_id,
+    bp,
+    community_choices,
+    form_page,
+    page_arg,
+    search_arg,
+    show_form_errors,
+)
+
+
+@bp.route("/liaison-stations")
+@access.signed_in
+def liaison_stations():
+    page = services.list_liaison_stations(
+        current_user, community_id=arg_id("community_id"), q=search_arg(), page=page_arg()
+    )
+    return render_template(
+        "organisations/liaison_stations.html",
+        page=page,
+        q=search_arg(),
+        rule=services.reception_rule,
+        next_receptions=services.next_receptions,
+        can_manage=can(current_user, "organisation.manage"),
+    )
+
+
+@bp.route("/liaison-stations/<int:station_id>")
+@access.signed_in
+def liaison_station(station_id: int):
+    station = services.get_liaison_station(current_user, station_id)
+    rule = services.reception_rule(station)
+    return render_template(
+        "organisations/liaison_station.html",
+        station=station,
+        rule=rule,
+        receptions=services.next_receptions(station, count=8),
+        can_manage=can(current_user, "organisation.manage"),
+    )
+
+
+def _deputy_specs(form: forms.LiaisonForm) -> list[services.DeputySpec]:
+    return [
+        services.DeputySpec(entry.form.name.data.strip(), entry.form.level.data, entry.form.title.data or "")
+        for entry in form.deputies
+        if (entry.form.name.data or "").strip()
+    ]
+
+
+def _liaison_form(station=None) -> forms.LiaisonForm:
+    form = forms.LiaisonForm(obj=station)
+    form.community_id.choices = community_choices(optional=True)
+    if request.method == "GET":
+        while len(form.deputies) < (len(station.deputies) if station else 0) + 2:
+            form.deputies.append_entry()
+    return form
+
+
+def _liaison_values(form: forms.LiaisonForm) -> dict:
+    return {
+        "name": form.name.data,
+        "community_id": form.community_id.data,
+        "address": form.address.data or "",
+        "reception_weekday": form.reception_weekday.data,
+        "reception_start": form.reception_start.data,
+        "reception_end": form.reception_end.data,
+        "except_public_holidays": form.except_public_holidays.data,
+        "deputies": _deputy_specs(form),
+    }
+
+
+@bp.route("/liaison-stations/new", methods=["GET", "POST"])
+@access.roles(*STAFF)
+def new_liaison_station():
+    form = _liaison_form()
+    if form.validate_on_submit():
+        try:
+            station = services.create_liaison_station(current_user, **_liaison_values(form))
+        except Invalid as error:
+            show_form_errors(form, error)
+        else:
+            flash(_("%(name)s registered.", name=station.name), "success")
+            return redirect(url_for(".liaison_station", station_id=station.id))
+    return form_page(
+        form, _("New liaison station"), url_for(".liaison_stations"), template="organisations/liaison_form.html"
+    )
+
+
+@bp.route("/liaison-stations/<int:station_id>/edit", methods=["GET", "POST"])
+@access.roles(*STAFF)
+def edit_liaison_station(station_id: int):
+    station = services.get_liaison_station(current_user, station_id)
+    form = _liaison_form(station)
+    if form.validate_on_submit():
+        try:
+            services.update_liaison_station(current_user, station.id, **_liaison_values(form))
+        except Invalid as error:
+            show_form_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".liaison_station", station_id=station.id))
+    return form_page(
+        form,
+        _("Edit %(name)s", name=station.name),
+        url_for(".liaison_station", station_id=station.id),
+        template="organisations/liaison_form.html",
+    )

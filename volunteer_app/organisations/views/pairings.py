@@ -1,0 +1,106 @@
+"""Pages for pairings between teams and communities."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from volunteer_app.accounts import access
+from volunteer_app.accounts.models import Role
+from volunteer_app.core.errors import Invalid
+from volunteer_app.core.policy import can, require
+from volunteer_app.organisations import forms, services
+from volunteer_app.organisations.models import (
+    TeamKind,
+)
+from volunteer_app.organisations.views._common import (
+    STAFF,
+    arg_choice,
+    arg_id,
+    bp,
+    community_choices,
+    form_page,
+    page_arg,
+    search_arg,
+    show_form_errors,
+)
+
+
+@bp.route("/pairings")
+@access.signed_in
+def pairings():
+    community_id, kind = arg_id("community_id"), arg_choice("kind", TeamKind)
+    team_id = arg_id("team_id")
+    page = services.list_pairings(
+        current_user, community_id=community_id, team_id=team_id, kind=kind, q=search_arg(), page=page_arg()
+    )
+    return render_template(
+        "organisations/pairings.html",
+        page=page,
+        q=search_arg(),
+        kind=kind,
+        community_id=community_id,
+        team_id=team_id,
+        can_create=can(current_user, "pairing.create"),
+    )
+
+
+@bp.route("/pairings/new", methods=["GET", "POST"])
+@access.roles(*STAFF, Role.TEAM_LEADER)
+def new_pairing():
+    form = forms.PairingForm(team_id=arg_id("team_id"), community_id=arg_id("community_id"))
+    teams = services.team_choices(current_user)
+    if not can(current_user, "organisation.manage"):
+        led = set(services.led_team_ids(current_user))
+        teams = [choice for choice in teams if choice[0] in led]
+    form.team_id.choices = [("", _("— choose —")), *teams]
+    form.community_id.choices = community_choices()
+    if form.validate_on_submit():
+        try:
+            pairing = services.create_pairing(
+                current_user,
+                team_id=form.team_id.data,
+                community_id=form.community_id.data,
+                since=form.since.data,
+                purpose=form.purpose.data or "",
+            )
+        except Invalid as error:
+            show_form_errors(form, error)
+        else:
+            flash(
+                _(
+                    "%(team)s is now paired with %(community)s.",
+                    team=pairing.team.name,
+                    community=pairing.community.name,
+                ),
+                "success",
+            )
+            return redirect(url_for(".pairings"))
+    return form_page(form, _("New pairing"), url_for(".pairings"))
+
+
+@bp.route("/pairings/<int:pairing_id>/edit", methods=["GET", "POST"])
+@access.roles(*STAFF, Role.TEAM_LEADER)
+def edit_pairing(pairing_id: int):
+    pairing = services.get_pairing(current_user, pairing_id)
+    require(current_user, "pairing.manage", pairing.team)
+    form = forms.PairingEditForm(obj=pairing)
+    if form.validate_on_submit():
+        try:
+            services.update_pairing(
+                current_user,
+                pairing.id,
+                since=form.since.data,
+                purpose=form.purpose.data or "",
+                ended_on=form.ended_on.data,
+            )
+        except Invalid as error:
+            show_form_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".pairings"))
+    title = _("%(team)s · %(community)s", team=pairing.team.name, community=pairing.community.name)
+    return form_page(form, title, url_for(".pairings"))
+
+

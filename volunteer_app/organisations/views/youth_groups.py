@@ -1,0 +1,155 @@
+"""Pages for youth governance groups (青治团) and their members."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from volunteer_app.accounts import access
+from volunteer_app.core.errors import Invalid
+from volunteer_app.core.policy import can
+from volunteer_app.organisations import forms, services
+from volunteer_app.organisations.models import (
+    GroupStatus,
+)
+from volunteer_app.organisations.views._common import (
+    STAFF,
+    arg_choice,
+    arg_id,
+    bp,
+    community_choices,
+    form_page,
+    page_arg,
+    search_arg,
+    show_form_errors,
+)
+
+
+@bp.route("/youth-groups")
+@access.signed_in
+def youth_groups():
+    status = arg_choice("status", GroupStatus)
+    page = services.list_youth_groups(
+        current_user, status=status, community_id=arg_id("community_id"), q=search_arg(), page=page_arg()
+    )
+    return render_template(
+        "organisations/youth_groups.html",
+        page=page,
+        q=search_arg(),
+        status=status,
+        missing=services.missing_messages,
+        can_manage=can(current_user, "organisation.manage"),
+    )
+
+
+def _group_member_form() -> forms.GroupMemberForm:
+    form = forms.GroupMemberForm()
+    form.volunteer_id.choices = [("", _("— not registered —")), *services.volunteer_choices(current_user)]
+    return form
+
+
+def _group_page(group, form=None, status: int = 200):
+    can_manage = can(current_user, "organisation.manage")
+    if form is None and can_manage:
+        form = _group_member_form()
+    return render_template(
+        "organisations/youth_group.html",
+        group=group,
+        missing=services.missing_messages(group),
+        form=form,
+        can_manage=can_manage,
+    ), status
+
+
+@bp.route("/youth-groups/<int:group_id>")
+@access.signed_in
+def youth_group(group_id: int):
+    return _group_page(services.get_youth_group(current_user, group_id))
+
+
+@bp.route("/youth-groups/<int:group_id>/members", methods=["POST"])
+@access.roles(*STAFF)
+def add_group_member(group_id: int):
+    group = services.get_youth_group(current_user, group_id)
+    form = _group_member_form()
+    if form.validate_on_submit():
+        try:
+            member = services.add_group_member(
+                current_user,
+                group.id,
+                part=form.part.data,
+                name=form.name.data,
+                volunteer_id=form.volunteer_id.data,
+                joined_on=form.joined_on.data,
+            )
+        except Invalid as error:
+            show_form_errors(form, error)
+        else:
+            flash(_("%(name)s added.", name=member.name), "success")
+            return redirect(url_for(".youth_group", group_id=group.id))
+    return _group_page(group, form, 422)
+
+
+@bp.route("/youth-groups/<int:group_id>/members/<int:member_id>/remove", methods=["POST"])
+@access.roles(*STAFF)
+def remove_group_member(group_id: int, member_id: int):
+    services.remove_group_member(current_user, group_id, member_id)
+    flash(_("Member removed."), "success")
+    return redirect(url_for(".youth_group", group_id=group_id))
+
+
+@bp.route("/youth-groups/<int:group_id>/activate", methods=["POST"])
+@access.roles(*STAFF)
+def activate_youth_group(group_id: int):
+    try:
+        group = services.activate_youth_group(current_user, group_id)
+    except Invalid as error:
+        group = services.get_youth_group(current_user, group_id)
+        for messages in error.errors.values():
+            for message in messages:
+                flash(message, "danger")
+        return _group_page(group, status=422)
+    flash(_("%(name)s is active.", name=group.name), "success")
+    return redirect(url_for(".youth_group", group_id=group.id))
+
+
+@bp.route("/youth-groups/new", methods=["GET", "POST"])
+@access.roles(*STAFF)
+def new_youth_group():
+    form = forms.YouthGroupForm(community_id=arg_id("community_id"))
+    form.community_id.choices = community_choices()
+    if form.validate_on_submit():
+        try:
+            group = services.create_youth_group(
+                current_user,
+                community_id=form.community_id.data,
+                name=form.name.data,
+                youth_home=form.youth_home.data or "",
+            )
+        except Invalid as error:
+            show_form_errors(form, error)
+        else:
+            flash(_("%(name)s formed. Add its members next.", name=group.name), "success")
+            return redirect(url_for(".youth_group", group_id=group.id))
+    return form_page(form, _("New youth governance group"), url_for(".youth_groups"))
+
+
+@bp.route("/youth-groups/<int:group_id>/edit", methods=["GET", "POST"])
+@access.roles(*STAFF)
+def edit_youth_group(group_id: int):
+    group = services.get_youth_group(current_user, group_id)
+    form = forms.YouthGroupEditForm(obj=group)
+    if form.validate_on_submit():
+        try:
+            services.update_youth_group(
+                current_user, group.id, name=form.name.data, youth_home=form.youth_home.data or ""
+            )
+        except Invalid as error:
+            show_form_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".youth_group", group_id=group.id))
+    return form_page(form, _("Edit %(name)s", name=group.name), url_for(".youth_group", group_id=group.id))
+
+
