@@ -55,6 +55,12 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
 
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+
+    # Social work: closed household files are archived after this many days; owners are reminded this many
+    # days before a follow-up is due; a photo or scan may be this large (JPEG, PNG or PDF).
+    HOUSEHOLD_ARCHIVE_AFTER_DAYS = _int("HOUSEHOLD_ARCHIVE_AFTER_DAYS", 365)
+    FOLLOW_UP_REMIND_DAYS = _int("FOLLOW_UP_REMIND_DAYS", 2)
+    SOCIALWORK_UPLOAD_MAX_BYTES = _int("SOCIALWORK_UPLOAD_MAX_BYTES", 3 * 1024 * 1024)
     PER_PAGE_DEFAULT = 20
     PER_PAGE_MAX = 100
 
@@ -62,6 +68,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per minute")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = _int("MAIL_PORT", 25)

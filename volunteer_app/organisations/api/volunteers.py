@@ -136,7 +136,7 @@ class Volunteers(MethodView):
 
 @blp.route("/volunteers/register")
 class VolunteerRegistration(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config.get("REGISTER_RATE_LIMIT", "10 per minute"))]
+    decorators = [limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"])]
 
     @access.public
     @blp.arguments(RegisterSchema)

@@ -6,8 +6,9 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
@@ -192,7 +193,7 @@ def activate_youth_group(actor: Actor, group_id: int) -> YouthGroup:
         YouthGroup, group_id, _("No such youth governance group."), selectinload(YouthGroup.members)
     )
     if not group.is_complete:
-        still_needed = "; ".join(missing_messages(group))
+        still_needed = format_list(missing_messages(group), locale=get_locale())
         raise Invalid({"status": [_("The group is not complete yet. It still needs: %(m)s.", m=still_needed)]})
     if group.status != GroupStatus.ACTIVE:
         group.status = GroupStatus.ACTIVE.value

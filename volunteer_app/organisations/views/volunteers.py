@@ -117,7 +117,7 @@ def _guardian_from(form: forms.VolunteerFieldsForm) -> services.Guardian:
 
 @bp.route("/volunteers/register", methods=["GET", "POST"])
 @access.public
-@limiter.limit(lambda: current_app.config.get("REGISTER_RATE_LIMIT", "10 per minute"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for(".my_profile"))
