@@ -1,0 +1,104 @@
+"""iCal feeds behind secret, revocable URLs; beneficiaries' enrolment with its own capacity, waitlist and masking."""
+
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+
+from tests.events.conftest import NOW
+from volunteer_app.events import signups
+
+
+def _path(url: str) -> str:
+    return url.split("localhost", 1)[1]
+
+
+def test_a_volunteers_feed_lists_their_sessions_and_stops_working_once_revoked(
+    client, token_for, register, event, role
+):
+    person = register()
+    signups.sign_up(person.user, role.id, now=NOW)
+    headers = token_for(person.user)
+    url = client.get("/api/v1/me/calendar-feed", headers=headers).get_json()["url"]
+    response = client.get(_path(url))  # no login: the token in the URL is the key
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    feed = Calendar.from_ical(response.data)
+    summaries = [str(item["summary"]) for item in feed.walk("VEVENT")]
+    assert any(event.title in s for s in summaries)
+
+    new_url = client.delete("/api/v1/me/calendar-feed", headers=headers).get_json()["url"]
+    assert new_url != url
+    assert client.get(_path(url)).status_code == 404
+    assert client.get(_path(new_url)).status_code == 200
+    assert client.get("/calendar/feeds/forged.ics").status_code == 404
+
+
+def test_team_and_community_feeds(client, token_for, staff, make_user, make_event, team, communities):
+    make_event(title="义工联巡逻", kind="patrol", team_id=team.id)
+    headers = token_for(staff)
+    team_url = client.get(f"/api/v1/teams/{team.id}/calendar-feed", headers=headers).get_json()["url"]
+    assert "义工联巡逻" in client.get(_path(team_url)).get_data(as_text=True)
+    community_url = client.get(
+        f"/api/v1/communities/{communities['草场'].id}/calendar-feed", headers=headers
+    ).get_json()["url"]
+    assert "义工联巡逻" in client.get(_path(community_url)).get_data(as_text=True)
+    stranger = token_for(make_user("team_leader", scope=f"team:{team.id}"))
+    assert client.get(f"/api/v1/teams/{team.id}/calendar-feed", headers=stranger).status_code == 200
+    assert client.get(f"/api/v1/teams/{team.id + 1000}/calendar-feed", headers=stranger).status_code == 404
+
+
+@pytest.fixture
+def camp(make_event):
+    return make_event(title="暑期夏令营", kind="summer_camp", beneficiary_capacity=2)
+
+
+def child(n: int, **extra) -> dict:
+    return {
+        "child_name": f"小朋友{n}",
+        "child_age": 9,
+        "school": "里水中心小学",
+        "guardian_name": f"家长{n}",
+        "guardian_phone": f"1390013{n:04d}",
+        "guardian_consent": True,
+        **extra,
+    }
+
+
+def test_children_are_enrolled_up_to_capacity_then_waitlisted_and_promoted(client, token_for, staff, camp):
+    headers = token_for(staff)
+    answers = [
+        client.post(f"/api/v1/events/{camp.id}/enrolments", json=child(n), headers=headers).get_json() for n in range(3)
+    ]
+    assert [(a["status"], a["waitlist_position"]) for a in answers] == [
+        ("confirmed", None),
+        ("confirmed", None),
+        ("waitlisted", 1),
+    ]
+    assert answers[0]["guardian_phone"] == "13900130000"  # organisers see it in full
+    assert client.delete(f"/api/v1/enrolments/{answers[0]['id']}", headers=headers).status_code == 204
+    listed = client.get(f"/api/v1/events/{camp.id}/enrolments", headers=headers).get_json()
+    assert [item["status"] for item in listed["items"]] == ["confirmed", "confirmed"]
+
+
+def test_consent_is_required_and_bad_input_is_a_422(client, token_for, staff, camp):
+    headers = token_for(staff)
+    no_consent = client.post(
+        f"/api/v1/events/{camp.id}/enrolments", json=child(1, guardian_consent=False), headers=headers
+    )
+    assert no_consent.status_code == 422 and "guardian_consent" in no_consent.get_json()["errors"]
+    bad = client.post(f"/api/v1/events/{camp.id}/enrolments", json=child(1, child_age="nine"), headers=headers)
+    assert bad.status_code == 422
+
+
+def test_the_camps_volunteers_see_guardian_phones_masked_and_others_nothing(
+    client, token_for, staff, register, camp, login
+):
+    client.post(f"/api/v1/events/{camp.id}/enrolments", json=child(7), headers=token_for(staff))
+    helper, outsider = register(), register()
+    signups.sign_up(helper.user, camp.sessions[0].roles[0].id, now=NOW)
+    listed = client.get(f"/api/v1/events/{camp.id}/enrolments", headers=token_for(helper.user)).get_json()
+    assert listed["items"][0]["guardian_phone"] == "139****0007"
+    assert client.get(f"/api/v1/events/{camp.id}/enrolments", headers=token_for(outsider.user)).status_code == 404
+    login(helper.user)
+    page = client.get(f"/events/{camp.id}/enrolments").get_data(as_text=True)
+    assert "139****0007" in page and "13900130007" not in page

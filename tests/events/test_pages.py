@@ -1,0 +1,138 @@
+"""The events pages on a phone-first layout: find, sign up, be told the outcome; organisers create, publish,
+follow rosters and sign up a team. Lists are searchable and paginated without a query per row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.events.conftest import NOW, at
+from volunteer_app.core.policy import SYSTEM
+from volunteer_app.core.time import to_local
+from volunteer_app.events import services, signups
+from volunteer_app.events.models import Event
+from volunteer_app.extensions import db
+from volunteer_app.organisations import services as org
+
+
+def test_a_volunteer_finds_an_event_signs_up_and_is_told_their_waitlist_position(client, login, register, event, role):
+    first, second, third = register(), register(), register()
+    signups.sign_up(first.user, role.id, now=NOW)
+    signups.sign_up(second.user, role.id, now=NOW)
+    login(third.user)
+    listing = client.get("/events?q=草场").get_data(as_text=True)
+    assert event.title in listing
+    response = client.post(f"/roles/{role.id}/signup", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert 'data-status="waitlisted"' in text
+    assert "1" in text
+    my = client.get("/me/signups").get_data(as_text=True)
+    assert event.title in my
+
+
+def test_near_me_shows_events_of_my_community(client, login, register, make_event, communities):
+    make_event(title="北沙的活动", community_id=communities["北沙"].id)
+    make_event(title="草场的活动")
+    person = register()  # lives in 草场
+    login(person.user)
+    page = client.get("/events?near=1").get_data(as_text=True)
+    assert "草场的活动" in page and "北沙的活动" not in page
+
+
+def test_the_event_list_is_paginated_and_does_not_query_per_row(client, login, make_user, make_event, query_counter):
+    login(make_user("volunteer"))
+    make_event(title="第一场")
+    with query_counter() as few:
+        client.get("/events")
+    for n in range(25):
+        make_event(title=f"活动{n:02d}")
+    with query_counter() as many:
+        page = client.get("/events").get_data(as_text=True)
+    assert len(many) == len(few)
+    assert page.count("event-item") == 20 and "page=2" in page
+
+
+def test_staff_create_publish_and_cancel_an_event_through_the_pages(client, login, staff, communities):
+    login(staff)
+    start = to_local(NOW + timedelta(days=10)).replace(tzinfo=None)
+    form = {
+        "title": "金溪河涌清漂",
+        "kind": "cleanup",
+        "team_id": "",
+        "community_id": str(communities["草场"].id),
+        "place": "金溪河涌",
+        "description": "",
+        "signup_opens_at": "",
+        "audience": "public",
+        "signup_closes_at": (start - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    response = client.post("/events/new", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    event_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    publish = client.post(f"/events/{event_id}/status", data={"status": "published"}, follow_redirects=True)
+    assert "session" in publish.get_data(as_text=True).lower() or "场次" in publish.get_data(as_text=True)
+    session = client.post(
+        f"/events/{event_id}/sessions/new",
+        data={
+            "title": "",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert session.status_code == 302
+    role = client.post(session.headers["Location"], data={"name": "清漂队员", "capacity": "30", "political_status": ""})
+    assert role.status_code == 302
+    client.post(f"/events/{event_id}/status", data={"status": "published"})
+    assert db.session.get(Event, event_id).status == "published"
+    bad = client.post(f"/events/{event_id}/cancel", data={"cancel_reason": ""})
+    assert bad.status_code == 422
+    client.post(f"/events/{event_id}/cancel", data={"cancel_reason": "河涌水位过高"})
+    assert db.session.get(Event, event_id).status == "cancelled"
+
+
+def test_a_leader_signs_up_team_members_from_the_page(client, login, make_user, register, team, make_event):
+    leader = make_user("team_leader", scope=f"team:{team.id}")
+    event = make_event(team_id=team.id)
+    role = event.sessions[0].roles[0]
+    members = [register() for _ in range(3)]
+    for member in members:
+        org.add_member(SYSTEM, team.id, volunteer_id=member.id)
+    login(leader)
+    page = client.get(f"/roles/{role.id}/team-signup?team_id={team.id}").get_data(as_text=True)
+    assert all(m.name in page for m in members)
+    done = client.post(f"/roles/{role.id}/team-signup?team_id={team.id}", data={"all_members": "1"})
+    text = done.get_data(as_text=True)
+    assert "bulk-results" in text
+    assert signups.confirmed_count(role.id) == 2
+    roster = client.get(f"/roles/{role.id}/signups").get_data(as_text=True)
+    assert all(m.name in roster for m in members)
+
+
+def test_the_home_card_shows_upcoming_signups_hours_and_stars(client, login, register, role):
+    person = register()
+    signups.sign_up(person.user, role.id, now=NOW)
+    login(person.user)
+    home = client.get("/").get_data(as_text=True)
+    assert "1" in home and "★" not in home.split("card-text")[0]
+
+
+def test_organiser_pages_of_an_event_answer(client, login, staff, event, role):
+    login(staff)
+    session_id = event.sessions[0].id
+    for url in (
+        f"/events/{event.id}",
+        f"/events/{event.id}/edit",
+        f"/sessions/{session_id}/edit",
+        f"/roles/{role.id}/edit",
+        f"/sessions/{session_id}/roles/new",
+        f"/events/{event.id}/recurrence",
+        f"/events/{event.id}/sessions/new",
+        f"/sessions/{session_id}/attendance",
+        "/calendar/subscribe",
+        f"/events/{event.id}/enrolments",
+        "/admin/holidays",
+        f"/events/{event.id}/cancel",
+    ):
+        assert client.get(url).status_code == 200, url
+    services.update_event(SYSTEM, event.id, title="改名后的活动")
+    assert "改名后的活动" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert at(0) == NOW

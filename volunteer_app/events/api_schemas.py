@@ -1,0 +1,359 @@
+"""Schemas of the events API. Nested input errors come out flat with dotted names (`sessions.0.roles.1.capacity`),
+the same names the services use, so a client meets one shape whichever layer found the problem."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate
+
+from volunteer_app.api import BaseSchema, InputSchema, LocalDateTime, PageArgs
+from volunteer_app.events.models import Audience, DayKind, EventKind, EventStatus, Frequency, SignupStatus
+from volunteer_app.organisations.models import PoliticalStatus
+
+MAX_ID = 2**31 - 1
+
+
+def Id(**kwargs) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                flat.update(flatten(value, name))
+            else:
+                flat[name] = [str(m) for m in (value if isinstance(value, list) else [value])]
+    else:
+        flat[prefix or "_schema"] = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+    return flat
+
+
+class FlatInput(InputSchema):
+    def handle_error(self, error: ValidationError, data, *, many: bool, **kwargs):
+        raise ValidationError(flatten(error.messages))
+
+
+# ---------------------------------------------------------------------------------------------- input
+
+
+class RoleIn(InputSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100_000))
+    description = fields.String(load_default="", validate=validate.Length(max=500))
+    min_age = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100))
+    political_status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(PoliticalStatus)))
+    skill = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+
+
+class NewRoleSchema(FlatInput, RoleIn):
+    pass
+
+
+class RolePatchSchema(FlatInput, RoleIn):
+    """Only the fields given change."""
+
+
+class SessionIn(InputSchema):
+    title = fields.String(load_default="", validate=validate.Length(max=120))
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
+    roles = fields.List(fields.Nested(RoleIn), load_default=list)
+
+
+class NewSessionSchema(FlatInput, SessionIn):
+    pass
+
+
+class SessionPatchSchema(FlatInput):
+    title = fields.String(validate=validate.Length(max=120))
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+
+
+class EventFields(FlatInput):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(list(EventKind)))
+    team_id = Id(load_default=None, allow_none=True)
+    community_id = Id(load_default=None, allow_none=True)
+    place = fields.String(load_default="", validate=validate.Length(max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    signup_opens_at = LocalDateTime(load_default=None, allow_none=True)
+    signup_closes_at = LocalDateTime(load_default=None, allow_none=True)
+    audience = fields.String(load_default=Audience.PUBLIC.value, validate=validate.OneOf(list(Audience)))
+    audience_team_ids = fields.List(Id(), load_default=list)
+    beneficiary_capacity = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000)
+    )
+
+
+class EventInSchema(EventFields):
+    status = fields.String(
+        load_default=EventStatus.DRAFT.value, validate=validate.OneOf([EventStatus.DRAFT, EventStatus.PUBLISHED])
+    )
+    sessions = fields.List(fields.Nested(SessionIn), load_default=list)
+
+
+class EventPatchSchema(EventFields):
+    status = fields.String(validate=validate.OneOf(list(EventStatus)))
+    cancel_reason = fields.String(validate=validate.Length(max=500))
+
+
+class EventArgs(PageArgs):
+    from_ = LocalDateTime(load_default=None, data_key="from")
+    to = LocalDateTime(load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(list(EventKind)))
+    community_id = Id(load_default=None)
+    team_id = Id(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(list(EventStatus)))
+
+
+class SignupInSchema(FlatInput):
+    role_id = Id(required=True)
+    volunteer_id = Id(load_default=None, allow_none=True)
+
+
+class BulkSignupInSchema(FlatInput):
+    role_id = Id(required=True)
+    volunteer_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=2000))
+    team_id = Id(load_default=None, allow_none=True, metadata={"description": "all current members of this team"})
+
+
+class SignupArgs(PageArgs):
+    role_id = Id(required=True)
+    status = fields.String(load_default=None, validate=validate.OneOf(list(SignupStatus)))
+
+
+class MySignupArgs(PageArgs):
+    upcoming = fields.Boolean(load_default=False)
+    include_cancelled = fields.Boolean(load_default=False)
+
+
+class CheckinInSchema(FlatInput):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class AttendanceInSchema(FlatInput):
+    signup_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=2000))
+    action = fields.String(required=True, validate=validate.OneOf(["present", "check_in", "check_out", "clear"]))
+
+
+class ApproveInSchema(FlatInput):
+    signup_ids = fields.List(Id(), load_default=None, allow_none=True)
+
+
+class CorrectionInSchema(FlatInput):
+    hours = fields.Float(required=True, validate=validate.Range(min=0, max=1000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class EnrolmentInSchema(FlatInput):
+    child_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    child_age = fields.Integer(required=True, strict=True)
+    school = fields.String(load_default="", validate=validate.Length(max=120))
+    guardian_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    guardian_phone = fields.String(required=True, validate=validate.Length(max=20))
+    guardian_consent = fields.Boolean(required=True)
+
+
+class EnrolmentArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(list(SignupStatus)))
+
+
+class OverrideInSchema(FlatInput):
+    day = fields.Date(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(list(DayKind)))
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class RecurrenceInSchema(FlatInput):
+    frequency = fields.String(required=True, validate=validate.OneOf(list(Frequency)))
+    weekdays = fields.List(fields.Integer(validate=validate.Range(min=0, max=6)), required=True)
+    nth = fields.Integer(load_default=None, allow_none=True, validate=validate.OneOf([1, 2, 3, 4, 5, -1]))
+    start_time = fields.Time(required=True)
+    end_time = fields.Time(required=True)
+    starts_on = fields.Date(required=True)
+    until = fields.Date(load_default=None, allow_none=True)
+    skip_holidays = fields.Boolean(load_default=True)
+    add_makeup_workdays = fields.Boolean(load_default=False)
+    weeks_ahead = fields.Integer(load_default=8, validate=validate.Range(min=1, max=52))
+    roles = fields.List(fields.Nested(RoleIn), required=True, validate=validate.Length(min=1))
+
+
+# ---------------------------------------------------------------------------------------------- output
+
+
+class RoleSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    capacity = fields.Integer()
+    min_age = fields.Integer(allow_none=True)
+    political_status = fields.String(allow_none=True)
+    skill = fields.String(allow_none=True)
+    confirmed_count = fields.Integer()
+    waitlisted_count = fields.Integer()
+    places_left = fields.Integer()
+
+
+class SessionSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+    roles = fields.List(fields.Nested(RoleSchema))
+
+
+class EventSummarySchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    team_id = fields.Integer(allow_none=True)
+    team = fields.Function(lambda e: e.team.name if e.team else None)
+    community_id = fields.Integer(allow_none=True)
+    community = fields.Function(lambda e: e.community.name if e.community else None)
+    place = fields.String()
+    starts_at = LocalDateTime(allow_none=True)
+    ends_at = LocalDateTime(allow_none=True)
+    signup_opens_at = LocalDateTime(allow_none=True)
+    signup_closes_at = LocalDateTime(allow_none=True)
+    audience = fields.String()
+    total_places = fields.Integer()
+    confirmed_count = fields.Integer()
+
+
+class EventSchema(EventSummarySchema):
+    description = fields.String()
+    cancel_reason = fields.String(allow_none=True)
+    beneficiary_capacity = fields.Integer(allow_none=True)
+    audience_team_ids = fields.Function(lambda e: [t.id for t in e.audience_teams])
+    sessions = fields.List(fields.Nested(SessionSchema))
+    recurring = fields.Function(lambda e: e.recurrence is not None)
+
+
+class SignupSchema(BaseSchema):
+    id = fields.Integer()
+    role_id = fields.Integer()
+    volunteer_id = fields.Integer()
+    status = fields.String()
+    waitlist_position = fields.Integer(allow_none=True)
+    created_at = LocalDateTime()
+    promoted_at = LocalDateTime(allow_none=True)
+    checked_in_at = LocalDateTime(allow_none=True)
+    checked_out_at = LocalDateTime(allow_none=True)
+
+
+class SignupDetailSchema(SignupSchema):
+    volunteer = fields.Function(lambda s: s.volunteer.name)
+    role = fields.Function(lambda s: s.role.name)
+    session_id = fields.Function(lambda s: s.role.session_id)
+    event_id = fields.Function(lambda s: s.role.session.event_id)
+    event = fields.Function(lambda s: s.role.session.event.title)
+    starts_at = fields.Function(lambda s: LocalDateTime()._serialize(s.role.session.starts_at, None, None))
+    ends_at = fields.Function(lambda s: LocalDateTime()._serialize(s.role.session.ends_at, None, None))
+
+
+class BulkResultSchema(BaseSchema):
+    volunteer_id = fields.Integer()
+    name = fields.String()
+    status = fields.String(allow_none=True)
+    waitlist_position = fields.Integer(allow_none=True)
+    signup_id = fields.Integer(allow_none=True)
+    problem = fields.String(allow_none=True)
+
+
+class BulkSchema(BaseSchema):
+    results = fields.List(fields.Nested(BulkResultSchema))
+    confirmed = fields.Integer()
+    waitlisted = fields.Integer()
+    refused = fields.Integer()
+
+
+class CheckinSchema(BaseSchema):
+    action = fields.String()
+    signup_id = fields.Function(lambda r: r.signup.id)
+    checked_in_at = fields.Function(lambda r: LocalDateTime()._serialize(r.signup.checked_in_at, None, None))
+    checked_out_at = fields.Function(lambda r: LocalDateTime()._serialize(r.signup.checked_out_at, None, None))
+
+
+class AttendanceRowSchema(SignupDetailSchema):
+    computed_hours = fields.Float()
+    recorded_hours = fields.Float(allow_none=True)
+    hours_approved_at = LocalDateTime(allow_none=True)
+
+
+class CountSchema(BaseSchema):
+    count = fields.Integer()
+
+
+class HoursEntrySchema(BaseSchema):
+    id = fields.Integer()
+    volunteer_id = fields.Integer()
+    signup_id = fields.Integer(allow_none=True)
+    event_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    minutes = fields.Integer()
+    hours = fields.Float()
+    service_date = fields.Date()
+    organiser = fields.String()
+    content = fields.String()
+    reason = fields.String(allow_none=True)
+    created_at = LocalDateTime()
+
+
+class HoursSummarySchema(BaseSchema):
+    volunteer_id = fields.Function(lambda s: s.volunteer.id)
+    minutes = fields.Integer()
+    hours = fields.Float()
+    stars = fields.Integer()
+    next_threshold = fields.Integer(allow_none=True)
+
+
+class EnrolmentSchema(BaseSchema):
+    id = fields.Integer()
+    event_id = fields.Integer()
+    child_name = fields.String()
+    child_age = fields.Integer()
+    school = fields.String()
+    guardian_name = fields.String()
+    guardian_phone = fields.Function(
+        lambda e: e.guardian_phone if getattr(e, "phone_shown", False) else e.guardian_phone_masked
+    )
+    guardian_consent_at = LocalDateTime()
+    status = fields.String()
+    waitlist_position = fields.Integer(allow_none=True)
+
+
+class FeedSchema(BaseSchema):
+    url = fields.String()
+
+
+class OverrideSchema(BaseSchema):
+    id = fields.Integer()
+    day = fields.Date()
+    kind = fields.String()
+    note = fields.String()
+
+
+class RecurrenceSchema(BaseSchema):
+    id = fields.Integer()
+    event_id = fields.Integer()
+    frequency = fields.String()
+    weekdays = fields.List(fields.Integer())
+    nth = fields.Integer(allow_none=True)
+    start_time = fields.Time()
+    end_time = fields.Time()
+    starts_on = fields.Date()
+    until = fields.Date(allow_none=True)
+    skip_holidays = fields.Boolean()
+    add_makeup_workdays = fields.Boolean()
+    weeks_ahead = fields.Integer()
+    roles = fields.List(fields.Dict())
+    generated_until = fields.Date(allow_none=True)
+
+
+class GeneratedSchema(BaseSchema):
+    count = fields.Integer()
+    sessions = fields.List(fields.Nested(SessionSchema))

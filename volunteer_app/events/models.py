@@ -1,0 +1,362 @@
+"""Events and what hangs off them: sessions 场次, roles 岗位, sign-ups 报名 and the waitlist 候补, beneficiaries'
+enrolments, attendance (签到/签退), the service-hours ledger 服务时长, recurrence rules, holiday overrides and
+calendar-feed keys."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event as orm_event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from volunteer_app.core.identity import mask_phone
+from volunteer_app.core.time import UTCDateTime, utcnow
+from volunteer_app.extensions import db
+from volunteer_app.organisations.models import Community, Team, VolunteerProfile
+
+
+def _in(column: str, values: enum.EnumMeta) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class EventKind(enum.StrEnum):
+    CLEANUP = "cleanup"
+    MURAL = "mural"
+    SUMMER_CAMP = "summer_camp"
+    FORUM = "forum"
+    PARTY_TUESDAY = "party_tuesday"
+    PATROL = "patrol"
+    OTHER = "other"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Audience(enum.StrEnum):
+    PUBLIC = "public"
+    TEAMS = "teams"
+
+
+class SignupStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class EntryKind(enum.StrEnum):
+    ATTENDANCE = "attendance"
+    CORRECTION = "correction"
+
+
+class DayKind(enum.StrEnum):
+    HOLIDAY = "holiday"  # a public holiday the package does not know
+    WORKDAY = "workday"  # an official make-up working day 调休上班
+    ORDINARY = "ordinary"  # neither, whatever the package says
+
+
+class Frequency(enum.StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+EVENT_KIND_LABELS = {
+    EventKind.CLEANUP: _l("Clean-up (living environment)"),
+    EventKind.MURAL: _l("Mural"),
+    EventKind.SUMMER_CAMP: _l("Summer camp"),
+    EventKind.FORUM: _l("Forum"),
+    EventKind.PARTY_TUESDAY: _l("Party-building Tuesday visits"),
+    EventKind.PATROL: _l("Patrol"),
+    EventKind.OTHER: _l("Other"),
+}
+EVENT_STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft"),
+    EventStatus.PUBLISHED: _l("Published"),
+    EventStatus.COMPLETED: _l("Completed"),
+    EventStatus.CANCELLED: _l("Cancelled"),
+}
+AUDIENCE_LABELS = {Audience.PUBLIC: _l("Everyone"), Audience.TEAMS: _l("Only the named teams")}
+SIGNUP_STATUS_LABELS = {
+    SignupStatus.CONFIRMED: _l("Confirmed"),
+    SignupStatus.WAITLISTED: _l("Waitlisted"),
+    SignupStatus.CANCELLED: _l("Cancelled"),
+}
+DAY_KIND_LABELS = {
+    DayKind.HOLIDAY: _l("Public holiday"),
+    DayKind.WORKDAY: _l("Make-up working day"),
+    DayKind.ORDINARY: _l("Ordinary day"),
+}
+FREQUENCY_LABELS = {Frequency.WEEKLY: _l("Every week"), Frequency.MONTHLY: _l("Every month")}
+
+event_audience_teams = sa.Table(
+    "event_audience_teams",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("team_id", sa.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Event(db.Model):
+    """An activity 活动. `starts_at`/`ends_at` mirror its sessions, so lists filter and sort on indexed columns."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", EventKind), name="kind"),
+        sa.CheckConstraint(_in("status", EventStatus), name="status"),
+        sa.CheckConstraint(_in("audience", Audience), name="audience"),
+        sa.CheckConstraint(
+            "signup_closes_at IS NULL OR signup_opens_at IS NULL OR signup_closes_at > signup_opens_at",
+            name="window",
+        ),
+        sa.CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="ends_after_starts"),
+        sa.CheckConstraint("beneficiary_capacity IS NULL OR beneficiary_capacity >= 0", name="beneficiary_capacity"),
+        # Lists ask for events still to come (ends_at >= from), often with one more filter: each index starts with
+        # the filter's column and then ends_at, so a filtered "upcoming" list reads only the rows it shows.
+        sa.Index("ix_events_status_ends_at", "status", "ends_at", "audience", "starts_at"),  # covers the default list
+        sa.Index("ix_events_community_ends_at", "community_id", "ends_at"),
+        sa.Index("ix_events_kind_ends_at", "kind", "ends_at"),
+        sa.Index("ix_events_team_ends_at", "team_id", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="SET NULL"))
+    community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id", ondelete="SET NULL"))
+    place: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    signup_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signup_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    audience: Mapped[str] = mapped_column(sa.String(10), default=Audience.PUBLIC.value, server_default="public")
+    status: Mapped[str] = mapped_column(sa.String(12), default=EventStatus.DRAFT.value, server_default="draft")
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    beneficiary_capacity: Mapped[int | None]
+    enrolment_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+    community: Mapped[Community | None] = relationship()
+    audience_teams: Mapped[list[Team]] = relationship(secondary=event_audience_teams, order_by=Team.name)
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at"
+    )
+    recurrence: Mapped[Recurrence | None] = relationship(
+        back_populates="event", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def is_open_status(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title}>"
+
+
+class EventSession(db.Model):
+    """A session 场次: one sitting of an event, possibly several days long."""
+
+    __tablename__ = "event_sessions"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+        sa.UniqueConstraint("event_id", "starts_at", name="uq_event_sessions_event_starts_at"),
+        sa.Index("ix_event_sessions_starts_at_ends_at", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    roles: Mapped[list[EventRole]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="EventRole.id"
+    )
+
+
+class EventRole(db.Model):
+    """A role 岗位 in a session, with its own capacity and requirements. `next_seq` numbers the sign-ups; the
+    UPDATE that bumps it is what serialises sign-ups for the role (SQLite write lock, PostgreSQL row lock)."""
+
+    __tablename__ = "event_roles"
+    __table_args__ = (
+        sa.CheckConstraint("capacity >= 0", name="capacity"),
+        sa.CheckConstraint("min_age IS NULL OR min_age >= 0", name="min_age"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    capacity: Mapped[int]
+    min_age: Mapped[int | None]
+    political_status: Mapped[str | None] = mapped_column(sa.String(30))
+    skill: Mapped[str | None] = mapped_column(sa.String(40))
+    next_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    session: Mapped[EventSession] = relationship(back_populates="roles")
+
+
+class Signup(db.Model):
+    """A volunteer's sign-up 报名 for a role: confirmed, waitlisted 候补 (ordered by `seq`) or cancelled."""
+
+    __tablename__ = "signups"
+    __table_args__ = (
+        sa.UniqueConstraint("role_id", "volunteer_id", name="uq_signups_role_volunteer"),
+        sa.CheckConstraint(_in("status", SignupStatus), name="status"),
+        sa.Index("ix_signups_role_status_seq", "role_id", "status", "seq"),
+        sa.Index("ix_signups_volunteer_status", "volunteer_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(sa.ForeignKey("event_roles.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_profiles.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(12))
+    seq: Mapped[int]
+    signed_up_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hours_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    role: Mapped[EventRole] = relationship()
+    volunteer: Mapped[VolunteerProfile] = relationship()
+
+    waitlist_position = None  # filled in by the services (int or None), one query per page of sign-ups
+
+
+class Enrolment(db.Model):
+    """A beneficiary (a child, with a guardian) enrolled in an event such as a summer camp."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", SignupStatus), name="status"),
+        sa.CheckConstraint("child_age BETWEEN 0 AND 17", name="child_age"),
+        sa.Index("ix_enrolments_event_status_seq", "event_id", "status", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    child_name: Mapped[str] = mapped_column(sa.String(80))
+    child_age: Mapped[int]
+    school: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    guardian_name: Mapped[str] = mapped_column(sa.String(80))
+    guardian_phone: Mapped[str] = mapped_column(sa.String(20))
+    guardian_consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    seq: Mapped[int]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+
+    waitlist_position = None
+
+    @property
+    def guardian_phone_masked(self) -> str:
+        return mask_phone(self.guardian_phone)
+
+
+class HoursEntry(db.Model):
+    """The service-hours ledger 服务时长: append-only. A correction is a new entry with the difference."""
+
+    __tablename__ = "hours_entries"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", EntryKind), name="kind"),
+        sa.Index("ix_hours_entries_volunteer_service_date", "volunteer_id", "service_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_profiles.id", ondelete="CASCADE"))
+    signup_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signups.id", ondelete="SET NULL"), index=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    minutes: Mapped[int]
+    service_date: Mapped[date]
+    organiser: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    content: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+
+@orm_event.listens_for(HoursEntry, "before_update")
+@orm_event.listens_for(HoursEntry, "before_delete")
+def _ledger_is_append_only(mapper, connection, target) -> None:
+    raise RuntimeError("service-hours entries are never edited; add a correction instead")
+
+
+class Recurrence(db.Model):
+    """How a recurring event makes its sessions: weekly on some weekdays, or monthly on the nth weekday."""
+
+    __tablename__ = "event_recurrences"
+    __table_args__ = (
+        sa.CheckConstraint(_in("frequency", Frequency), name="frequency"),
+        sa.CheckConstraint("nth IS NULL OR nth BETWEEN -1 AND 5", name="nth"),
+        sa.CheckConstraint("end_time > start_time", name="end_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    frequency: Mapped[str] = mapped_column(sa.String(10))
+    weekdays: Mapped[list[int]] = mapped_column(sa.JSON, default=list)  # Monday 0 ... Sunday 6
+    nth: Mapped[int | None]  # monthly: 1..5, or -1 for the last
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+    starts_on: Mapped[date]
+    until: Mapped[date | None]
+    skip_holidays: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    add_makeup_workdays: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    weeks_ahead: Mapped[int] = mapped_column(default=8, server_default="8")
+    roles: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)  # role templates copied into each session
+    generated_until: Mapped[date | None]
+
+    event: Mapped[Event] = relationship(back_populates="recurrence")
+
+
+class HolidayOverride(db.Model):
+    """What the holiday package does not know yet: a date made a holiday, a make-up working day, or ordinary."""
+
+    __tablename__ = "holiday_overrides"
+    __table_args__ = (sa.CheckConstraint(_in("kind", DayKind), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    note: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeedKey(db.Model):
+    """The secret behind a calendar-feed URL (a volunteer's own, a team's or a community's). The URL carries a
+    signed token naming this key; revoking replaces the nonce, so every old URL stops working."""
+
+    __tablename__ = "feed_keys"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "target_id", name="uq_feed_keys_kind_target"),
+        sa.CheckConstraint("kind IN ('volunteer', 'team', 'community')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    target_id: Mapped[int]
+    nonce: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

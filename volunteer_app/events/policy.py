@@ -1,0 +1,82 @@
+"""Who may organise events, sign people up, take attendance and see hours."""
+
+from __future__ import annotations
+
+from volunteer_app.accounts.models import Role
+from volunteer_app.core.policy import rule
+
+STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
+
+
+def is_staff(actor) -> bool:
+    return actor.has_role(*STAFF)
+
+
+def leads(actor, team_id: int | None) -> bool:
+    return team_id is not None and team_id in actor.scopes(Role.TEAM_LEADER, "team")
+
+
+def organises(actor, event) -> bool:
+    """Staff organise every event; a team leader the events of the team they lead."""
+    return is_staff(actor) or leads(actor, getattr(event, "team_id", None))
+
+
+@rule("event.view")
+def _view(actor, event) -> bool:
+    if event is None or getattr(event, "status", None) != "draft":
+        return True
+    return organises(actor, event)
+
+
+@rule("event.create")
+def _create(actor, team_id) -> bool:
+    """`team_id` is the organising team: staff may name any (or none), a leader only their own."""
+    return is_staff(actor) or leads(actor, team_id)
+
+
+@rule("event.manage")
+@rule("attendance.manage")
+@rule("enrolment.manage")
+@rule("signup.list")
+def _organiser(actor, event) -> bool:
+    return organises(actor, event)
+
+
+@rule("signup.create")
+def _sign_up(actor, volunteer) -> bool:
+    """Oneself; a team leader a current member of their team; staff anyone."""
+    if is_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:
+        return True
+    led = actor.scopes(Role.TEAM_LEADER, "team")
+    return any(m.team_id in led and m.left_on is None for m in getattr(volunteer, "memberships", ()))
+
+
+@rule("signup.cancel")
+def _cancel(actor, signup) -> bool:
+    if getattr(signup.volunteer, "user_id", None) == actor.id:
+        return True
+    return organises(actor, signup.role.session.event) or _sign_up(actor, signup.volunteer)
+
+
+@rule("hours.view")
+def _hours(actor, volunteer) -> bool:
+    if is_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:
+        return True
+    led = actor.scopes(Role.TEAM_LEADER, "team")
+    return any(m.team_id in led and m.left_on is None for m in getattr(volunteer, "memberships", ()))
+
+
+@rule("holiday.manage")
+def _holidays(actor, obj) -> bool:
+    return is_staff(actor)
+
+
+@rule("feed.manage")
+def _feed(actor, target) -> bool:
+    """`target` is ("volunteer", profile), ("team", team_id) or ("community", community_id)."""
+    kind, obj = target
+    if kind == "volunteer":
+        return getattr(obj, "user_id", None) == actor.id
+    if kind == "team":
+        return is_staff(actor) or leads(actor, obj)
+    return is_staff(actor)

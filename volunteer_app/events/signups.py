@@ -1,0 +1,566 @@
+"""Sign-ups 报名 and the waitlist 候补.
+
+Capacity is enforced under a lock on the role: the first statement of the sign-up transaction is an UPDATE of the
+role row (bumping `next_seq`). On SQLite that takes the database's write lock (pysqlite opens the transaction at
+that statement, and the busy timeout makes concurrent writers wait); on PostgreSQL it locks the row until commit.
+Everything after it (counting confirmed places, numbering the waitlist) therefore sees a settled state, so no
+interleaving of requests can exceed a role's capacity or lose a sign-up.
+
+Lock order, to rule out deadlocks: the role first, then volunteer rows (in id order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from volunteer_app.core import audit
+from volunteer_app.core.errors import Conflict, Invalid, NotFound
+from volunteer_app.core.identity import age_on
+from volunteer_app.core.pagination import Page, paginate
+from volunteer_app.core.policy import can, require
+from volunteer_app.core.time import to_local, utcnow
+from volunteer_app.events import notices
+from volunteer_app.events.models import (
+    Audience,
+    Event,
+    EventRole,
+    EventSession,
+    EventStatus,
+    Signup,
+    SignupStatus,
+    event_audience_teams,
+)
+from volunteer_app.events.services import get_or_404, own_profile, text, valid_id
+from volunteer_app.extensions import db
+from volunteer_app.organisations.models import POLITICAL_STATUS_LABELS, Community, TeamMembership, VolunteerProfile
+
+Actor = Any
+
+
+class SignupRefused(Conflict):
+    """A sign-up the rules refuse; `code` names the reason for API clients."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# ---------------------------------------------------------------------------------------------- locking
+
+
+def lock_role(role_id: int) -> int:
+    """Takes the role's lock (see the module docstring) and returns the next sequence number."""
+    db.session.execute(sa.update(EventRole).where(EventRole.id == role_id).values(next_seq=EventRole.next_seq + 1))
+    return db.session.scalar(sa.select(EventRole.next_seq).where(EventRole.id == role_id))
+
+
+def _lock_volunteers(ids: Iterable[int]) -> None:
+    ids = sorted(set(ids))
+    if ids and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(VolunteerProfile.id).where(VolunteerProfile.id.in_(ids)).with_for_update())
+
+
+def confirmed_count(role_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Signup.id)).where(Signup.role_id == role_id, Signup.status == SignupStatus.CONFIRMED)
+    )
+
+
+def _capacity(role_id: int) -> int:
+    return db.session.scalar(sa.select(EventRole.capacity).where(EventRole.id == role_id))
+
+
+def _overlapping(volunteer_ids: Iterable[int], session: EventSession, exclude_role: int) -> set[int]:
+    """Volunteers among these who already hold a confirmed place in a session overlapping this one."""
+    ids = sorted(set(volunteer_ids))
+    if not ids:
+        return set()
+    rows = db.session.scalars(
+        sa.select(Signup.volunteer_id)
+        .join(EventRole, EventRole.id == Signup.role_id)
+        .join(EventSession, EventSession.id == EventRole.session_id)
+        .join(Event, Event.id == EventSession.event_id)
+        .where(
+            Signup.volunteer_id.in_(ids),
+            Signup.status == SignupStatus.CONFIRMED,
+            Signup.role_id != exclude_role,
+            Event.status != EventStatus.CANCELLED,
+            EventSession.starts_at < session.ends_at,
+            EventSession.ends_at > session.starts_at,
+        )
+    )
+    return set(rows)
+
+
+def waitlist_positions(signups: list[Signup]) -> None:
+    """Fills in `waitlist_position` (1 = next in line) for the waitlisted ones, one query per page."""
+    waiting = [s for s in signups if s.status == SignupStatus.WAITLISTED]
+    if not waiting:
+        return
+    role_ids = sorted({s.role_id for s in waiting})
+    rows = db.session.execute(
+        sa.select(Signup.id, Signup.role_id, Signup.seq)
+        .where(Signup.role_id.in_(role_ids), Signup.status == SignupStatus.WAITLISTED)
+        .order_by(Signup.role_id, Signup.seq)
+    )
+    position: dict[int, int] = {}
+    counters: dict[int, int] = {}
+    for row in rows:
+        counters[row.role_id] = counters.get(row.role_id, 0) + 1
+        position[row.id] = counters[row.role_id]
+    for signup in waiting:
+        signup.waitlist_position = position.get(signup.id)
+
+
+# ---------------------------------------------------------------------------------------------- rules
+
+
+def eligibility_problem(role: EventRole, volunteer: VolunteerProfile, team_ids: set[int] | None = None) -> str | None:
+    """Why this volunteer may not take this role, or None. `team_ids` are the volunteer's current teams."""
+    session, event = role.session, role.session.event
+    if role.min_age is not None and age_on(volunteer.birth_date, to_local(session.starts_at).date()) < role.min_age:
+        return _("This role is for volunteers aged %(n)d or over.", n=role.min_age)
+    if role.political_status and volunteer.political_status != role.political_status:
+        label = str(POLITICAL_STATUS_LABELS.get(role.political_status, role.political_status))
+        return _("This role is for volunteers whose political status is: %(status)s.", status=label)
+    if role.skill and role.skill not in (volunteer.skills or []):
+        return _("This role needs the skill: %(skill)s.", skill=role.skill)
+    if event.audience == Audience.TEAMS:
+        if team_ids is None:
+            team_ids = {m.team_id for m in volunteer.memberships if m.left_on is None}
+        allowed = set(
+            db.session.scalars(
+                sa.select(event_audience_teams.c.team_id).where(event_audience_teams.c.event_id == event.id)
+            )
+        )
+        if not team_ids & allowed:
+            return _("This event is only for members of the teams it names.")
+    return None
+
+
+def _refuse_if_closed(role: EventRole, now: datetime) -> None:
+    event, session = role.session.event, role.session
+    if event.status == EventStatus.CANCELLED:
+        raise SignupRefused("event_cancelled", _("This event has been cancelled."))
+    if event.status != EventStatus.PUBLISHED:
+        raise SignupRefused("event_not_open", _("This event is not open for sign-up."))
+    if event.signup_opens_at and now < event.signup_opens_at:
+        when = to_local(event.signup_opens_at).strftime("%Y-%m-%d %H:%M")
+        raise SignupRefused("signup_not_open", _("Sign-up opens at %(when)s.", when=when))
+    if (event.signup_closes_at and now >= event.signup_closes_at) or now >= session.ends_at:
+        raise SignupRefused("signup_closed", _("Sign-up for this event has closed."))
+
+
+def _load_role(role_id: int) -> EventRole:
+    return get_or_404(
+        EventRole,
+        role_id,
+        _("No such role."),
+        selectinload(EventRole.session).selectinload(EventSession.event),
+    )
+
+
+def _volunteer_for(actor: Actor, volunteer_id: int | None) -> VolunteerProfile:
+    if volunteer_id is None:
+        profile = own_profile(actor)
+        if profile is None:
+            raise Invalid({"volunteer_id": [_("Register as a volunteer before signing up.")]})
+        return profile
+    if not valid_id(volunteer_id):
+        raise Invalid({"volunteer_id": [_("No volunteer with this id.")]})
+    profile = db.session.get(VolunteerProfile, volunteer_id, options=[selectinload(VolunteerProfile.memberships)])
+    if profile is None:
+        raise Invalid({"volunteer_id": [_("No volunteer with this id.")]})
+    return profile
+
+
+# ---------------------------------------------------------------------------------------------- signing up
+
+
+def sign_up(actor: Actor, role_id: int, *, volunteer_id: int | None = None, now: datetime | None = None) -> Signup:
+    """Signs a volunteer (oneself, or a member of a team the actor leads) up for a role: confirmed while places
+    last, then waitlisted in order. The answer carries `status` and `waitlist_position`."""
+    now = now or utcnow()
+    volunteer = _volunteer_for(actor, volunteer_id)
+    require(actor, "signup.create", volunteer)
+    role = _load_role(role_id)
+    if not can(actor, "event.view", role.session.event):
+        raise NotFound(_("No such role."))
+    _refuse_if_closed(role, now)
+    problem = eligibility_problem(role, volunteer)
+    if problem:
+        raise SignupRefused("requirement_not_met", problem)
+
+    seq = lock_role(role.id)  # from here on, this role's sign-ups wait for us
+    _lock_volunteers([volunteer.id])
+    signup = db.session.scalar(
+        sa.select(Signup)
+        .where(Signup.role_id == role.id, Signup.volunteer_id == volunteer.id)
+        .execution_options(populate_existing=True)
+    )
+    if signup is not None and signup.status != SignupStatus.CANCELLED:
+        db.session.rollback()
+        raise SignupRefused("already_signed_up", _("You have already signed up for this role."))
+    if confirmed_count(role.id) < _capacity(role.id):
+        if _overlapping([volunteer.id], role.session, role.id):
+            db.session.rollback()
+            raise SignupRefused(
+                "overlapping_place", _("You already have a confirmed place at a session that overlaps this one.")
+            )
+        status = SignupStatus.CONFIRMED
+    else:
+        status = SignupStatus.WAITLISTED
+    if signup is None:
+        signup = Signup(role_id=role.id, volunteer_id=volunteer.id)
+        db.session.add(signup)
+    signup.status, signup.seq, signup.signed_up_by_id = status, seq, getattr(actor, "id", None)
+    signup.created_at, signup.cancelled_at, signup.promoted_at = now, None, None
+    signup.confirmed_at = now if status == SignupStatus.CONFIRMED else None
+    db.session.flush()
+    waitlist_positions([signup])
+    if signup.volunteer.user_id != getattr(actor, "id", None):
+        audit.record(actor, "create", "signup", signup.id, detail={"role_id": role.id, "volunteer_id": volunteer.id})
+    db.session.commit()
+    return signup
+
+
+@dataclass
+class BulkResult:
+    volunteer_id: int
+    name: str
+    status: str | None = None
+    waitlist_position: int | None = None
+    signup_id: int | None = None
+    problem: str | None = None
+
+
+def team_member_ids(team_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(TeamMembership.volunteer_id)
+            .where(TeamMembership.team_id == team_id, TeamMembership.left_on.is_(None))
+            .order_by(TeamMembership.id)
+        )
+    )
+
+
+def bulk_sign_up(
+    actor: Actor, role_id: int, volunteer_ids: list[int], *, now: datetime | None = None
+) -> list[BulkResult]:
+    """A team leader signs many members up in one step (300 for a clean-up is normal): one lock, a few queries.
+    Each volunteer gets a result; those the rules refuse say why, the others are confirmed or waitlisted."""
+    now = now or utcnow()
+    ids = list(dict.fromkeys(i for i in volunteer_ids if valid_id(i)))
+    if not ids:
+        raise Invalid({"volunteer_ids": [_("Choose at least one volunteer.")]})
+    if len(ids) > 2000:
+        raise Invalid({"volunteer_ids": [_("At most 2000 volunteers at a time.")]})
+    role = _load_role(role_id)
+    require(actor, "event.view", role.session.event)
+    volunteers = {
+        v.id: v
+        for v in db.session.scalars(
+            sa.select(VolunteerProfile)
+            .where(VolunteerProfile.id.in_(ids))
+            .options(selectinload(VolunteerProfile.memberships))
+        )
+    }
+    missing = [i for i in ids if i not in volunteers]
+    if missing:
+        raise Invalid({"volunteer_ids": [_("No volunteer with the ids: %(ids)s.", ids=", ".join(map(str, missing)))]})
+    for volunteer in volunteers.values():
+        require(actor, "signup.create", volunteer)
+    _refuse_if_closed(role, now)
+    results = {i: BulkResult(i, volunteers[i].name) for i in ids}
+    allowed_teams = (
+        set(
+            db.session.scalars(
+                sa.select(event_audience_teams.c.team_id).where(
+                    event_audience_teams.c.event_id == role.session.event_id
+                )
+            )
+        )
+        if role.session.event.audience == Audience.TEAMS
+        else None
+    )
+    for i in ids:
+        volunteer = volunteers[i]
+        teams = {m.team_id for m in volunteer.memberships if m.left_on is None}
+        if allowed_teams is not None and not teams & allowed_teams:
+            results[i].problem = _("This event is only for members of the teams it names.")
+            continue
+        results[i].problem = _eligibility_without_audience(role, volunteer)
+
+    lock_role(role.id)
+    _lock_volunteers(ids)
+    existing = {
+        s.volunteer_id: s
+        for s in db.session.scalars(
+            sa.select(Signup)
+            .where(Signup.role_id == role.id, Signup.volunteer_id.in_(ids))
+            .execution_options(populate_existing=True)
+        )
+    }
+    overlapping = _overlapping(ids, role.session, role.id)
+    free = _capacity(role.id) - confirmed_count(role.id)
+    seq = db.session.scalar(sa.select(EventRole.next_seq).where(EventRole.id == role.id))
+    new_rows: list[dict[str, Any]] = []
+    reused: list[Signup] = []
+    for i in ids:
+        result = results[i]
+        if result.problem:
+            continue
+        signup = existing.get(i)
+        if signup is not None and signup.status != SignupStatus.CANCELLED:
+            result.problem = _("Already signed up for this role.")
+            continue
+        if free > 0 and i in overlapping:
+            result.problem = _("Already has a confirmed place at a session that overlaps this one.")
+            continue
+        status = SignupStatus.CONFIRMED if free > 0 else SignupStatus.WAITLISTED
+        free -= status == SignupStatus.CONFIRMED
+        seq += 1
+        values = {
+            "status": status.value,
+            "seq": seq,
+            "signed_up_by_id": getattr(actor, "id", None),
+            "created_at": now,
+            "cancelled_at": None,
+            "promoted_at": None,
+            "confirmed_at": now if status == SignupStatus.CONFIRMED else None,
+        }
+        if signup is None:
+            new_rows.append({"role_id": role.id, "volunteer_id": i, **values})
+        else:
+            for key, value in values.items():
+                setattr(signup, key, value)
+            reused.append(signup)
+    db.session.execute(sa.update(EventRole).where(EventRole.id == role.id).values(next_seq=seq))
+    if new_rows:  # one executemany, not an INSERT per volunteer
+        db.session.execute(sa.insert(Signup), new_rows)
+    db.session.flush()
+    created = (
+        reused
+        + list(
+            db.session.scalars(
+                sa.select(Signup).where(
+                    Signup.role_id == role.id, Signup.volunteer_id.in_([row["volunteer_id"] for row in new_rows])
+                )
+            )
+        )
+        if new_rows
+        else reused
+    )
+    waitlist_positions(created)
+    for signup in created:
+        result = results[signup.volunteer_id]
+        result.status, result.waitlist_position, result.signup_id = signup.status, signup.waitlist_position, signup.id
+    audit.record(actor, "create", "signup", None, detail={"role_id": role.id, "bulk": len(created)})
+    db.session.commit()
+    return [results[i] for i in ids]
+
+
+def _eligibility_without_audience(role: EventRole, volunteer: VolunteerProfile) -> str | None:
+    audience, role.session.event.audience = role.session.event.audience, Audience.PUBLIC
+    try:
+        return eligibility_problem(role, volunteer)
+    finally:
+        role.session.event.audience = audience
+
+
+# ---------------------------------------------------------------------------------------------- cancelling
+
+
+def _load_signup(signup_id: int) -> Signup:
+    return get_or_404(
+        Signup,
+        signup_id,
+        _("No such sign-up."),
+        selectinload(Signup.role).selectinload(EventRole.session).selectinload(EventSession.event),
+        selectinload(Signup.volunteer).selectinload(VolunteerProfile.memberships),
+    )
+
+
+def cancel(actor: Actor, signup_id: int, *, now: datetime | None = None) -> list[Signup]:
+    """Gives up a place (or a place in the queue). A freed confirmed place goes to the first waitlisted volunteer
+    who holds no overlapping place; they get a notice. Returns the volunteers promoted."""
+    now = now or utcnow()
+    signup = _load_signup(signup_id)
+    require(actor, "signup.cancel", signup)
+    lock_role(signup.role_id)
+    db.session.refresh(signup)
+    if signup.status == SignupStatus.CANCELLED:
+        db.session.rollback()
+        raise Conflict(_("This sign-up is already cancelled."))
+    if now >= signup.role.session.ends_at:
+        db.session.rollback()
+        raise Conflict(_("This session is over; its sign-ups can no longer be cancelled."))
+    was_confirmed = signup.status == SignupStatus.CONFIRMED
+    signup.status, signup.cancelled_at = SignupStatus.CANCELLED, now
+    db.session.flush()
+    promoted = promote(signup.role, now) if was_confirmed else []
+    if signup.volunteer.user_id != getattr(actor, "id", None):
+        audit.record(actor, "delete", "signup", signup.id, detail={"role_id": signup.role_id})
+    db.session.commit()
+    return promoted
+
+
+def promote(role: EventRole, now: datetime) -> list[Signup]:
+    """Fills free places of a role (whose lock the caller holds) from its waitlist, in order."""
+    if role.session.event.status == EventStatus.CANCELLED:
+        return []
+    free = _capacity(role.id) - confirmed_count(role.id)
+    if free <= 0:
+        return []
+    waiting = list(
+        db.session.scalars(
+            sa.select(Signup)
+            .where(Signup.role_id == role.id, Signup.status == SignupStatus.WAITLISTED)
+            .order_by(Signup.seq)
+            .execution_options(populate_existing=True)
+        )
+    )
+    _lock_volunteers(s.volunteer_id for s in waiting[: free * 4])
+    overlapping = _overlapping((s.volunteer_id for s in waiting), role.session, role.id)
+    promoted = []
+    for signup in waiting:
+        if free == 0:
+            break
+        if signup.volunteer_id in overlapping:
+            continue
+        signup.status, signup.promoted_at, signup.confirmed_at = SignupStatus.CONFIRMED, now, now
+        promoted.append(signup)
+        free -= 1
+    db.session.flush()
+    for signup in promoted:
+        notices.notify_promoted(signup)
+    return promoted
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def _signup_query() -> sa.Select:
+    return sa.select(Signup).options(
+        selectinload(Signup.role).selectinload(EventRole.session).selectinload(EventSession.event),
+        selectinload(Signup.volunteer).selectinload(VolunteerProfile.community).selectinload(Community.town),
+    )
+
+
+def get_signup(actor: Actor, signup_id: int) -> Signup:
+    signup = _load_signup(signup_id)
+    if not (
+        signup.volunteer.user_id == getattr(actor, "id", None) or can(actor, "signup.list", signup.role.session.event)
+    ):
+        raise NotFound(_("No such sign-up."))
+    waitlist_positions([signup])
+    return signup
+
+
+def list_for_role(
+    actor: Actor,
+    role_id: int,
+    *,
+    status: str | None = None,
+    q: str | None = None,
+    page: int | None = None,
+    per_page: int | None = None,
+) -> Page:
+    """A role's roster (organisers): confirmed first, then the waitlist in order."""
+    role = _load_role(role_id)
+    require(actor, "signup.list", role.session.event)
+    query = (
+        _signup_query()
+        .join(Signup.volunteer)
+        .where(Signup.role_id == role.id)
+        .order_by(
+            sa.case(
+                (Signup.status == SignupStatus.CONFIRMED, 0), (Signup.status == SignupStatus.WAITLISTED, 1), else_=2
+            ),
+            Signup.seq,
+        )
+    )
+    if status in set(SignupStatus):
+        query = query.where(Signup.status == status)
+    q = text(q, 100)
+    if q:
+        query = query.where(VolunteerProfile.name.icontains(q, autoescape=True))
+    result = paginate(query, page, per_page)
+    waitlist_positions(result.items)
+    return result
+
+
+def list_for_session(
+    actor: Actor, session_id: int, *, q: str | None = None, page: int | None = None, per_page: int | None = None
+) -> Page:
+    """Everyone confirmed for any role of a session (the attendance sheet)."""
+    session = get_or_404(EventSession, session_id, _("No such session."), selectinload(EventSession.event))
+    require(actor, "attendance.manage", session.event)
+    query = (
+        _signup_query()
+        .join(Signup.volunteer)
+        .join(Signup.role)
+        .where(EventRole.session_id == session.id, Signup.status == SignupStatus.CONFIRMED)
+        .order_by(VolunteerProfile.name, Signup.id)
+    )
+    q = text(q, 100)
+    if q:
+        query = query.where(VolunteerProfile.name.icontains(q, autoescape=True))
+    return paginate(query, page, per_page)
+
+
+def my_signups(
+    actor: Actor,
+    *,
+    upcoming_from: datetime | None = None,
+    include_cancelled: bool = False,
+    q: str | None = None,
+    page: int | None = None,
+    per_page: int | None = None,
+) -> Page:
+    profile = own_profile(actor)
+    if profile is None:
+        return Page(items=[], total=0, page=1, per_page=per_page or 20)
+    query = (
+        _signup_query()
+        .join(Signup.role)
+        .join(EventRole.session)
+        .join(EventSession.event)
+        .where(Signup.volunteer_id == profile.id)
+        .order_by(EventSession.starts_at, Signup.id)
+    )
+    if not include_cancelled:
+        query = query.where(Signup.status != SignupStatus.CANCELLED)
+    if upcoming_from is not None:
+        query = query.where(EventSession.ends_at >= upcoming_from)
+    q = text(q, 100)
+    if q:
+        query = query.where(Event.title.icontains(q, autoescape=True))
+    result = paginate(query, page, per_page)
+    waitlist_positions(result.items)
+    return result
+
+
+def my_signups_by_role(actor: Actor, role_ids: list[int]) -> dict[int, Signup]:
+    """The actor's live sign-ups among these roles (for an event page), in one query."""
+    profile = own_profile(actor)
+    if profile is None or not role_ids:
+        return {}
+    signups = list(
+        db.session.scalars(
+            sa.select(Signup).where(
+                Signup.volunteer_id == profile.id,
+                Signup.role_id.in_(role_ids),
+                Signup.status != SignupStatus.CANCELLED,
+            )
+        )
+    )
+    waitlist_positions(signups)
+    return {s.role_id: s for s in signups}

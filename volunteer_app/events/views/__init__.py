@@ -1,0 +1,93 @@
+"""Pages of the events domain, in several modules sharing one blueprint `bp` (events.*):
+events.py (events, sessions, roles), signups.py (sign-ups, rosters, team sign-up), attendance.py (QR check-in,
+attendance sheets, hours, certificate), calendar.py (month and agenda, feeds, holidays, recurrence, enrolments)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_babel import lazy_gettext as _l
+
+from volunteer_app.accounts.models import Role
+from volunteer_app.core import navigation
+from volunteer_app.events.models import (
+    AUDIENCE_LABELS,
+    DAY_KIND_LABELS,
+    EVENT_KIND_LABELS,
+    EVENT_STATUS_LABELS,
+    SIGNUP_STATUS_LABELS,
+)
+
+bp = Blueprint("events", __name__, template_folder="../templates")
+
+STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
+ORGANISERS = (Role.ADMIN, Role.LEAGUE_STAFF, Role.TEAM_LEADER)
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    state.app.jinja_env.globals.update(
+        event_labels={
+            "kind": EVENT_KIND_LABELS,
+            "status": EVENT_STATUS_LABELS,
+            "audience": AUDIENCE_LABELS,
+            "signup_status": SIGNUP_STATUS_LABELS,
+            "day_kind": DAY_KIND_LABELS,
+        }
+    )
+
+
+def page_arg() -> int | None:
+    return request.args.get("page", type=int)
+
+
+def q_arg() -> str:
+    return request.args.get("q", "")[:100]
+
+
+def int_arg(name: str) -> int | None:
+    value = request.args.get(name, type=int)
+    return value if value and 0 < value <= 2**31 - 1 else None
+
+
+def form_ids(name: str) -> list[int]:
+    ids = []
+    for value in request.form.getlist(name):
+        try:
+            number = int(value)
+        except ValueError:
+            continue
+        if 0 < number <= 2**31 - 1:
+            ids.append(number)
+    return ids
+
+
+from volunteer_app.events.views import attendance, calendar, events, signups  # noqa: E402, F401
+
+navigation.add_menu_link(_l("Events"), "events.index", *ORGANISERS, Role.VOLUNTEER, Role.SOCIAL_WORKER)
+navigation.add_menu_link(_l("My sign-ups"), "events.my_signups", Role.VOLUNTEER)
+navigation.add_menu_link(_l("My hours"), "events.my_hours", Role.VOLUNTEER)
+navigation.add_menu_link(_l("Calendar"), "events.month", *ORGANISERS, Role.VOLUNTEER)
+navigation.add_home_card(
+    _l("My volunteering"), signups.HomeSummary(), (Role.VOLUNTEER,),
+    [
+        (_l("Find events"), "events.index"),
+        (_l("My sign-ups"), "events.my_signups"),
+        (_l("My hours"), "events.my_hours"),
+    ],
+)
+navigation.add_home_card(
+    _l("Events"),
+    _l("Plan events with sessions and roles, publish them, follow sign-ups and waitlists, take attendance."),
+    ORGANISERS,
+    [
+        (_l("Events"), "events.index"),
+        (_l("New event"), "events.new_event"),
+        (_l("Calendar"), "events.month"),
+    ],
+)
+navigation.add_home_card(
+    _l("Holiday calendar"),
+    _l("Dates the holiday package does not know yet: extra holidays and make-up working days."),
+    STAFF,
+    [(_l("Holiday calendar"), "events.holidays")],
+)

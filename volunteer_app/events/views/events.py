@@ -1,0 +1,312 @@
+"""Event pages: the list, an event, and the organisers' forms for events, sessions and roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from volunteer_app.accounts import access
+from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import show_errors
+from volunteer_app.core.policy import can
+from volunteer_app.core.time import as_utc, to_local, utcnow
+from volunteer_app.events import enrolments, forms, services, signups
+from volunteer_app.events.models import Audience, EventKind, EventStatus
+from volunteer_app.events.views import ORGANISERS, bp, int_arg, page_arg, q_arg
+from volunteer_app.organisations import services as org
+
+
+def _show(form, error: Invalid) -> None:
+    show_errors(
+        form,
+        Invalid(
+            {
+                key.split(".")[-1] if key.startswith("sessions.") else key: messages
+                for key, messages in error.errors.items()
+            }
+        ),
+    )
+
+
+def _form_page(form, title: str, back: str, **context):
+    return render_template("events/form.html", form=form, title=title, back=back, **context), (
+        422 if form.errors else 200
+    )
+
+
+def _day_arg(name: str) -> datetime | None:
+    value = request.args.get(name, "")
+    try:
+        return as_utc(datetime.fromisoformat(value)) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/events")
+@access.signed_in
+def index():
+    kind = request.args.get("kind") if request.args.get("kind") in set(EventKind) else None
+    status = request.args.get("status") if request.args.get("status") in set(EventStatus) else None
+    community_id = int_arg("community_id")
+    mine = request.args.get("near") == "1"
+    profile = services.own_profile(current_user)
+    if mine and profile is not None:
+        community_id = profile.community_id
+    start = _day_arg("from")
+    if start is None and request.args.get("past") != "1":
+        start = as_utc(datetime.combine(to_local(utcnow()).date(), datetime.min.time()))
+    filters = services.EventFilter(
+        from_=start, to=_day_arg("to"), kind=kind, community_id=community_id, status=status, q=q_arg()
+    )
+    page = services.list_events(current_user, filters, page=page_arg())
+    return render_template(
+        "events/index.html",
+        page=page,
+        q=q_arg(),
+        kind=kind,
+        status=status,
+        community_id=community_id,
+        near=mine,
+        has_profile=profile is not None,
+        communities=org.community_choices(current_user),
+        from_value=request.args.get("from", ""),
+        can_create=current_user.has_role(*ORGANISERS),
+    )
+
+
+@bp.route("/events/<int:event_id>")
+@access.signed_in
+def event(event_id: int):
+    item = services.get_event(current_user, event_id)
+    roles = [role for session in item.sessions for role in session.roles]
+    mine = signups.my_signups_by_role(current_user, [r.id for r in roles])
+    manage = can(current_user, "event.manage", item)
+    return render_template(
+        "events/event.html",
+        event=item,
+        mine=mine,
+        manage=manage,
+        enrolment_counts=enrolments.counts(item.id) if item.beneficiary_capacity else {},
+        missing=services.completeness_errors(item) if manage and item.status == EventStatus.DRAFT else {},
+        now=utcnow(),
+        has_profile=services.own_profile(current_user) is not None,
+    )
+
+
+def _fill_choices(form: forms.EventForm) -> None:
+    teams = services.event_choices_for_leader(current_user)
+    blank = [("", _("— none —"))] if can(current_user, "event.create", None) else []
+    form.team_id.choices = [*blank, *teams]
+    form.community_id.choices = [("", _("— none —")), *org.community_choices(current_user)]
+    form.audience_team_ids.choices = org.team_choices(current_user)
+
+
+def _event_data(form: forms.EventForm) -> dict:
+    return {
+        "title": form.title.data,
+        "kind": form.kind.data,
+        "team_id": form.team_id.data,
+        "community_id": form.community_id.data,
+        "place": form.place.data or "",
+        "description": form.description.data or "",
+        "signup_opens_at": forms.local(form.signup_opens_at.data),
+        "signup_closes_at": forms.local(form.signup_closes_at.data),
+        "audience": form.audience.data,
+        "audience_team_ids": form.audience_team_ids.data or [] if form.audience.data == Audience.TEAMS else [],
+        "beneficiary_capacity": form.beneficiary_capacity.data,
+    }
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@access.roles(*ORGANISERS)
+def new_event():
+    form = forms.EventForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            item = services.create_event(current_user, **_event_data(form))
+        except Invalid as error:
+            _show(form, error)
+        else:
+            flash(_("Event saved as a draft. Add its sessions and roles, then publish it."), "success")
+            return redirect(url_for(".event", event_id=item.id))
+    return _form_page(form, _("New event"), url_for(".index"))
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@access.roles(*ORGANISERS)
+def edit_event(event_id: int):
+    item = services.get_event_for_update(current_user, event_id)
+    form = forms.EventForm(obj=item)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.signup_opens_at.data = (
+            to_local(item.signup_opens_at).replace(tzinfo=None) if item.signup_opens_at else None
+        )
+        form.signup_closes_at.data = (
+            to_local(item.signup_closes_at).replace(tzinfo=None) if item.signup_closes_at else None
+        )
+        form.audience_team_ids.data = [t.id for t in item.audience_teams]
+    if form.validate_on_submit():
+        try:
+            services.update_event(current_user, item.id, **_event_data(form))
+        except Invalid as error:
+            _show(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".event", event_id=item.id))
+    return _form_page(form, _("Edit %(name)s", name=item.title), url_for(".event", event_id=item.id))
+
+
+@bp.route("/events/<int:event_id>/status", methods=["POST"])
+@access.roles(*ORGANISERS)
+def set_status(event_id: int):
+    """Publish or complete (cancelling has its own form, for the reason)."""
+    status = request.form.get("status")
+    if status not in (EventStatus.PUBLISHED, EventStatus.COMPLETED, EventStatus.DRAFT):
+        raise Invalid({"status": [_("Choose published or completed.")]})
+    try:
+        services.update_event(current_user, event_id, status=status)
+    except Invalid as error:
+        for messages in error.errors.values():
+            for message in messages:
+                flash(message, "danger")
+    else:
+        flash(_("The event is now: %(status)s.", status=status), "success")
+    return redirect(url_for(".event", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@access.roles(*ORGANISERS)
+def cancel_event(event_id: int):
+    item = services.get_event_for_update(current_user, event_id)
+    form = forms.CancelEventForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_event(current_user, item.id, form.cancel_reason.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(_("The event is cancelled."), "warning")
+            return redirect(url_for(".event", event_id=item.id))
+    return _form_page(form, _("Cancel %(name)s", name=item.title), url_for(".event", event_id=item.id))
+
+
+# ---------------------------------------------------------------------------------------------- sessions and roles
+
+
+@bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
+@access.roles(*ORGANISERS)
+def new_session(event_id: int):
+    item = services.get_event_for_update(current_user, event_id)
+    form = forms.SessionForm()
+    if form.validate_on_submit():
+        try:
+            session = services.add_session(
+                current_user,
+                item.id,
+                starts_at=forms.local(form.starts_at.data),
+                ends_at=forms.local(form.ends_at.data),
+                title=form.title.data or "",
+            )
+        except Invalid as error:
+            _show(form, error)
+        else:
+            flash(_("Session added. Now add its roles."), "success")
+            return redirect(url_for(".new_role", session_id=session.id))
+    return _form_page(form, _("New session of %(name)s", name=item.title), url_for(".event", event_id=item.id))
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@access.roles(*ORGANISERS)
+def edit_session(session_id: int):
+    session = services.get_session(current_user, session_id)
+    services.get_event_for_update(current_user, session.event_id)
+    form = forms.SessionForm(obj=session)
+    if request.method == "GET":
+        form.starts_at.data = to_local(session.starts_at).replace(tzinfo=None)
+        form.ends_at.data = to_local(session.ends_at).replace(tzinfo=None)
+    if form.validate_on_submit():
+        try:
+            services.update_session(
+                current_user,
+                session.id,
+                starts_at=forms.local(form.starts_at.data),
+                ends_at=forms.local(form.ends_at.data),
+                title=form.title.data or "",
+            )
+        except Invalid as error:
+            _show(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".event", event_id=session.event_id))
+    return _form_page(form, _("Edit session"), url_for(".event", event_id=session.event_id))
+
+
+@bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
+@access.roles(*ORGANISERS)
+def delete_session(session_id: int):
+    session = services.get_session(current_user, session_id)
+    services.delete_session(current_user, session.id)
+    flash(_("Session deleted."), "success")
+    return redirect(url_for(".event", event_id=session.event_id))
+
+
+def _role_data(form: forms.RoleForm) -> dict:
+    return {
+        "name": form.name.data,
+        "capacity": form.capacity.data,
+        "description": form.description.data or "",
+        "min_age": form.min_age.data,
+        "political_status": form.political_status.data or None,
+        "skill": form.skill.data or None,
+    }
+
+
+@bp.route("/sessions/<int:session_id>/roles/new", methods=["GET", "POST"])
+@access.roles(*ORGANISERS)
+def new_role(session_id: int):
+    session = services.get_session(current_user, session_id)
+    services.get_event_for_update(current_user, session.event_id)
+    form = forms.RoleForm()
+    if form.validate_on_submit():
+        try:
+            services.add_role(current_user, session.id, **_role_data(form))
+        except Invalid as error:
+            _show(form, error)
+        else:
+            flash(_("Role added."), "success")
+            return redirect(url_for(".event", event_id=session.event_id))
+    return _form_page(form, _("New role"), url_for(".event", event_id=session.event_id))
+
+
+@bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
+@access.roles(*ORGANISERS)
+def edit_role(role_id: int):
+    role = services.get_role(current_user, role_id)
+    services.get_event_for_update(current_user, role.session.event_id)
+    form = forms.RoleForm(obj=role)
+    if request.method == "GET":
+        form.political_status.data = role.political_status or ""
+    if form.validate_on_submit():
+        try:
+            services.update_role(current_user, role.id, **_role_data(form))
+        except Invalid as error:
+            _show(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".event", event_id=role.session.event_id))
+    return _form_page(form, _("Edit role"), url_for(".event", event_id=role.session.event_id))
+
+
+@bp.route("/roles/<int:role_id>/delete", methods=["POST"])
+@access.roles(*ORGANISERS)
+def delete_role(role_id: int):
+    role = services.get_role(current_user, role_id)
+    event_id = role.session.event_id
+    services.delete_role(current_user, role.id)
+    flash(_("Role deleted."), "success")
+    return redirect(url_for(".event", event_id=event_id))
