@@ -1,0 +1,102 @@
+"""Helpers every social-work service shares: text cleaning, today, and finding a household through the scope."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from volunteer_app.core.errors import Invalid, NotFound
+from volunteer_app.core.time import to_local, utcnow
+from volunteer_app.extensions import db
+from volunteer_app.organisations.models import Community
+from volunteer_app.socialwork import scope
+from volunteer_app.socialwork.models import Household, HouseholdEvent, HouseholdStatus
+
+Actor = Any
+Errors = dict[str, list[str]]
+MAX_ID = 2**31 - 1
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def today(now: datetime | None = None) -> date:
+    """The town's date now (or at `now`)."""
+    return to_local(now or utcnow()).date()
+
+
+def text(value: object, limit: int | None = None) -> str:
+    cleaned = _CONTROL.sub("", str(value or "")).strip()
+    return cleaned[:limit] if limit else cleaned
+
+
+def valid_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def find(model: type, object_id: object) -> Any:
+    return db.session.get(model, object_id) if valid_id(object_id) else None
+
+
+def raise_if(errors: Errors) -> None:
+    if errors:
+        raise Invalid(errors)
+
+
+def not_found() -> NotFound:
+    return NotFound(_("No such household file."))
+
+
+def household_for(actor: Actor, household_id: object, *options: Any, purpose: scope.Purpose = "file") -> Household:
+    """The household, found only through the scope: outside it, the answer is the same as for no household."""
+    if not valid_id(household_id):
+        raise not_found()
+    query = scope.households(actor, purpose).where(Household.id == household_id)
+    if options:
+        query = query.options(*options)
+    household = db.session.scalar(query)
+    if household is None:
+        raise not_found()
+    return household
+
+
+def writable(household: Household) -> None:
+    """Closed and archived files are read-only until reopened (archived ones for good)."""
+    if household.status != HouseholdStatus.ACTIVE:
+        raise Invalid({"_schema": [_("This file is closed. Reopen it before changing it.")]})
+
+
+def event(household: Household, actor: Actor, kind: str, **detail: Any) -> None:
+    db.session.add(
+        HouseholdEvent(household_id=household.id, actor_id=getattr(actor, "id", None), kind=kind, detail=detail)
+    )
+
+
+def choice(errors: Errors, field: str, value: object, allowed: type, message: str, optional: bool = False) -> Any:
+    if value in (None, "") and optional:
+        return None
+    if value not in {item.value for item in allowed}:
+        errors[field] = [message]
+        return None
+    return value
+
+
+def search(query: sa.Select, q: str | None, *columns: Any) -> sa.Select:
+    q = text(q, 100)
+    if not q:
+        return query
+    return query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in columns)))
+
+
+def file_options() -> list[Any]:
+    """What a household page needs, loaded in a few queries instead of one per row."""
+    return [
+        selectinload(Household.community).selectinload(Community.town),
+        selectinload(Household.service_point),
+        selectinload(Household.station),
+        selectinload(Household.worker),
+        selectinload(Household.members),
+    ]

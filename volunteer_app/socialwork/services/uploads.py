@@ -1,0 +1,104 @@
+"""Photos and scans: checked by their content (not their name), limited in size, stored under the instance
+folder with a random name, never under static/, and handed out only through a scoped, audited route."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from volunteer_app.core import audit
+from volunteer_app.core.errors import NotFound
+from volunteer_app.extensions import db
+from volunteer_app.socialwork.models import Attachment, ConsentPurpose, Household
+from volunteer_app.socialwork.services.common import Actor, Errors, household_for, text, valid_id
+
+# What a file's first bytes must be, and the type and extension we then give it.
+SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"%PDF-", "application/pdf", ".pdf"),
+)
+MAX_FILES = 5
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads" / "socialwork"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _kind(data: bytes) -> tuple[str, str] | None:
+    for signature, content_type, extension in SIGNATURES:
+        if data.startswith(signature):
+            return content_type, extension
+    return None
+
+
+def check_uploads(errors: Errors, field: str, uploads: list[Upload]) -> None:
+    limit = current_app.config["SOCIALWORK_UPLOAD_MAX_BYTES"]
+    if len(uploads) > MAX_FILES:
+        errors[field] = [_("Attach at most %(n)d files at a time.", n=MAX_FILES)]
+        return
+    for upload in uploads:
+        if not upload.data:
+            errors.setdefault(field, []).append(_("%(name)s is empty.", name=upload.filename))
+        elif len(upload.data) > limit:
+            errors.setdefault(field, []).append(
+                _("%(name)s is larger than %(mb).1f MB.", name=upload.filename, mb=limit / 1_048_576)
+            )
+        elif _kind(upload.data) is None:
+            errors.setdefault(field, []).append(_("%(name)s is not a JPEG, PNG or PDF file.", name=upload.filename))
+
+
+def consent_for_attachments(household: Household):
+    from volunteer_app.socialwork.services.consents import active_consent
+
+    return active_consent(household.id, ConsentPurpose.ATTACHMENTS)
+
+
+def store(actor: Actor, household: Household, upload: Upload, *, visit_id=None, consent_id=None) -> Attachment:
+    """Writes the file and adds its row to the session (the caller commits). Checked by `check_uploads` first."""
+    content_type, extension = _kind(upload.data) or ("application/octet-stream", "")
+    stored_name = secrets.token_hex(16) + extension
+    (upload_dir() / stored_name).write_bytes(upload.data)
+    attachment = Attachment(
+        household_id=household.id,
+        visit_id=visit_id,
+        consent_id=consent_id,
+        filename=text(Path(upload.filename or "file").name, 200) or "file",
+        stored_name=stored_name,
+        content_type=content_type,
+        size=len(upload.data),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(attachment)
+    return attachment
+
+
+def delete_files(attachments: list[Attachment]) -> None:
+    for attachment in attachments:
+        (upload_dir() / attachment.stored_name).unlink(missing_ok=True)
+
+
+def open_attachment(actor: Actor, household_id: int, attachment_id: int) -> tuple[Path, Attachment]:
+    """The file on disk, for a user who may open the household; the read is audited."""
+    household = household_for(actor, household_id)
+    attachment = db.session.get(Attachment, attachment_id) if valid_id(attachment_id) else None
+    if attachment is None or attachment.household_id != household.id:
+        raise NotFound(_("No such attachment."))
+    path = upload_dir() / attachment.stored_name
+    if not path.is_file():
+        raise NotFound(_("No such attachment."))
+    audit.record(actor, "view", "household", household.id, detail={"attachment": attachment.id})
+    db.session.commit()
+    return path, attachment

@@ -1,0 +1,95 @@
+"""Pages of social work, phone first. Thin: parse a form or the query string, call one service, render.
+
+Every route is marked for social workers and supervisors (files), town staff too (numbers only), or admins
+(retention). Which households a user reaches is decided by the services' scope, never here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import LazyString, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from volunteer_app.accounts.models import Role
+from volunteer_app.core import navigation
+from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import show_errors
+from volunteer_app.socialwork import labels
+from volunteer_app.socialwork.services.common import MAX_ID
+
+bp = Blueprint("socialwork", __name__, url_prefix="/social-work", template_folder="../templates")
+
+CASEWORK = (Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR)
+NUMBERS = (Role.ADMIN, Role.LEAGUE_STAFF, *CASEWORK)
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    state.app.jinja_env.globals.update(sw_labels=labels.ALL)
+    state.app.jinja_env.filters["sw_label"] = lambda value, kind: str(labels.ALL[kind].get(value, value or ""))
+
+
+def page_arg() -> int | None:
+    return request.args.get("page", type=int)
+
+
+def q_arg() -> str:
+    return request.args.get("q", "")[:100]
+
+
+def int_arg(name: str) -> int | None:
+    value = request.args.get(name, type=int)
+    return value if value and 0 < value <= MAX_ID else None
+
+
+def form_page(template: str, form: FlaskForm, **context):
+    return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def show(form: FlaskForm, error: Invalid) -> None:
+    """Service errors beside their fields ("members.0.name" is the form's "name")."""
+    show_errors(form, Invalid({key.rsplit(".", 1)[-1]: messages for key, messages in error.errors.items()}))
+
+
+def _due_text() -> str:
+    from volunteer_app.socialwork import services
+
+    if not current_user.is_authenticated:
+        return ""
+    work = services.my_follow_ups(current_user)
+    return (
+        ngettext("%(num)d follow-up overdue", "%(num)d follow-ups overdue", len(work.overdue))
+        + " · "
+        + ngettext("%(num)d due this week", "%(num)d due this week", len(work.due_soon))
+    )
+
+
+navigation.add_menu_link(_l("Social work"), "socialwork.home", *CASEWORK)
+navigation.add_menu_link(_l("Social-work numbers"), "socialwork.coverage", Role.ADMIN, Role.LEAGUE_STAFF)
+navigation.add_home_card(
+    _l("My follow-ups"),
+    LazyString(_due_text),
+    (Role.SOCIAL_WORKER,),
+    [(_l("Follow-ups"), "socialwork.home"), (_l("Households"), "socialwork.households"),
+     (_l("Open a file"), "socialwork.new_household")],
+)  # fmt: skip
+navigation.add_home_card(
+    _l("Social-work station"),
+    _l("Caseload, overdue follow-ups per worker and community, and coverage of the target groups."),
+    (Role.STATION_SUPERVISOR,),
+    [(_l("Overview"), "socialwork.home"), (_l("Coverage"), "socialwork.coverage"),
+     (_l("Households"), "socialwork.households")],
+)  # fmt: skip
+navigation.add_home_card(
+    _l("Social-work numbers"),
+    _l("Households on file, visits this quarter and coverage, without personal data."),
+    (Role.ADMIN, Role.LEAGUE_STAFF),
+    [(_l("Coverage"), "socialwork.coverage")],
+)
+
+from volunteer_app.socialwork.views import households, members, reports, visits  # noqa: E402, F401
+
+__all__ = ["_", "bp"]
