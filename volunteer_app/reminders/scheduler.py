@@ -22,13 +22,20 @@ class Job:
     id: str
     func: Callable[[Clock], object]
     seconds: int
+    interval_setting: str | None = None  # a config key that overrides `seconds` (e.g. DISPATCH_INTERVAL_SECONDS)
+
+    def interval(self, config) -> int:
+        return int(config.get(self.interval_setting, self.seconds)) if self.interval_setting else self.seconds
 
 
 def registered_jobs() -> list[Job]:
     """Each domain's `jobs.py` contributes its jobs here."""
     from volunteer_app.accounts import jobs as account_jobs
+    from volunteer_app.events import jobs as event_jobs
+    from volunteer_app.reminders import jobs as reminder_jobs
+    from volunteer_app.socialwork import jobs as socialwork_jobs
 
-    return [*account_jobs.JOBS]
+    return [*account_jobs.JOBS, *event_jobs.JOBS, *reminder_jobs.JOBS, *socialwork_jobs.JOBS]
 
 
 def run_job(app: Flask, job: Job, clock: Clock) -> None:
@@ -49,7 +56,7 @@ def build_scheduler(app: Flask, clock: Clock | None = None) -> BlockingScheduler
     scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
     for job in registered_jobs():
         scheduler.add_job(
-            run_job, "interval", seconds=job.seconds, args=(app, job, clock), id=job.id, name=job.id,
+            run_job, "interval", seconds=job.interval(app.config), args=(app, job, clock), id=job.id, name=job.id,
             max_instances=1, coalesce=True, next_run_time=clock.now(),
         )
     return scheduler

@@ -1,0 +1,184 @@
+"""How a rendered notice leaves the building: email over SMTP, a signed JSON POST to a group robot, or the
+in-app inbox. Every message carries the outbox row's id and kind, so a receiver can drop a repeat.
+
+A channel raises `SendError` when a send may succeed later (the dispatcher retries with backoff) and
+`Undeliverable` when it never can (no address, channel not configured: the row is dropped).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import smtplib
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from typing import Any, Protocol
+
+
+class SendError(Exception):
+    """The send failed this time; try again later."""
+
+
+class Undeliverable(Exception):
+    """This notice can never go out over this channel."""
+
+
+@dataclass(frozen=True)
+class Message:
+    notification_id: int
+    kind: str
+    recipient_name: str
+    recipient_email: str | None
+    subject: str
+    text: str
+    markdown: str
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, message: Message) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class InboxChannel:
+    """The outbox row is the inbox item: once marked sent it shows in the recipient's inbox."""
+
+    name = "inbox"
+
+    def send(self, message: Message) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class EmailChannel:
+    """SMTP with STARTTLS or SSL and a login, as configured. One connection serves a whole dispatch run."""
+
+    name = "email"
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.server = config["MAIL_SERVER"]
+        self.port = int(config["MAIL_PORT"])
+        self.use_tls = bool(config.get("MAIL_USE_TLS"))
+        self.use_ssl = bool(config.get("MAIL_USE_SSL"))
+        self.username = config.get("MAIL_USERNAME")
+        self.password = config.get("MAIL_PASSWORD")
+        self.sender = config.get("MAIL_DEFAULT_SENDER") or "shanzhi@localhost"
+        self.timeout = float(config.get("MAIL_TIMEOUT_SECONDS", 20))
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            if self.use_ssl:
+                smtp = smtplib.SMTP_SSL(self.server, self.port, timeout=self.timeout)
+            else:
+                smtp = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
+                if self.use_tls:
+                    smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            self._smtp = smtp
+        return self._smtp
+
+    def build(self, message: Message) -> EmailMessage:
+        mail = EmailMessage()
+        mail["Subject"] = message.subject
+        mail["From"] = self.sender
+        mail["To"] = formataddr((message.recipient_name, message.recipient_email or ""))
+        mail["Message-ID"] = make_msgid(f"notification-{message.notification_id}")
+        mail["X-Notification-Id"] = str(message.notification_id)
+        mail["X-Notification-Kind"] = message.kind
+        mail.set_content(message.text)
+        return mail
+
+    def send(self, message: Message) -> None:
+        if not message.recipient_email:
+            raise Undeliverable("no email address")
+        mail = self.build(message)
+        try:
+            self._connect().send_message(mail)
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()  # a broken connection is not reused
+            raise SendError(f"SMTP: {error!r}"[:500]) from error
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self._smtp.quit()
+            self._smtp = None
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over "<timestamp>.<body>", so a captured request cannot be replayed with a new time."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+class WebhookChannel:
+    """POSTs a WeCom / DingTalk group-robot Markdown message, signed in `X-Shanzhi-Signature`."""
+
+    name = "webhook"
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.url = config.get("WEBHOOK_URL")
+        self.secret = config.get("WEBHOOK_SECRET") or ""
+        self.timeout = float(config.get("MAIL_TIMEOUT_SECONDS", 20))
+
+    @staticmethod
+    def payload(message: Message) -> dict[str, Any]:
+        return {
+            "msgtype": "markdown",
+            "markdown": {"title": message.subject, "content": message.markdown},
+            "notification_id": message.notification_id,
+            "notification_kind": message.kind,
+        }
+
+    def send(self, message: Message) -> None:
+        if not self.url:
+            raise Undeliverable("WEBHOOK_URL is not configured")
+        body = json.dumps(self.payload(message), ensure_ascii=False).encode()
+        timestamp = str(int(time.time()))
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "X-Shanzhi-Timestamp": timestamp,
+                "X-Shanzhi-Signature": sign(self.secret, timestamp, body),
+                "X-Notification-Id": str(message.notification_id),
+                "X-Notification-Kind": message.kind,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = response.read(65536)
+        except (urllib.error.URLError, OSError) as error:
+            raise SendError(f"webhook: {error!r}"[:500]) from error
+        _check_robot_answer(answer)
+
+    def close(self) -> None:
+        return None
+
+
+def _check_robot_answer(answer: bytes) -> None:
+    """WeCom and DingTalk answer 200 with {"errcode": N}; anything but 0 is a refusal."""
+    try:
+        data = json.loads(answer or b"{}")
+    except ValueError:
+        return
+    if isinstance(data, dict) and data.get("errcode") not in (None, 0):
+        raise SendError(f"webhook refused: errcode {data.get('errcode')} {data.get('errmsg', '')}"[:500])
+
+
+def open_channels(config: dict[str, Any]) -> dict[str, Channel]:
+    return {"inbox": InboxChannel(), "email": EmailChannel(config), "webhook": WebhookChannel(config)}
