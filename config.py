@@ -79,6 +79,22 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "shanzhi@localhost")
     WEBHOOK_URL = os.environ.get("WEBHOOK_URL")
     WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET")
+    MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 20)
+
+    # Notifications (reminders/): the scheduler's dispatch job claims due outbox rows in batches; a failed send
+    # is retried after NOTIFY_BACKOFF_SECONDS, doubling up to NOTIFY_BACKOFF_MAX_SECONDS, NOTIFY_MAX_ATTEMPTS
+    # times in all; a row a crashed process left "sending" is taken again after NOTIFY_LEASE_SECONDS.
+    DISPATCH_INTERVAL_SECONDS = _int("DISPATCH_INTERVAL_SECONDS", 10)
+    DISPATCH_BATCH_SIZE = _int("DISPATCH_BATCH_SIZE", 50)
+    DISPATCH_MAX_PER_RUN = _int("DISPATCH_MAX_PER_RUN", 2000)
+    NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 6)
+    NOTIFY_BACKOFF_SECONDS = _int("NOTIFY_BACKOFF_SECONDS", 60)
+    NOTIFY_BACKOFF_MAX_SECONDS = _int("NOTIFY_BACKOFF_MAX_SECONDS", 6 * 3600)
+    NOTIFY_LEASE_SECONDS = _int("NOTIFY_LEASE_SECONDS", 300)
+    QUIET_HOURS_START = os.environ.get("QUIET_HOURS_START", "22:00")  # local time; non-urgent notices wait
+    QUIET_HOURS_END = os.environ.get("QUIET_HOURS_END", "07:00")
+    DIGEST_HOUR = _int("DIGEST_HOUR", 8)  # local hour of the staff's morning digest
+    DIGEST_INTERVAL_SECONDS = _int("DIGEST_INTERVAL_SECONDS", 600)
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_STYLE = "danger"

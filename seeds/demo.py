@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, time
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -273,6 +274,8 @@ def load_demo() -> list[str]:
         loader.memberships,
         loader.pairings,
         loader.youth_groups,
+        lambda: loader.report.extend(import_module("seeds.socialwork").load()),
+        lambda: import_module("seeds.events").load_events(loader.report),
     ):
         step()
     return loader.report or ["demo data already present; nothing added"]

@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 # Each domain package may have `policy` (rules), `views.bp` (pages), `api.blp` (/api/v1) and `cli`.
-DOMAINS = ("accounts", "organisations")
+DOMAINS = ("accounts", "organisations", "events", "socialwork", "reminders")
 
 
 def _register_domains(app: Flask) -> None:
