@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from tests.events.conftest import NOW, at
-from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.errors import Forbidden
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.events import services, signups
@@ -18,6 +17,7 @@ from volunteer_app.events.signups import SignupRefused
 from volunteer_app.extensions import db
 from volunteer_app.organisations import services as org
 from volunteer_app.organisations.models import PoliticalStatus
+from volunteer_app.reminders.models import Notification
 
 
 def test_the_first_ones_are_confirmed_and_the_rest_waitlisted_in_order(role, register):
@@ -45,10 +45,11 @@ def test_cancelling_a_confirmed_signup_promotes_the_first_waitlisted_and_queues_
     assert db.session.get(Signup, third.id).status == "confirmed"
     assert db.session.get(Signup, first.id).status == "cancelled"
     assert signups.get_signup(d.user, fourth.id).waitlist_position == 1
-    notice = db.session.scalar(
-        sa.select(AuditEntry).where(AuditEntry.object_type == "signup", AuditEntry.object_id == str(third.id))
-    )
-    assert notice.detail["notice"] == "promoted"
+    notices = db.session.scalars(
+        sa.select(Notification).where(Notification.subject_type == "signup", Notification.subject_id == str(third.id))
+    ).all()
+    assert {n.kind for n in notices} == {"signup_promoted"}
+    assert {n.recipient_id for n in notices} == {c.user.id}
 
 
 def test_cancelling_a_waitlisted_signup_promotes_nobody(role, register):

@@ -1,28 +1,35 @@
-"""The seam where sign-up news becomes a notification.
-
-The notification outbox arrives with the reminders issue. Until then a promotion from the waitlist is written to
-the audit log (action "update", object "signup", detail {"notice": "promoted", ...}) in the same transaction as the
-promotion, so nothing is lost: the reminders issue replaces the body of `notify_promoted` with an outbox row (unique
-key `signup-promoted:<signup id>:<promoted_at>`) and can backfill from these audit entries if it wants to.
-"""
+"""Where sign-up news becomes a notification in the reminders outbox."""
 
 from __future__ import annotations
 
-from volunteer_app.core import audit
-from volunteer_app.core.policy import SYSTEM
+from flask_babel import lazy_gettext as _l
+
+from volunteer_app.core.time import to_local
+from volunteer_app.reminders import kinds
+from volunteer_app.reminders.services import notify
+
+PROMOTED = kinds.register(
+    kinds.Kind(
+        "signup_promoted",
+        _l("Promoted from the waitlist"),
+        essential=True,
+        template="events/messages/signup_promoted",
+    )
+)
 
 
 def notify_promoted(signup) -> None:
-    """Called inside the transaction that moved `signup` from the waitlist to a confirmed place."""
-    audit.record(
-        SYSTEM,
-        "update",
-        "signup",
-        signup.id,
-        detail={
-            "notice": "promoted",
-            "volunteer_id": signup.volunteer_id,
-            "role_id": signup.role_id,
-            "promoted_at": signup.promoted_at.isoformat() if signup.promoted_at else None,
+    """Called inside the transaction that moved `signup` from the waitlist to a confirmed place, so the notice
+    is planned exactly when the promotion commits."""
+    session = signup.role.session
+    notify(
+        signup.volunteer.user,
+        PROMOTED.key,
+        subject=("signup", signup.id),
+        when=signup.promoted_at,
+        context={
+            "event_title": session.event.title,
+            "role_name": signup.role.name,
+            "starts_at": to_local(session.starts_at).strftime("%Y-%m-%d %H:%M"),
         },
     )
