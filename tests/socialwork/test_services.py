@@ -14,6 +14,7 @@ from volunteer_app.core.errors import Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import as_utc, utcnow
 from volunteer_app.extensions import db
+from volunteer_app.reminders.models import Notification
 from volunteer_app.reminders.scheduler import registered_jobs
 from volunteer_app.socialwork import services
 from volunteer_app.socialwork.models import Attachment, HouseholdEvent, HouseholdMember
@@ -104,6 +105,16 @@ def test_the_sweep_reminds_the_owner_before_and_tells_the_supervisor_after_the_d
             return utcnow()
 
     assert job.func(Clock()) == 2
+    job.func(Clock())  # the hourly sweep plans each notice once
+    planned = db.session.execute(
+        sa.select(Notification.kind, Notification.recipient_id, Notification.subject_id).where(
+            Notification.channel == "inbox"
+        )
+    ).all()
+    assert sorted(planned) == sorted([
+        ("follow_up_due", people["worker"].id, str(soon.id)),
+        ("follow_up_overdue", people["supervisor"].id, str(late.id)),
+    ])
 
 
 def test_attachments_need_consent_and_a_real_image_or_pdf(people, open_file, app):

@@ -1,7 +1,7 @@
 """What the scheduler runs for social work: the follow-up sweep and the archiving of closed files.
 
-The follow-up sweep works out who should be told what (`services.due_follow_up_notices`). Delivering those
-notices needs the reminders outbox (issue #6); until it exists the job only logs how many there are.
+The follow-up sweep works out who should be told what (`services.due_follow_up_notices`) and plans those
+notices into the reminders outbox, which delivers them.
 """
 
 from __future__ import annotations
@@ -10,19 +10,15 @@ import logging
 
 from volunteer_app.core.time import Clock
 from volunteer_app.reminders.scheduler import Job
-from volunteer_app.socialwork import services
+from volunteer_app.socialwork import notices, services
 
 log = logging.getLogger("shanzhi.socialwork")
 
 
 def follow_up_sweep(clock: Clock) -> int:
-    notices = services.due_follow_up_notices(clock.now())
-    log.info(
-        "follow-ups: %d due soon, %d overdue notices (delivery waits for the reminders outbox)",
-        sum(1 for n in notices if n.kind == "due_soon"),
-        sum(1 for n in notices if n.kind == "overdue"),
-    )
-    return len(notices)
+    planned = notices.plan_follow_up_notices(clock.now())
+    log.info("follow-ups: %d notices planned into the outbox", planned)
+    return planned
 
 
 def archive_closed_households(clock: Clock) -> int:
