@@ -13,13 +13,10 @@ from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_app.core.identity import mask_phone
+from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Team, VolunteerProfile
-
-
-def _in(column: str, values: enum.EnumMeta) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
 class EventKind(enum.StrEnum):
@@ -107,9 +104,9 @@ class Event(db.Model):
 
     __tablename__ = "events"
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", EventKind), name="kind"),
-        sa.CheckConstraint(_in("status", EventStatus), name="status"),
-        sa.CheckConstraint(_in("audience", Audience), name="audience"),
+        sa.CheckConstraint(one_of("kind", EventKind), name="kind"),
+        sa.CheckConstraint(one_of("status", EventStatus), name="status"),
+        sa.CheckConstraint(one_of("audience", Audience), name="audience"),
         sa.CheckConstraint(
             "signup_closes_at IS NULL OR signup_opens_at IS NULL OR signup_closes_at > signup_opens_at",
             name="window",
@@ -213,7 +210,7 @@ class Signup(db.Model):
     __tablename__ = "signups"
     __table_args__ = (
         sa.UniqueConstraint("role_id", "volunteer_id", name="uq_signups_role_volunteer"),
-        sa.CheckConstraint(_in("status", SignupStatus), name="status"),
+        sa.CheckConstraint(one_of("status", SignupStatus), name="status"),
         sa.Index("ix_signups_role_status_seq", "role_id", "status", "seq"),
         sa.Index("ix_signups_volunteer_status", "volunteer_id", "status"),
     )
@@ -243,7 +240,7 @@ class Enrolment(db.Model):
 
     __tablename__ = "enrolments"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", SignupStatus), name="status"),
+        sa.CheckConstraint(one_of("status", SignupStatus), name="status"),
         sa.CheckConstraint("child_age BETWEEN 0 AND 17", name="child_age"),
         sa.Index("ix_enrolments_event_status_seq", "event_id", "status", "seq"),
     )
@@ -276,7 +273,7 @@ class HoursEntry(db.Model):
 
     __tablename__ = "hours_entries"
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", EntryKind), name="kind"),
+        sa.CheckConstraint(one_of("kind", EntryKind), name="kind"),
         sa.Index("ix_hours_entries_volunteer_service_date", "volunteer_id", "service_date"),
     )
 
@@ -309,7 +306,7 @@ class Recurrence(db.Model):
 
     __tablename__ = "event_recurrences"
     __table_args__ = (
-        sa.CheckConstraint(_in("frequency", Frequency), name="frequency"),
+        sa.CheckConstraint(one_of("frequency", Frequency), name="frequency"),
         sa.CheckConstraint("nth IS NULL OR nth BETWEEN -1 AND 5", name="nth"),
         sa.CheckConstraint("end_time > start_time", name="end_after_start"),
     )
@@ -336,7 +333,7 @@ class HolidayOverride(db.Model):
     """What the holiday package does not know yet: a date made a holiday, a make-up working day, or ordinary."""
 
     __tablename__ = "holiday_overrides"
-    __table_args__ = (sa.CheckConstraint(_in("kind", DayKind), name="kind"),)
+    __table_args__ = (sa.CheckConstraint(one_of("kind", DayKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(unique=True)

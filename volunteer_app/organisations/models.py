@@ -13,13 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_app.accounts.models import User
 from volunteer_app.core.identity import mask_id_number, mask_phone
+from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
 from volunteer_app.extensions import db
-
-
-def _in(column: str, values: enum.EnumMeta) -> str:
-    """A CHECK that `column` holds one of an enum's values (written out, so the migration is self-contained)."""
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
 class CommunityKind(enum.StrEnum):
@@ -136,7 +132,7 @@ class Community(db.Model):
     __tablename__ = "communities"
     __table_args__ = (
         sa.UniqueConstraint("town_id", "name", name="uq_communities_town_name"),
-        sa.CheckConstraint(_in("kind", CommunityKind), name="kind"),
+        sa.CheckConstraint(one_of("kind", CommunityKind), name="kind"),
         sa.CheckConstraint("service_point_id IS NULL OR station_id IS NULL", name="one_coverer"),
     )
 
@@ -179,7 +175,7 @@ class Team(db.Model):
     """A volunteer team 志愿服务队."""
 
     __tablename__ = "teams"
-    __table_args__ = (sa.CheckConstraint(_in("kind", TeamKind), name="kind"),)
+    __table_args__ = (sa.CheckConstraint(one_of("kind", TeamKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -219,7 +215,7 @@ class TeamMembership(db.Model):
             sqlite_where=sa.text("left_on IS NULL"),
             postgresql_where=sa.text("left_on IS NULL"),
         ),
-        sa.CheckConstraint(_in("role", MemberRole), name="role"),
+        sa.CheckConstraint(one_of("role", MemberRole), name="role"),
         sa.CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="left_after_joined"),
     )
 
@@ -271,7 +267,7 @@ class YouthGroup(db.Model):
     """A youth governance group 青治团, one per community, built on its Youth Home 青年之家."""
 
     __tablename__ = "youth_groups"
-    __table_args__ = (sa.CheckConstraint(_in("status", GroupStatus), name="status"),)
+    __table_args__ = (sa.CheckConstraint(one_of("status", GroupStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id", ondelete="CASCADE"), unique=True)
@@ -307,7 +303,7 @@ class YouthGroupMember(db.Model):
     __tablename__ = "youth_group_members"
     __table_args__ = (
         sa.UniqueConstraint("group_id", "volunteer_id", name="uq_youth_group_members_group_volunteer"),
-        sa.CheckConstraint(_in("part", GroupPart), name="part"),
+        sa.CheckConstraint(one_of("part", GroupPart), name="part"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -390,7 +386,7 @@ class Deputy(db.Model):
     __tablename__ = "deputies"
     __table_args__ = (
         sa.UniqueConstraint("station_id", "name", name="uq_deputies_station_name"),
-        sa.CheckConstraint(_in("level", DeputyLevel), name="level"),
+        sa.CheckConstraint(one_of("level", DeputyLevel), name="level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -408,7 +404,7 @@ class VolunteerProfile(db.Model):
     __tablename__ = "volunteer_profiles"
     __table_args__ = (
         sa.CheckConstraint("sex IN ('M', 'F')", name="sex"),
-        sa.CheckConstraint(_in("political_status", PoliticalStatus), name="political_status"),
+        sa.CheckConstraint(one_of("political_status", PoliticalStatus), name="political_status"),
         sa.CheckConstraint("length(id_number) = 18", name="id_number_length"),
         sa.CheckConstraint(
             "guardian_consent_at IS NULL OR (guardian_name IS NOT NULL AND guardian_phone IS NOT NULL)",

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_app.accounts.models import User
+from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
 from volunteer_app.extensions import db
 
@@ -59,8 +60,8 @@ class Notification(db.Model):
             "recipient_id", "kind", "subject_type", "subject_id", "scheduled_at", "channel",
             name="uq_notifications_dedupe",
         ),
-        sa.CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in Status)})", name="status_known"),
-        sa.CheckConstraint(f"channel IN ({', '.join(repr(c.value) for c in Channel)})", name="channel_known"),
+        sa.CheckConstraint(one_of("status", Status), name="status_known"),
+        sa.CheckConstraint(one_of("channel", Channel), name="channel_known"),
         sa.Index("ix_notifications_due", "status", "next_attempt_at"),
         sa.Index("ix_notifications_inbox", "recipient_id", "channel", "status", "read_at"),
     )

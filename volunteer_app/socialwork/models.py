@@ -16,13 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_app.accounts.models import User
 from volunteer_app.core.identity import mask_id_number, mask_phone
+from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, ServicePoint, ServiceStation, Team
-
-
-def _in(column: str, values: enum.EnumMeta) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
 class HouseholdType(enum.StrEnum):
@@ -174,14 +171,14 @@ class Household(db.Model):
 
     __tablename__ = "households"
     __table_args__ = (
-        sa.CheckConstraint(_in("household_type", HouseholdType), name="household_type"),
-        sa.CheckConstraint(_in("status", HouseholdStatus), name="status"),
+        sa.CheckConstraint(one_of("household_type", HouseholdType), name="household_type"),
+        sa.CheckConstraint(one_of("status", HouseholdStatus), name="status"),
         sa.CheckConstraint(
             "status = 'active' OR (closed_reason IS NOT NULL AND closed_on IS NOT NULL)", name="closed_with_reason"
         ),
         sa.CheckConstraint("status <> 'archived' OR archived_at IS NOT NULL", name="archived_at"),
-        sa.CheckConstraint("income_band IS NULL OR " + _in("income_band", IncomeBand), name="income_band"),
-        sa.CheckConstraint("housing IS NULL OR " + _in("housing", Housing), name="housing"),
+        sa.CheckConstraint("income_band IS NULL OR " + one_of("income_band", IncomeBand), name="income_band"),
+        sa.CheckConstraint("housing IS NULL OR " + one_of("housing", Housing), name="housing"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,10 +252,12 @@ class HouseholdMember(db.Model):
             sqlite_where=sa.text("relation = 'head' AND left_on IS NULL"),
             postgresql_where=sa.text("relation = 'head' AND left_on IS NULL"),
         ),
-        sa.CheckConstraint(_in("relation", Relation), name="relation"),
+        sa.CheckConstraint(one_of("relation", Relation), name="relation"),
         sa.CheckConstraint("sex IS NULL OR sex IN ('M', 'F')", name="sex"),
         sa.CheckConstraint("id_number IS NULL OR length(id_number) = 18", name="id_number_length"),
-        sa.CheckConstraint("disability_type IS NULL OR " + _in("disability_type", DisabilityType), name="disability"),
+        sa.CheckConstraint(
+            "disability_type IS NULL OR " + one_of("disability_type", DisabilityType), name="disability"
+        ),
         sa.CheckConstraint("disability_grade IS NULL OR disability_grade BETWEEN 1 AND 4", name="disability_grade"),
         sa.CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="left_after_joined"),
     )
@@ -312,7 +311,7 @@ class MemberFlag(db.Model):
     """A target-group flag on a member (低保, 特困, 残疾, ...): a row each, so lists and counts are plain SQL."""
 
     __tablename__ = "household_member_flags"
-    __table_args__ = (sa.CheckConstraint(_in("flag", Flag), name="flag"),)
+    __table_args__ = (sa.CheckConstraint(one_of("flag", Flag), name="flag"),)
 
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("household_members.id", ondelete="CASCADE"), primary_key=True)
     flag: Mapped[str] = mapped_column(sa.String(20), primary_key=True, index=True)
@@ -338,8 +337,8 @@ class Consent(db.Model):
 
     __tablename__ = "household_consents"
     __table_args__ = (
-        sa.CheckConstraint(_in("purpose", ConsentPurpose), name="purpose"),
-        sa.CheckConstraint(_in("method", ConsentMethod), name="method"),
+        sa.CheckConstraint(one_of("purpose", ConsentPurpose), name="purpose"),
+        sa.CheckConstraint(one_of("method", ConsentMethod), name="method"),
         sa.CheckConstraint("method <> 'verbal' OR witness IS NOT NULL", name="verbal_has_witness"),
         sa.CheckConstraint("withdrawn_at IS NULL OR withdrawn_at >= given_at", name="withdrawn_after_given"),
     )
@@ -384,8 +383,8 @@ class Visit(db.Model):
 
     __tablename__ = "household_visits"
     __table_args__ = (
-        sa.CheckConstraint(_in("contact_type", ContactType), name="contact_type"),
-        sa.CheckConstraint(_in("risk_level", RiskLevel), name="risk_level"),
+        sa.CheckConstraint(one_of("contact_type", ContactType), name="contact_type"),
+        sa.CheckConstraint(one_of("risk_level", RiskLevel), name="risk_level"),
         sa.CheckConstraint("version >= 1", name="version"),
     )
 
@@ -464,7 +463,7 @@ class FollowUp(db.Model):
 
     __tablename__ = "follow_ups"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", FollowUpStatus), name="status"),
+        sa.CheckConstraint(one_of("status", FollowUpStatus), name="status"),
         sa.CheckConstraint("status = 'open' OR closed_at IS NOT NULL", name="closed_at"),
         sa.Index("ix_follow_ups_open_due", "status", "due_on"),
     )
@@ -489,7 +488,7 @@ class WelfarePolicy(db.Model):
     """A benefit or assistance in the catalogue (低保, 特困供养, 残疾人两项补贴, 临时救助, 医疗救助, ...)."""
 
     __tablename__ = "welfare_policies"
-    __table_args__ = (sa.CheckConstraint(_in("kind", PolicyKind), name="kind"),)
+    __table_args__ = (sa.CheckConstraint(one_of("kind", PolicyKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -507,7 +506,7 @@ class Benefit(db.Model):
 
     __tablename__ = "household_benefits"
     __table_args__ = (
-        sa.CheckConstraint(_in("stage", BenefitStage), name="stage"),
+        sa.CheckConstraint(one_of("stage", BenefitStage), name="stage"),
         sa.UniqueConstraint("household_id", "policy_id", name="uq_household_benefits_household_policy"),
     )
 
@@ -526,7 +525,7 @@ class Resource(db.Model):
 
     __tablename__ = "social_resources"
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", ResourceKind), name="kind"),
+        sa.CheckConstraint(one_of("kind", ResourceKind), name="kind"),
         sa.CheckConstraint("kind <> 'volunteer_team' OR team_id IS NOT NULL", name="team_named"),
     )
 
@@ -548,8 +547,8 @@ class Referral(db.Model):
 
     __tablename__ = "referrals"
     __table_args__ = (
-        sa.CheckConstraint(_in("target_kind", ReferralTarget), name="target_kind"),
-        sa.CheckConstraint(_in("status", ReferralStatus), name="status"),
+        sa.CheckConstraint(one_of("target_kind", ReferralTarget), name="target_kind"),
+        sa.CheckConstraint(one_of("status", ReferralStatus), name="status"),
         sa.CheckConstraint(
             "(target_kind = 'department' AND department IS NOT NULL)"
             " OR (target_kind = 'resource' AND resource_id IS NOT NULL)"
