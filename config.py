@@ -95,6 +95,9 @@ class Config:
     QUIET_HOURS_END = os.environ.get("QUIET_HOURS_END", "07:00")
     DIGEST_HOUR = _int("DIGEST_HOUR", 8)  # local hour of the staff's morning digest
     DIGEST_INTERVAL_SECONDS = _int("DIGEST_INTERVAL_SECONDS", 600)
+    # Reminders before each event session, in hours before it starts: "default", overridden per event kind
+    # (e.g. "summer_camp": [48, 2]).
+    EVENT_REMINDER_OFFSETS_HOURS = {"default": [24, 2]}
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_STYLE = "danger"

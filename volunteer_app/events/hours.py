@@ -23,6 +23,7 @@ from volunteer_app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import require
 from volunteer_app.core.time import to_local, utcnow
+from volunteer_app.events import reminders
 from volunteer_app.events.models import (
     EntryKind,
     Event,
@@ -116,6 +117,8 @@ def scan(actor: Actor, token: str, *, now: datetime | None = None) -> ScanResult
         signup.checked_out_at, action = max(now, signup.checked_in_at), "check_out"
     else:
         raise Conflict(_("You have already checked in and out of this session."))
+    if action == "check_out":
+        reminders.checked_out([signup], session, {signup.id: clipped_minutes(signup, session)}, now)
     db.session.commit()
     return ScanResult(action, signup)
 
@@ -153,9 +156,11 @@ def mark_attendance(
     if len(signups) != len(ids):
         raise Invalid({"signup_ids": [_("Some of these are not confirmed places at this session.")]})
     changed = 0
+    checked_out = []
     for signup in signups:
         if signup.hours_approved_at is not None:
             continue
+        before = signup.checked_out_at
         if action == "present":
             signup.checked_in_at = signup.checked_in_at or session.starts_at
             signup.checked_out_at = session.ends_at if signup.checked_out_at is None else signup.checked_out_at
@@ -166,7 +171,10 @@ def mark_attendance(
             signup.checked_out_at = max(now, signup.checked_in_at)
         else:
             signup.checked_in_at = signup.checked_out_at = None
+        if signup.checked_out_at is not None and signup.checked_out_at != before:
+            checked_out.append(signup)  # a check-out newly recorded or moved: the volunteer hears the hours
         changed += 1
+    reminders.checked_out(checked_out, session, {s.id: clipped_minutes(s, session) for s in checked_out}, now)
     audit.record(actor, "update", "attendance", session.id, detail={"action": action, "signups": len(ids)})
     db.session.commit()
     return changed

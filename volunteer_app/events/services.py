@@ -23,7 +23,8 @@ from volunteer_app.core import audit
 from volunteer_app.core.errors import Conflict, Invalid, NotFound
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import can, require
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.time import as_utc, utcnow
+from volunteer_app.events import reminders
 from volunteer_app.events.models import (
     Audience,
     Event,
@@ -443,6 +444,16 @@ def create_event(
     return event
 
 
+def _flush_session_clash() -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Invalid({"sessions": [_("Two sessions of one event cannot start at the same time.")]}) from None
+
+
 def _commit_session_clash() -> None:
     from sqlalchemy.exc import IntegrityError
 
@@ -467,9 +478,16 @@ def update_event(actor: Actor, event_id: int, *, now: datetime | None = None, **
         setattr(event, key, value)
     if teams is not None:
         event.audience_teams = teams
+    now = now or utcnow()
+    moved_to = None
     if changes.get("status") and changes["status"] != event.status:
-        _move(event, changes["status"], changes.get("cancel_reason"), now or utcnow())
+        _move(event, changes["status"], changes.get("cancel_reason"), now)
+        moved_to = event.status
     db.session.flush()
+    if moved_to == EventStatus.PUBLISHED:
+        reminders.plan_event(event, now)
+    elif moved_to == EventStatus.CANCELLED:
+        reminders.event_cancelled(event, now)
     audit.record(actor, "update", "event", event.id, detail={"fields": sorted(changes)})
     db.session.commit()
     return event
@@ -546,7 +564,8 @@ def add_session(
     return session
 
 
-def update_session(actor: Actor, session_id: int, **changes: Any) -> EventSession:
+def update_session(actor: Actor, session_id: int, *, now: datetime | None = None, **changes: Any) -> EventSession:
+    """Changes a session; new times re-plan its reminders and tell its confirmed volunteers."""
     session = get_session(actor, session_id)
     event = get_event_for_update(actor, session.event_id)
     _editable(event)
@@ -558,8 +577,12 @@ def update_session(actor: Actor, session_id: int, **changes: Any) -> EventSessio
     errors: dict[str, list[str]] = {}
     _check_session(errors, "", data, require_roles=False)
     raise_if(errors)
+    old_starts, old_ends = session.starts_at, session.ends_at
     session.starts_at, session.ends_at, session.title = data["starts_at"], data["ends_at"], text(data["title"], 120)
     refresh_event_span(event)
+    if as_utc(session.starts_at) != as_utc(old_starts) or as_utc(session.ends_at) != as_utc(old_ends):
+        _flush_session_clash()
+        reminders.session_moved(session, old_starts, old_ends, now or utcnow())
     audit.record(actor, "update", "event_session", session.id, detail={"fields": sorted(changes)})
     _commit_session_clash()
     return session

@@ -26,7 +26,7 @@ from volunteer_app.core.identity import age_on
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import to_local, utcnow
-from volunteer_app.events import notices
+from volunteer_app.events import notices, reminders
 from volunteer_app.events.models import (
     Audience,
     Event,
@@ -225,6 +225,7 @@ def sign_up(actor: Actor, role_id: int, *, volunteer_id: int | None = None, now:
     signup.confirmed_at = now if status == SignupStatus.CONFIRMED else None
     db.session.flush()
     waitlist_positions([signup])
+    reminders.signed_up([signup], now)
     if signup.volunteer.user_id != getattr(actor, "id", None):
         audit.record(actor, "create", "signup", signup.id, detail={"role_id": role.id, "volunteer_id": volunteer.id})
     db.session.commit()
@@ -359,6 +360,7 @@ def bulk_sign_up(
         else reused
     )
     waitlist_positions(created)
+    reminders.signed_up(created, now)
     for signup in created:
         result = results[signup.volunteer_id]
         result.status, result.waitlist_position, result.signup_id = signup.status, signup.waitlist_position, signup.id
@@ -405,6 +407,8 @@ def cancel(actor: Actor, signup_id: int, *, now: datetime | None = None) -> list
     was_confirmed = signup.status == SignupStatus.CONFIRMED
     signup.status, signup.cancelled_at = SignupStatus.CANCELLED, now
     db.session.flush()
+    if was_confirmed:
+        reminders.signup_cancelled(signup)
     promoted = promote(signup.role, now) if was_confirmed else []
     if signup.volunteer.user_id != getattr(actor, "id", None):
         audit.record(actor, "delete", "signup", signup.id, detail={"role_id": signup.role_id})
@@ -441,6 +445,7 @@ def promote(role: EventRole, now: datetime) -> list[Signup]:
     db.session.flush()
     for signup in promoted:
         notices.notify_promoted(signup)
+    reminders.promoted(promoted, now)
     return promoted
 
 
