@@ -77,6 +77,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "shanzhi@localhost")
+    # PEM file of the CA(s) that signed the mail server's certificate (a private CA); unset: the system's CAs.
+    # STARTTLS and SSL always verify the certificate and host name.
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE") or None
     WEBHOOK_URL = os.environ.get("WEBHOOK_URL")
     WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET")
     MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 20)

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import smtplib
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -61,7 +62,8 @@ class InboxChannel:
 
 
 class EmailChannel:
-    """SMTP with STARTTLS or SSL and a login, as configured. One connection serves a whole dispatch run."""
+    """SMTP with STARTTLS or SSL and a login, as configured. One connection serves a whole dispatch run.
+    TLS always verifies the server's certificate (MAIL_CA_FILE for a private CA)."""
 
     name = "email"
 
@@ -74,18 +76,30 @@ class EmailChannel:
         self.password = config.get("MAIL_PASSWORD")
         self.sender = config.get("MAIL_DEFAULT_SENDER") or "shanzhi@localhost"
         self.timeout = float(config.get("MAIL_TIMEOUT_SECONDS", 20))
+        self.ca_file = config.get("MAIL_CA_FILE") or None
         self._smtp: smtplib.SMTP | None = None
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Verifies the server's certificate and host name against MAIL_CA_FILE, or the system's CAs when unset.
+        (smtplib's own default context verifies nothing.) Built per connection, so a missing or unreadable CA
+        file is an OSError/SSLError inside `send` and ends as SendError, not a crash of the dispatch run."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
     def _connect(self) -> smtplib.SMTP:
         if self._smtp is None:
+            smtp: smtplib.SMTP
             if self.use_ssl:
-                smtp = smtplib.SMTP_SSL(self.server, self.port, timeout=self.timeout)
+                smtp = smtplib.SMTP_SSL(self.server, self.port, timeout=self.timeout, context=self.tls_context())
             else:
                 smtp = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
-                if self.use_tls:
-                    smtp.starttls()
-            if self.username:
-                smtp.login(self.username, self.password or "")
+            try:
+                if self.use_tls and not self.use_ssl:
+                    smtp.starttls(context=self.tls_context())  # SMTPNotSupportedError if not offered: no downgrade
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+            except BaseException:
+                smtp.close()  # not stored yet, so `close()` below would not reach this socket
+                raise
             self._smtp = smtp
         return self._smtp
 
@@ -104,9 +118,16 @@ class EmailChannel:
         if not message.recipient_email:
             raise Undeliverable("no email address")
         mail = self.build(message)
+        # Every SMTP or TLS failure is retried: a refused or unreachable server, STARTTLS not offered, a server
+        # certificate that does not verify (ssl.SSLError is an OSError) and a rejected login (SMTPAuthenticationError
+        # is an SMTPException). The last three are configuration errors an admin can fix (password, MAIL_CA_FILE,
+        # the server's certificate) and cannot be told from a transient one (a certificate being renewed, an
+        # account briefly locked), so they are not Undeliverable: after backoff the row ends "failed" with this
+        # error, visible in the outbox and retryable from there once the setting is corrected. smtplib sends AUTH
+        # credentials as ASCII only: a non-ASCII MAIL_USERNAME/MAIL_PASSWORD is the same kind of error.
         try:
             self._connect().send_message(mail)
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, UnicodeEncodeError) as error:
             self.close()  # a broken connection is not reused
             raise SendError(f"SMTP: {error!r}"[:500]) from error
 
