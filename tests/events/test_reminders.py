@@ -213,3 +213,58 @@ def test_dispatched_reminders_are_in_the_recipients_language(event, role, regist
     assert english[0].body.startswith("Hello ") and "草场人居环境整治" in english[0].body
     assert "草场人居环境整治" in english[0].title
     assert chinese[0].body.startswith(f"{b.user.display_name}，您好")
+
+
+def test_renaming_an_event_or_moving_it_elsewhere_refreshes_the_reminders_still_to_go(event, role, register):
+    a, b = register(), register()
+    signups.sign_up(a.user, role.id, now=NOW)
+    signups.sign_up(b.user, role.id, now=NOW)
+
+    services.update_event(SYSTEM, event.id, title="草场村春季大扫除", now=NOW + H)
+    pending = rows(reminders.REMINDER.key, status="pending")
+    assert len(pending) == 4
+    assert {r.context["event_title"] for r in pending} == {"草场村春季大扫除"}
+    assert rows(reminders.SESSION_CHANGED.key) == []  # a new title alone is no reason to write to everyone
+
+    services.update_event(SYSTEM, event.id, place="草场村村委会二楼", now=NOW + 2 * H)
+    assert {r.context["place"] for r in rows(reminders.REMINDER.key, status="pending")} == {"草场村村委会二楼"}
+    moved = rows(reminders.SESSION_CHANGED.key)
+    assert {r.recipient_id for r in moved} == {a.user.id, b.user.id}  # once each
+    assert {(r.context["old_place"], r.context["place"]) for r in moved} == {("草场村文化广场", "草场村村委会二楼")}
+    assert {r.context["role_name"] for r in moved} == {"清洁队员"}
+
+
+def test_renaming_a_session_or_a_role_refreshes_only_the_reminders_concerned(make_event, register):
+    event = make_event(
+        sessions=[
+            {
+                "starts_at": at(7), "ends_at": at(7, 3), "title": "上午",
+                "roles": [{"name": "清洁队员", "capacity": 2}, {"name": "引导员", "capacity": 2}],
+            }
+        ]
+    )
+    cleaner_role, guide_role = event.sessions[0].roles
+    cleaner, guide = register(), register()
+    signups.sign_up(cleaner.user, cleaner_role.id, now=NOW)
+    signups.sign_up(guide.user, guide_role.id, now=NOW)
+
+    services.update_role(SYSTEM, guide_role.id, name="秩序引导员", now=NOW)
+    services.update_session(SYSTEM, event.sessions[0].id, title="上午场", now=NOW)
+
+    assert {r.context["role_name"] for r in rows(reminders.REMINDER.key, user=guide.user)} == {"秩序引导员"}
+    assert {r.context["role_name"] for r in rows(reminders.REMINDER.key, user=cleaner.user)} == {"清洁队员"}
+    assert {r.context["session_title"] for r in rows(reminders.REMINDER.key)} == {"上午场"}
+
+
+def test_a_sent_reminder_keeps_the_words_it_went_out_with(event, role, register):
+    a = register()
+    a.user.email = None
+    db.session.commit()
+    signups.sign_up(a.user, role.id, now=NOW)
+    outbox.dispatch_due(MovableClock(role.session.starts_at - 24 * H + timedelta(minutes=1)))
+
+    services.update_event(SYSTEM, event.id, title="改名后的活动", now=NOW + H)
+
+    sent, pending = rows(reminders.REMINDER.key, status="sent"), rows(reminders.REMINDER.key, status="pending")
+    assert [r.context["event_title"] for r in sent] == ["草场人居环境整治"]
+    assert [r.context["event_title"] for r in pending] == ["改名后的活动"]

@@ -1,11 +1,11 @@
-"""What the scheduler runs for events: generating the sessions of recurring events ahead of time, and dropping
-reminders still pending for sessions that have already started.
+"""What the scheduler runs for events: generating the sessions of recurring events ahead of time, dropping
+reminders still pending for sessions that have already started, and the organisers' summary when sign-up closes.
 
 (Listed in reminders.scheduler.registered_jobs with the other domains' JOBS.)
 """
 
 from volunteer_app.core.time import Clock
-from volunteer_app.events import calendar, reminders
+from volunteer_app.events import calendar, reminders, summaries
 from volunteer_app.reminders.scheduler import Job
 
 
@@ -17,7 +17,12 @@ def drop_started_reminders(clock: Clock) -> int:
     return reminders.drop_started_reminders(clock.now())
 
 
+def plan_closing_summaries(clock: Clock) -> int:
+    return summaries.plan_closing_summaries(clock.now())
+
+
 JOBS = [
     Job("events.generate_recurring_sessions", generate_recurring_sessions, seconds=6 * 3600),
     Job("events.drop_started_reminders", drop_started_reminders, seconds=60),
+    Job("events.plan_closing_summaries", plan_closing_summaries, seconds=300),
 ]

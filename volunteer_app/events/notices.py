@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from volunteer_app.core.time import to_local
+from volunteer_app.events.reminders import when_text
 from volunteer_app.reminders import kinds
 from volunteer_app.reminders.services import notify
 
@@ -30,6 +30,6 @@ def notify_promoted(signup) -> None:
         context={
             "event_title": session.event.title,
             "role_name": signup.role.name,
-            "starts_at": to_local(session.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "starts_at": when_text(session.starts_at),
         },
     )

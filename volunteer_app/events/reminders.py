@@ -12,13 +12,12 @@ Session reminders
     its session starts (the dispatcher was behind) is dropped by `drop_started_reminders`.
 
 Everything here joins the caller's transaction and works in a few queries whatever the number of volunteers
-(rows are built here and inserted in one statement, with the same columns `reminders.services.notify` writes).
+(`reminders.services.notify_many` builds the outbox rows and inserts them in one statement).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,19 +25,18 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from volunteer_app.accounts.models import User
 from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.events.models import Event, EventRole, EventSession, EventStatus, Signup, SignupStatus
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import VolunteerProfile
 from volunteer_app.reminders import kinds
-from volunteer_app.reminders.models import Notification, NotificationPreference, Status
+from volunteer_app.reminders.models import Notification, Status
 from volunteer_app.reminders.services import (
-    Prefs,
-    _jsonable,
-    channels_for,
-    quiet_until,
-    quiet_window,
+    Planned,
+    insert_rows,
+    notify_many,
+    outbox_rows,
+    refresh_planned,
     subject_key,
 )
 
@@ -64,102 +62,6 @@ SIGNUP_WAITLISTED = _kind("event_signup_waitlisted", _l("Sign-up waitlisted"), t
 CHECKED_OUT = _kind("event_checked_out", _l("Check-out recorded"), template="checked_out")
 
 
-# ---------------------------------------------------------------------------------------------- rows
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One notice to plan: for whom, about what, when, with which template variables."""
-
-    user_id: int
-    subject: tuple[str, str]
-    when: datetime
-    context: dict[str, Any]
-
-
-def _recipients(user_ids: Iterable[int]) -> dict[int, tuple[Any, Prefs]]:
-    """Each user's (address holder, preferences) in two queries."""
-    ids = sorted(set(user_ids))
-    if not ids:
-        return {}
-    users = {row.id: row for row in db.session.execute(sa.select(User.id, User.email).where(User.id.in_(ids)))}
-    prefs = {
-        p.user_id: Prefs(p.email, p.webhook, tuple(p.opted_out or ()), p.quiet_hours, p.quiet_start, p.quiet_end)
-        for p in db.session.scalars(sa.select(NotificationPreference).where(NotificationPreference.user_id.in_(ids)))
-    }
-    return {i: (users[i], prefs.get(i, Prefs())) for i in ids if i in users}
-
-
-def _rows(kind: kinds.Kind, planned: list[Planned]) -> list[dict[str, Any]]:
-    recipients = _recipients(p.user_id for p in planned)
-    now = utcnow()
-    rows = []
-    windows: dict[Prefs, Any] = {}
-    later_cache: dict[tuple[datetime, Any], datetime | None] = {}
-    contexts: dict[int, Any] = {}
-    for item in planned:
-        if item.user_id not in recipients:
-            continue
-        user, pref = recipients[item.user_id]
-        when = as_utc(item.when)
-        if kind.urgent:
-            window = None
-        else:
-            if pref not in windows:
-                windows[pref] = quiet_window(pref)
-            window = windows[pref]
-        if id(item.context) not in contexts:  # callers share one context dict among many recipients
-            contexts[id(item.context)] = _jsonable(item.context)
-        context = contexts[id(item.context)]
-        for channel in channels_for(user, pref):
-            if channel == "inbox" or window is None:
-                later = None
-            else:
-                if (when, window) not in later_cache:
-                    later_cache[(when, window)] = quiet_until(when, window)
-                later = later_cache[(when, window)]
-            rows.append(
-                {
-                    "recipient_id": item.user_id,
-                    "kind": kind.key,
-                    "subject_type": item.subject[0],
-                    "subject_id": item.subject[1],
-                    "scheduled_at": when,
-                    "channel": channel,
-                    "status": Status.PENDING.value,
-                    "urgent": kind.urgent,
-                    "essential": kind.essential,
-                    "context": context,
-                    "attempts": 0,
-                    "next_attempt_at": later or when,
-                    "created_at": now,
-                }
-            )
-    return rows
-
-
-def _insert(rows: list[dict[str, Any]]) -> None:
-    """One executemany INSERT at the table (not the ORM entity: no per-row ORM work); duplicates of the outbox key
-    are ignored, as in `reminders.services.notify`."""
-    if not rows:
-        return
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(N.__table__).on_conflict_do_nothing(
-        index_elements=["recipient_id", "kind", "subject_type", "subject_id", "scheduled_at", "channel"]
-    )
-    db.session.execute(statement, rows)
-
-
-def notify_many(kind: kinds.Kind, planned: list[Planned]) -> int:
-    """Plans these notices in one INSERT (duplicates of the outbox key are ignored). Returns the rows offered."""
-    rows = _rows(kind, planned)
-    _insert(rows)
-    return len(rows)
-
-
 # ---------------------------------------------------------------------------------------------- context
 
 
@@ -169,7 +71,7 @@ def place_of(event: Event) -> str:
     return event.community.full_name if event.community is not None else ""
 
 
-def _when_text(moment: datetime) -> str:
+def when_text(moment: datetime) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
@@ -179,8 +81,8 @@ def session_context(session: EventSession, role_name: str = "") -> dict[str, Any
         "event_title": event.title,
         "session_title": session.title or "",
         "role_name": role_name,
-        "starts_at": _when_text(session.starts_at),
-        "ends_at": _when_text(session.ends_at),
+        "starts_at": when_text(session.starts_at),
+        "ends_at": when_text(session.ends_at),
         "place": place_of(event),
     }
 
@@ -278,7 +180,7 @@ def plan_session(session: EventSession, now: datetime | None = None, *, signup_i
                     **session_context(session, person.name), "hours_before": _hours_text(hours)
                 }
             planned.append(Planned(person.user_id, subject, when, contexts[(person.name, hours)]))
-    rows = _rows(REMINDER, planned)
+    rows = outbox_rows(REMINDER, planned)
     # A cancelled reminder with the same key (the session moved back, the volunteer signed up again) blocks the
     # insert: bring it back instead.
     revived = [row for row in rows if (row["recipient_id"], row["scheduled_at"], row["channel"]) in dead]
@@ -293,7 +195,7 @@ def plan_session(session: EventSession, now: datetime | None = None, *, signup_i
             ),
             execution_options={"synchronize_session": False},
         )
-    _insert(fresh)
+    insert_rows(fresh)
     return len(rows)
 
 
@@ -404,13 +306,50 @@ def session_moved(session: EventSession, old_starts_at: datetime, old_ends_at: d
     people = _session_people([session.id], [SignupStatus.CONFIRMED.value])
     context = {
         **session_context(session),
-        "old_starts_at": _when_text(old_starts_at),
-        "old_ends_at": _when_text(old_ends_at),
+        "old_starts_at": when_text(old_starts_at),
+        "old_ends_at": when_text(old_ends_at),
     }
     notify_many(
         SESSION_CHANGED,
         [Planned(p.user_id, subject_key(session), now, {**context, "role_name": p.name}) for p in people],
     )
+
+
+def event_details_changed(event: Event, old_place: str, now: datetime) -> None:
+    """An event's title or place changed: the reminders still to go say the new ones; when the place changed,
+    its confirmed volunteers hear at once, once each, with the time of their next session."""
+    if event.status != EventStatus.PUBLISHED:
+        return
+    upcoming = {s.id: s for s in event.sessions if as_utc(s.starts_at) > now}
+    refresh_planned(REMINDER.key, upcoming.values(), {"event_title": event.title, "place": place_of(event)})
+    if place_of(event) == old_place:
+        return
+    next_session: dict[int, tuple[EventSession, str]] = {}
+    for person in _session_people(list(upcoming), [SignupStatus.CONFIRMED.value]):
+        session = upcoming[person.session_id]
+        held = next_session.get(person.user_id)
+        if held is None or session.starts_at < held[0].starts_at:
+            next_session[person.user_id] = (session, person.name)
+    notify_many(
+        SESSION_CHANGED,
+        [
+            Planned(user_id, subject_key(event), now, {**session_context(session, role), "old_place": old_place})
+            for user_id, (session, role) in sorted(next_session.items())
+        ],
+    )
+
+
+def session_renamed(session: EventSession) -> None:
+    refresh_planned(REMINDER.key, [session], {"session_title": session.title or ""})
+
+
+def role_renamed(role: EventRole) -> None:
+    holders = db.session.scalars(
+        sa.select(VolunteerProfile.user_id)
+        .join(Signup, Signup.volunteer_id == VolunteerProfile.id)
+        .where(Signup.role_id == role.id, Signup.status == SignupStatus.CONFIRMED.value)
+    )
+    refresh_planned(REMINDER.key, [role.session], {"role_name": role.name}, recipients=[u for u in holders if u])
 
 
 def event_cancelled(event: Event, now: datetime) -> None:
@@ -422,7 +361,7 @@ def event_cancelled(event: Event, now: datetime) -> None:
     context = {
         "event_title": event.title,
         "reason": event.cancel_reason or "",
-        "starts_at": _when_text(first.starts_at) if first else "",
+        "starts_at": when_text(first.starts_at) if first else "",
         "place": place_of(event),
     }
     seen: set[int] = set()

@@ -474,6 +474,7 @@ def update_event(actor: Actor, event_id: int, *, now: datetime | None = None, **
     _check_event_fields(errors, fields, event)
     teams = _audience_teams(errors, changes["audience_team_ids"]) if "audience_team_ids" in changes else None
     raise_if(errors)
+    old_title, old_place = event.title, reminders.place_of(event)
     for key, value in fields.items():
         setattr(event, key, value)
     if teams is not None:
@@ -484,10 +485,14 @@ def update_event(actor: Actor, event_id: int, *, now: datetime | None = None, **
         _move(event, changes["status"], changes.get("cancel_reason"), now)
         moved_to = event.status
     db.session.flush()
+    if "community_id" in fields:
+        db.session.expire(event, ["community"])  # the place shown in notices follows the new community
     if moved_to == EventStatus.PUBLISHED:
         reminders.plan_event(event, now)
     elif moved_to == EventStatus.CANCELLED:
         reminders.event_cancelled(event, now)
+    elif event.title != old_title or reminders.place_of(event) != old_place:
+        reminders.event_details_changed(event, old_place, now)
     audit.record(actor, "update", "event", event.id, detail={"fields": sorted(changes)})
     db.session.commit()
     return event
@@ -577,12 +582,14 @@ def update_session(actor: Actor, session_id: int, *, now: datetime | None = None
     errors: dict[str, list[str]] = {}
     _check_session(errors, "", data, require_roles=False)
     raise_if(errors)
-    old_starts, old_ends = session.starts_at, session.ends_at
+    old_starts, old_ends, old_title = session.starts_at, session.ends_at, session.title
     session.starts_at, session.ends_at, session.title = data["starts_at"], data["ends_at"], text(data["title"], 120)
     refresh_event_span(event)
     if as_utc(session.starts_at) != as_utc(old_starts) or as_utc(session.ends_at) != as_utc(old_ends):
         _flush_session_clash()
         reminders.session_moved(session, old_starts, old_ends, now or utcnow())
+    if session.title != old_title:
+        reminders.session_renamed(session)
     audit.record(actor, "update", "event_session", session.id, detail={"fields": sorted(changes)})
     _commit_session_clash()
     return session
@@ -637,11 +644,14 @@ def update_role(actor: Actor, role_id: int, *, now: datetime | None = None, **ch
     if "capacity" in changes and changes["capacity"] < confirmed:
         raise Invalid({"capacity": [_("%(n)d volunteers are confirmed; cancel some places first.", n=confirmed)]})
     cleaned = clean_role_template({**_role_dict(role), **changes})
+    old_name = role.name
     for key in ("name", "capacity", "description", "min_age", "political_status", "skill"):
         if key in changes:
             setattr(role, key, cleaned[key])
     db.session.flush()
     signups.promote(role, now or utcnow())
+    if role.name != old_name:
+        reminders.role_renamed(role)
     audit.record(actor, "update", "event_role", role.id, detail={"fields": sorted(changes)})
     db.session.commit()
     return role

@@ -12,6 +12,7 @@ the admins' view of the outbox.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import socket
@@ -29,7 +30,6 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from jinja2 import TemplateNotFound
-from sqlalchemy.orm import lazyload
 
 from volunteer_app.accounts.models import Role, User
 from volunteer_app.core import audit
@@ -62,7 +62,8 @@ def subject_key(subject: object) -> tuple[str, str]:
     return str(table)[:40], str(subject.id)[:40]
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Template variables as the outbox stores them (JSON): datetimes as ISO strings, decimals as text."""
     if isinstance(value, datetime):
         return as_utc(value).isoformat()
     if isinstance(value, date | time):
@@ -70,16 +71,47 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
 
 
+@dataclass(frozen=True)
+class Prefs:
+    """A user's notification choices as plain values (the defaults when they saved none)."""
+
+    email: bool = True
+    webhook: bool = False
+    opted_out: tuple[str, ...] = ()
+    quiet_hours: bool = True
+    quiet_start: time | None = None
+    quiet_end: time | None = None
+    digest: bool = False
+
+    @classmethod
+    def of(cls, row: NotificationPreference) -> Prefs:
+        return cls(
+            row.email, row.webhook, tuple(row.opted_out or ()), row.quiet_hours, row.quiet_start, row.quiet_end,
+            row.digest,
+        )
+
+
+def preferences_of(user_ids: Iterable[int]) -> dict[int, Prefs]:
+    """Saved choices of these users in one query; users who saved none are absent (use `Prefs()`)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    return {
+        row.user_id: Prefs.of(row)
+        for row in db.session.scalars(sa.select(NotificationPreference).where(NotificationPreference.user_id.in_(ids)))
+    }
+
+
 def preferences_for(user: User) -> NotificationPreference:
-    """The user's saved choices, or the defaults (not added to the session)."""
+    """The user's saved choices, or the defaults (not added to the session), for the preferences form."""
     pref = db.session.get(NotificationPreference, user.id)
     if pref is None:
         pref = NotificationPreference(
@@ -88,11 +120,10 @@ def preferences_for(user: User) -> NotificationPreference:
     return pref
 
 
-def channels_for(user: User, pref: NotificationPreference | None = None) -> list[str]:
+def channels_for(email_address: str | None, pref: Prefs) -> list[str]:
     """The inbox always; email when chosen and the user has an address; the group robot when chosen and set up."""
-    pref = pref or preferences_for(user)
     chosen = [Channel.INBOX.value]
-    if pref.email and user.email:
+    if pref.email and email_address:
         chosen.append(Channel.EMAIL.value)
     if pref.webhook and current_app.config.get("WEBHOOK_URL"):
         chosen.append(Channel.WEBHOOK.value)
@@ -104,7 +135,7 @@ def _parse_clock_time(text: str) -> time:
     return time(int(hours), int(minutes or 0))
 
 
-def quiet_window(pref: NotificationPreference | Prefs) -> tuple[time, time] | None:
+def quiet_window(pref: Prefs) -> tuple[time, time] | None:
     if not pref.quiet_hours:
         return None
     start = pref.quiet_start or _parse_clock_time(current_app.config["QUIET_HOURS_START"])
@@ -130,16 +161,84 @@ def quiet_until(moment: datetime, window: tuple[time, time] | None) -> datetime 
     return datetime.combine(end_day, end, tzinfo=local_zone()).astimezone(UTC)
 
 
-def _insert_ignoring_duplicates(rows: list[dict[str, Any]]) -> None:
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
+@dataclass(frozen=True)
+class Planned:
+    """One notice to plan: for whom, about what (a `subject_key`), when, with which template variables.
+    Callers planning for many people share one context dict among them; it is converted to JSON once."""
+
+    user_id: int
+    subject: tuple[str, str]
+    when: datetime
+    context: Mapping[str, Any]
+
+
+OUTBOX_KEY = ["recipient_id", "kind", "subject_type", "subject_id", "scheduled_at", "channel"]
+
+
+def outbox_rows(
+    kind: kind_registry.Kind, planned: Iterable[Planned], *, channels: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """The outbox rows for these notices, one per channel each recipient uses (or `channels`), in a few queries
+    whatever their number. Non-urgent rows for email or the robot planned inside the recipient's quiet hours are
+    due when those end; the inbox is silent and takes them at once. Unknown recipients are skipped."""
+    planned = list(planned)
+    ids = sorted({item.user_id for item in planned})
+    addresses = dict(db.session.execute(sa.select(User.id, User.email).where(User.id.in_(ids))).all()) if ids else {}
+    prefs = preferences_of(ids)
+    fixed = [Channel(channel).value for channel in channels] if channels is not None else None
+    now = utcnow()
+    windows: dict[Prefs, tuple[time, time] | None] = {}
+    contexts: dict[int, Any] = {}
+    rows = []
+    for item in planned:
+        if item.user_id not in addresses:
+            continue
+        pref = prefs.get(item.user_id, Prefs())
+        if pref not in windows:
+            windows[pref] = quiet_window(pref)
+        window = None if kind.urgent else windows[pref]
+        if id(item.context) not in contexts:
+            contexts[id(item.context)] = jsonable(item.context)
+        when = as_utc(item.when)
+        for channel in fixed if fixed is not None else channels_for(addresses[item.user_id], pref):
+            later = None if channel == Channel.INBOX else quiet_until(when, window)
+            rows.append(
+                {
+                    "recipient_id": item.user_id,
+                    "kind": kind.key,
+                    "subject_type": item.subject[0],
+                    "subject_id": item.subject[1],
+                    "scheduled_at": when,
+                    "channel": channel,
+                    "status": Status.PENDING.value,
+                    "urgent": kind.urgent,
+                    "essential": kind.essential,
+                    "context": contexts[id(item.context)],
+                    "attempts": 0,
+                    "next_attempt_at": later or when,
+                    "created_at": now,
+                }
+            )
+    return rows
+
+
+def insert_rows(rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT at the table (no per-row ORM work); rows whose outbox key exists are ignored."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(N).on_conflict_do_nothing(
-        index_elements=["recipient_id", "kind", "subject_type", "subject_id", "scheduled_at", "channel"]
-    )
-    db.session.execute(statement, rows)
+    db.session.execute(insert(N.__table__).on_conflict_do_nothing(index_elements=OUTBOX_KEY), rows)
+
+
+def notify_many(kind: kind_registry.Kind, planned: Iterable[Planned]) -> int:
+    """Plans these notices (duplicates of the outbox key are ignored). Joins the caller's transaction.
+    Returns the rows offered."""
+    rows = outbox_rows(kind, planned)
+    insert_rows(rows)
+    return len(rows)
 
 
 def notify(
@@ -156,51 +255,63 @@ def notify(
     `subject` is what the notice is about (a model instance or a (type, id) pair); `context` holds the template
     variables (datetimes are stored as ISO strings). Joins the caller's transaction: the caller commits.
     """
-    user = recipient if isinstance(recipient, User) else db.session.get(User, recipient, options=[lazyload("*")])
-    if user is None:
-        raise NotFound("no such recipient")
+    user_id = recipient.id if isinstance(recipient, User) else recipient
     spec = kind_registry.get(kind)
     when = as_utc(when) if when is not None else utcnow()
-    subject_type, subject_id = subject_key(subject)
-    pref = preferences_for(user)
-    chosen = list(channels) if channels is not None else channels_for(user, pref)
-    window = None if spec.urgent else quiet_window(pref)
-    rows = []
-    for channel in chosen:
-        Channel(channel)  # refuses an unknown channel
-        later = None if channel == Channel.INBOX else quiet_until(when, window)
-        rows.append(
-            {
-                "recipient_id": user.id,
-                "kind": spec.key,
-                "subject_type": subject_type,
-                "subject_id": subject_id,
-                "scheduled_at": when,
-                "channel": channel,
-                "status": Status.PENDING.value,
-                "urgent": spec.urgent,
-                "essential": spec.essential,
-                "context": _jsonable(dict(context or {})),
-                "attempts": 0,
-                "next_attempt_at": later or when,
-                "created_at": utcnow(),
-            }
-        )
-    if rows:
-        _insert_ignoring_duplicates(rows)
+    item = Planned(user_id, subject_key(subject), when, dict(context or {}))
+    rows = outbox_rows(spec, [item], channels=channels)
+    if not rows and db.session.get(User, user_id) is None:
+        raise NotFound("no such recipient")
+    insert_rows(rows)
     return list(
         db.session.scalars(
             sa.select(N)
             .where(
-                N.recipient_id == user.id,
+                N.recipient_id == user_id,
                 N.kind == spec.key,
-                N.subject_type == subject_type,
-                N.subject_id == subject_id,
+                N.subject_type == item.subject[0],
+                N.subject_id == item.subject[1],
                 N.scheduled_at == when,
             )
             .order_by(N.id)
         )
     )
+
+
+def refresh_planned(
+    kind: str, subjects: Iterable[object], changes: Mapping[str, Any], *, recipients: Iterable[int] | None = None
+) -> int:
+    """Sets these template variables on the notices of `kind` about `subjects` (for `recipients` only, when
+    given) not yet sent, so a reminder planned before an event was renamed or moved elsewhere says what is true
+    when it goes out. Rows sharing a context are updated together. Joins the caller's transaction; returns the
+    rows changed."""
+    keys = [subject_key(subject) for subject in subjects]
+    if not keys or not changes:
+        return 0
+    fresh = jsonable(dict(changes))
+    query = sa.select(N.id, N.context).where(
+        N.kind == kind, N.status == Status.PENDING.value, sa.tuple_(N.subject_type, N.subject_id).in_(keys)
+    )
+    if recipients is not None:
+        query = query.where(N.recipient_id.in_(sorted(set(recipients))))
+    pending = db.session.execute(query).all()
+    groups: dict[str, tuple[dict[str, Any], list[int]]] = {}
+    for row in pending:
+        context = dict(row.context or {})
+        if all(context.get(key) == value for key, value in fresh.items()):
+            continue
+        marker = json.dumps(context, sort_keys=True)
+        groups.setdefault(marker, ({**context, **fresh}, []))[1].append(row.id)
+    changed = 0
+    for context, ids in groups.values():
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            db.session.execute(
+                sa.update(N).where(N.id.in_(chunk)).values(context=context),
+                execution_options={"synchronize_session": False},
+            )
+            changed += len(chunk)
+    return changed
 
 
 def cancel_planned(
@@ -375,16 +486,6 @@ class Claimed:
     recipient: Recipient
 
 
-@dataclass(frozen=True)
-class Prefs:
-    email: bool = True
-    webhook: bool = False
-    opted_out: tuple[str, ...] = ()
-    quiet_hours: bool = True
-    quiet_start: time | None = None
-    quiet_end: time | None = None
-
-
 def _load_batch(ids: list[int], worker_id: str) -> tuple[list[Claimed], dict[int, Prefs]]:
     """The claimed rows, their recipients and preferences in two queries, as plain values that outlive commits."""
     result = db.session.execute(
@@ -407,12 +508,7 @@ def _load_batch(ids: list[int], worker_id: str) -> tuple[list[Claimed], dict[int
         for r in result
     ]
     user_ids = {c.recipient.id for c in claimed}
-    prefs = {
-        p.user_id: Prefs(p.email, p.webhook, tuple(p.opted_out or ()), p.quiet_hours, p.quiet_start, p.quiet_end)
-        for p in db.session.scalars(
-            sa.select(NotificationPreference).where(NotificationPreference.user_id.in_(user_ids))
-        )
-    }
+    prefs = preferences_of(user_ids)
     db.session.rollback()  # end the read transaction before slow sends
     return claimed, prefs
 
