@@ -59,6 +59,25 @@ def run_scheduler():
     run_forever()
 
 
+@scheduler_cli.command("run-once")
+@click.argument("job_ids", nargs=-1)
+def run_jobs_once(job_ids: tuple[str, ...]):
+    """Run these scheduler jobs once now (all of them when none is named), e.g. after a restore or to test the mail
+    settings: `flask scheduler run-once reminders.dispatch`. Safe beside the running scheduler: the jobs are
+    idempotent and the dispatch claims rows."""
+    from volunteer_app.core.time import SystemClock
+    from volunteer_app.reminders.scheduler import registered_jobs
+
+    jobs = {job.id: job for job in registered_jobs()}
+    unknown = [job_id for job_id in job_ids if job_id not in jobs]
+    if unknown:
+        click.echo(f"unknown job(s): {', '.join(unknown)}; the jobs are: {', '.join(sorted(jobs))}", err=True)
+        raise SystemExit(2)
+    clock = SystemClock()
+    for job_id in job_ids or sorted(jobs):
+        click.echo(f"{job_id}: {jobs[job_id].func(clock)}")
+
+
 def init_app(app: Flask) -> None:
     for group in (users_cli, seed_cli, scheduler_cli):
         app.cli.add_command(group)

@@ -71,7 +71,8 @@ def _server_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def _flask(env: dict[str, str], *args: str) -> None:
+def run_flask(env: dict[str, str], *args: str) -> str:
+    """Runs a `flask` command against the served app's database; fails the test if it fails; returns its output."""
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT,
@@ -82,6 +83,7 @@ def _flask(env: dict[str, str], *args: str) -> None:
     )
     if result.returncode != 0:
         pytest.fail(f"flask {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result.stdout
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
@@ -100,21 +102,26 @@ def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The real app: `flask db upgrade`, `flask seed demo`, then `gunicorn -w 2` on a free port."""
+def live_env(tmp_path_factory) -> dict[str, str]:
+    """The served app's environment (its database and instance folder), migrated and seeded with the demo."""
     workdir = tmp_path_factory.mktemp("live_server")
     env = _server_env(workdir)
-    _flask(env, "db", "upgrade", "heads")
-    _flask(env, "seed", "demo")
+    run_flask(env, "db", "upgrade", "heads")
+    run_flask(env, "seed", "demo")
+    return env
 
+
+@pytest.fixture(scope="session")
+def live_server(live_env) -> Iterator[str]:
+    """The real app on the seeded database: `gunicorn -w 2` on a free port."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = workdir / "gunicorn.log"
+    log = Path(live_env["INSTANCE_PATH"]) / "gunicorn.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT,
-            env=env,
+            env=live_env,
             stdout=out,
             stderr=subprocess.STDOUT,
             # Same process group as pytest: a Ctrl-C (or scripts/test stopping the run) reaches gunicorn too.

@@ -69,7 +69,9 @@ def test_organisers_get_the_numbers_per_role_when_sign_up_closes(make_event, mak
     assert [r.recipient_id for r in sent] == sorted([creator.id, leader.id])
     assert bystander.id not in {r.recipient_id for r in sent}
     context = sent[0].context
-    assert [(r["role_name"], r["capacity"], r["confirmed"], r["waitlisted"], r["unfilled"]) for r in context["roles"]] == [
+    keys = ("role_name", "capacity", "confirmed", "waitlisted", "unfilled")
+    numbers = [tuple(row[key] for key in keys) for row in context["roles"]]
+    assert numbers == [
         ("清洁队员", 3, 2, 0, 1),
         ("引导员", 1, 1, 1, 0),
     ]

@@ -29,3 +29,19 @@ def test_the_token_purge_job_removes_tokens_long_expired_by_the_clock_it_is_give
     assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 1
     run_job(app, job, FixedClock(datetime.now(UTC) + timedelta(days=3)))
     assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+
+
+def test_flask_scheduler_run_once_runs_the_named_job_and_refuses_an_unknown_one(app, make_user):
+    user = make_user("volunteer")
+    services.issue_token(user, now=datetime.now(UTC) - timedelta(days=30))
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["scheduler", "run-once", "accounts.purge_expired_tokens"])
+    assert result.exit_code == 0, result.output
+    assert "accounts.purge_expired_tokens: 1" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+
+    refused = runner.invoke(args=["scheduler", "run-once", "reminders.nope"])
+    assert refused.exit_code == 2
+    assert "reminders.nope" in refused.output and "reminders.dispatch" in refused.output
