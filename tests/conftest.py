@@ -16,7 +16,7 @@ from volunteer_app import create_app
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import User
 from volunteer_app.core.policy import SYSTEM
-from volunteer_app.extensions import db
+from volunteer_app.extensions import db, limiter
 
 PASSWORD = "correct-horse-9"
 
@@ -68,6 +68,13 @@ def _truncate_all() -> None:
         else:
             for table in tables:
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_follow_the_test_app(app) -> None:
+    """Flask-Limiter keeps `enabled` on its one shared instance, as the last app created set it: a test that builds
+    a production app would leave limits on for the tests after it (429s depending on test order)."""
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
 
 
 @pytest.fixture(autouse=True)
