@@ -1,6 +1,7 @@
 """Demo social-work data: the policy and resource catalogue, and invented households across the service points
-with visits, follow-ups (some overdue) and consents. Idempotent by natural key: a policy by its code, a resource
-by its name, a household by its community and address. ID numbers are generated with valid check characters.
+with visits, follow-ups (some overdue), consents and referrals. Idempotent by natural key: a policy by its code, a
+resource by its name, a household by its community and address. ID numbers are generated with valid check
+characters.
 
 Dates are relative to today, so the overview and the prompts always have something current to show.
 """
@@ -107,4 +108,9 @@ def _household(spec: dict[str, Any], community: Community, codes: dict[str, int]
             SYSTEM, household.id, task=follow_up["task"], due_on=today + timedelta(days=follow_up["due_in_days"]),
             owner_id=owner.id if owner else None,
         )  # fmt: skip
+    for referral in spec.get("referrals", []):
+        referral = dict(referral)
+        team = referral.pop("team", None)
+        team_id = db.session.scalar(sa.select(Team.id).where(Team.name == team)) if team else None
+        services.create_referral(SYSTEM, household.id, team_id=team_id, **referral)
     return f"household {community.name} {spec['address']}"

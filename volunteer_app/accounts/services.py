@@ -269,3 +269,17 @@ def set_active(actor, user_id: int, active: bool) -> User:
     audit.record(actor, "update", "user", user.id, detail={"active": active})
     db.session.commit()
     return user
+
+
+def grant_holders(role: str, scope_kind: str, scope_id: int | None) -> set[int]:
+    """Users whose `role` is limited to this one object: a point's social workers, a station's supervisors, a
+    team's leaders."""
+    if scope_id is None:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(RoleGrant.user_id).where(
+                RoleGrant.role == role, RoleGrant.scope_kind == scope_kind, RoleGrant.scope_id == scope_id
+            )
+        )
+    )

@@ -407,8 +407,11 @@ def create_event(
     beneficiary_capacity: int | None = None,
     status: str = EventStatus.DRAFT,
     sessions: list[dict[str, Any]] | None = None,
+    commit: bool = True,
 ) -> Event:
-    """An event with its sessions and their roles, all or nothing. `status` "published" publishes at once."""
+    """An event with its sessions and their roles, all or nothing. `status` "published" publishes at once.
+    `commit=False` leaves the event in the caller's transaction, for another domain's service that creates it as
+    one step of its own change (a referral to a team becoming the team's draft event) and commits both together."""
     require(actor, "event.create", team_id)
     data = {
         "title": title,
@@ -440,7 +443,8 @@ def create_event(
     db.session.add(event)
     db.session.flush()
     audit.record(actor, "create", "event", event.id, detail={"title": event.title, "status": event.status})
-    _commit_session_clash()
+    if commit:
+        _commit_session_clash()
     return event
 
 

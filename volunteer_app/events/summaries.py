@@ -16,7 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from volunteer_app.accounts.models import Role, RoleGrant, User
+from volunteer_app.accounts.models import Role, User
+from volunteer_app.accounts.services import grant_holders
 from volunteer_app.core.time import as_utc, utcnow
 from volunteer_app.events.models import Event, EventStatus
 from volunteer_app.events.reminders import place_of, when_text
@@ -40,17 +41,9 @@ MAX_SESSIONS = 20  # a long recurring duty lists its next sessions, not a year o
 
 def organiser_ids(event: Event) -> list[int]:
     """Active users who organise this event: whoever created it and the current leaders of its team."""
-    ids = {event.created_by_id} if event.created_by_id else set()
-    if event.team_id is not None:
-        ids.update(
-            db.session.scalars(
-                sa.select(RoleGrant.user_id).where(
-                    RoleGrant.role == Role.TEAM_LEADER.value,
-                    RoleGrant.scope_kind == "team",
-                    RoleGrant.scope_id == event.team_id,
-                )
-            )
-        )
+    ids = grant_holders(Role.TEAM_LEADER, "team", event.team_id)
+    if event.created_by_id:
+        ids.add(event.created_by_id)
     if not ids:
         return []
     return sorted(db.session.scalars(sa.select(User.id).where(User.id.in_(ids), User.active.is_(True))))

@@ -11,6 +11,7 @@ from volunteer_app.accounts.models import Role
 from volunteer_app.api import page_of
 from volunteer_app.socialwork import schemas as s
 from volunteer_app.socialwork import services
+from volunteer_app.socialwork.downloads import attachment_response
 from volunteer_app.socialwork.models import Household
 
 blp = Blueprint(
@@ -225,6 +226,32 @@ class VisitById(MethodView):
         return visit
 
 
+@blp.route("/households/<int:household_id>/visits/<int:visit_id>/attachments")
+class VisitAttachments(MethodView):
+    @access.roles(*CASEWORK)
+    @blp.arguments(s.AttachmentUploadSchema, location="files")
+    @blp.response(201, s.VisitAttachmentSchema(many=True))
+    def post(self, form, household_id, visit_id):
+        """Add photos or scans to a visit: multipart/form-data with the files in `files` (at most 5 at a time).
+        Needs the household's consent to attachments. Answers with all the visit's attachments."""
+        visit = services.add_attachments(_actor(), household_id, visit_id, services.received_uploads(form["files"]))
+        return visit.attachments
+
+
+@blp.route("/households/<int:household_id>/attachments/<int:attachment_id>")
+class AttachmentById(MethodView):
+    @access.roles(*CASEWORK)
+    @blp.response(
+        200,
+        {"type": "string", "format": "binary"},
+        content_type="application/octet-stream",
+        description="The file, sent with its own type: image/jpeg, image/png or application/pdf.",
+    )
+    def get(self, household_id, attachment_id):
+        """Download a photo or scan of the file. The read is written to the audit log."""
+        return attachment_response(*services.open_attachment(_actor(), household_id, attachment_id))
+
+
 # ---------------------------------------------------------------------------------------------- follow-ups
 
 
@@ -310,6 +337,18 @@ class ReferralById(MethodView):
     @blp.response(200, s.ReferralSchema)
     def patch(self, body, household_id, referral_id):
         return services.update_referral(_actor(), household_id, referral_id, **body)
+
+
+@blp.route("/households/<int:household_id>/referrals/<int:referral_id>/event")
+class ReferralEvent(MethodView):
+    @access.roles(*CASEWORK)
+    @blp.arguments(s.ReferralEventInSchema, required=False)
+    @blp.response(201, s.ReferralSchema)
+    def post(self, body, household_id, referral_id):
+        """Turn an open referral to a volunteer team into a draft event of that team, in the household's community;
+        the team's leaders are told to plan and publish it. The event names the need, never the household. 409 for
+        a referral to anyone else, a closed one, or one that already became an event."""
+        return services.event_from_referral(_actor(), household_id, referral_id, **body)
 
 
 # ---------------------------------------------------------------------------------------------- catalogue, coverage

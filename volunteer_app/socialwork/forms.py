@@ -206,6 +206,11 @@ class ReferralStatusForm(FlaskForm):
     submit = SubmitField(_l("Update"))
 
 
+class ReferralEventForm(FlaskForm):
+    description = TextAreaField(_l("What volunteers will read"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Turn into an event"))
+
+
 class MoveForm(FlaskForm):
     to_household_id = IntegerField(_l("Move to file no."), validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
     relation = Select(_l("Relation to the new head"), choices=choices(labels.RELATION))

@@ -18,6 +18,7 @@ from volunteer_app.accounts.models import User
 from volunteer_app.core.identity import mask_id_number, mask_phone
 from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
+from volunteer_app.events.models import Event
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, ServicePoint, ServiceStation, Team
 
@@ -565,6 +566,8 @@ class Referral(db.Model):
     department: Mapped[str | None] = mapped_column(sa.String(120))
     resource_id: Mapped[int | None] = mapped_column(sa.ForeignKey("social_resources.id", ondelete="RESTRICT"))
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="RESTRICT"))
+    # The team's event a referral to a team became; deleting the event keeps the referral, which may become another.
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"))
     need: Mapped[str | None] = mapped_column(sa.String(20))
     reason: Mapped[str] = mapped_column(sa.String(500))
     status: Mapped[str] = mapped_column(sa.String(20), default=ReferralStatus.REQUESTED.value)
@@ -576,6 +579,7 @@ class Referral(db.Model):
 
     resource: Mapped[Resource | None] = relationship()
     team: Mapped[Team | None] = relationship()
+    event: Mapped[Event | None] = relationship()
     consent: Mapped[Consent] = relationship()
 
     @property

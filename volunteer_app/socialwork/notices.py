@@ -1,17 +1,20 @@
-"""Follow-up reminders through the reminders outbox: the owner before the due date, the station's supervisors
-once it is overdue. The notices carry ids and dates only; no personal data travels in a reminder."""
+"""Social work's notices through the reminders outbox: follow-ups to their owner before the due date and to the
+station's supervisors once overdue; a referral's new draft event to the team's leaders. The notices carry ids,
+dates, the community and the need only; no personal data travels in a notice."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from volunteer_app.core.time import as_utc
+from volunteer_app.events.models import Event
 from volunteer_app.extensions import db
 from volunteer_app.reminders import kinds
-from volunteer_app.reminders.services import notify
+from volunteer_app.reminders.services import Planned, notify, notify_many, subject_key
 from volunteer_app.socialwork import services
 
 FOLLOW_UP_DUE = kinds.register(
@@ -22,6 +25,13 @@ FOLLOW_UP_OVERDUE = kinds.register(
         "follow_up_overdue", _l("Follow-up overdue"), essential=True, template="socialwork/messages/follow_up_overdue"
     )
 )
+# Essential: a draft nobody hears of is help that never comes, so a leader's opt-out does not silence it.
+REFERRAL_EVENT = kinds.register(
+    kinds.Kind(
+        "referral_event", _l("A referral became a draft event"), essential=True,
+        template="socialwork/messages/referral_event",
+    )
+)  # fmt: skip
 MORNING = time(8, 0)
 
 
@@ -48,3 +58,16 @@ def plan_follow_up_notices(now: datetime) -> int:
         )
     db.session.commit()
     return len(notices)
+
+
+def tell_team_leaders(event: Event, leader_ids: Iterable[int], *, need: str | None, now: datetime) -> int:
+    """Plans, in the caller's transaction, the notice that a referral opened `event` as a draft of the leaders'
+    team, for them to add sessions and roles and publish. Returns the notices offered."""
+    context = {
+        "event_id": event.id,
+        "event_title": event.title,
+        "community": event.community.name if event.community else "",
+        "team": event.team.name if event.team else "",
+        "need": need,
+    }
+    return notify_many(REFERRAL_EVENT, [Planned(uid, subject_key(event), now, context) for uid in sorted(leader_ids)])

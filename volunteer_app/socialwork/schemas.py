@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import fields, post_dump, validate
 
 from volunteer_app.api import BaseSchema, InputSchema, LocalDateTime, PageArgs
@@ -197,6 +198,15 @@ class VisitAttachmentSchema(BaseSchema):
     filename = fields.String()
     content_type = fields.String()
     size = fields.Integer()
+    uploaded_at = LocalDateTime()
+
+
+class AttachmentUploadSchema(InputSchema):
+    files = fields.List(
+        Upload(),
+        load_default=list,
+        metadata={"description": "one or more photos or scans: JPEG, PNG or PDF, recognised by their content"},
+    )
 
 
 class VisitSchema(BaseSchema):
@@ -331,6 +341,7 @@ class ReferralSchema(BaseSchema):
     department = fields.String(allow_none=True)
     resource_id = fields.Integer(allow_none=True)
     team_id = fields.Integer(allow_none=True)
+    event_id = fields.Integer(allow_none=True, metadata={"description": "the team's event the referral became"})
     need = fields.String(allow_none=True)
     reason = fields.String()
     status = fields.String()
@@ -352,6 +363,16 @@ class ReferralInSchema(InputSchema):
 class ReferralPatchSchema(InputSchema):
     status = fields.String(required=True, validate=validate.OneOf(list(ReferralStatus)))
     outcome = Text(500, load_default="")
+
+
+VOLUNTEERS_READ = "volunteers read it: no name, ID or phone number or address of the household"
+
+
+class ReferralEventInSchema(InputSchema):
+    title = Text(200, load_default=None, allow_none=True,
+                 metadata={"description": f"default: the need, e.g. 'Home help: Care'; {VOLUNTEERS_READ}"})  # fmt: skip
+    description = Text(500, load_default=None, allow_none=True,
+                       metadata={"description": f"default: the referral's reason; {VOLUNTEERS_READ}"})  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------- catalogue, coverage

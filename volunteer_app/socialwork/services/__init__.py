@@ -55,8 +55,9 @@ from volunteer_app.socialwork.services.members import (
     move_member,
     update_member,
 )
+from volunteer_app.socialwork.services.referral_events import event_from_referral
 from volunteer_app.socialwork.services.retention import anonymise, archive_closed, list_archived
-from volunteer_app.socialwork.services.uploads import Upload, open_attachment
+from volunteer_app.socialwork.services.uploads import Upload, open_attachment, received_uploads
 from volunteer_app.socialwork.services.visits import (
     add_attachments,
     edit_visit,
@@ -90,6 +91,7 @@ __all__ = [
     "create_resource",
     "due_follow_up_notices",
     "edit_visit",
+    "event_from_referral",
     "export_households",
     "get_household",
     "get_visit",
@@ -115,6 +117,7 @@ __all__ = [
     "prompts",
     "quarter_start",
     "read_household",
+    "received_uploads",
     "record_consent",
     "reopen_household",
     "reveal",

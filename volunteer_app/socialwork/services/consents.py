@@ -19,6 +19,7 @@ from volunteer_app.socialwork.models import (
     Consent,
     ConsentMethod,
     ConsentPurpose,
+    Household,
     Need,
     Referral,
     ReferralStatus,
@@ -157,7 +158,12 @@ def list_referrals(actor: Actor, household_id: int) -> list[Referral]:
         db.session.scalars(
             sa.select(Referral)
             .where(Referral.household_id == household.id)
-            .options(selectinload(Referral.resource), selectinload(Referral.team), selectinload(Referral.consent))
+            .options(
+                selectinload(Referral.resource),
+                selectinload(Referral.team),
+                selectinload(Referral.consent),
+                selectinload(Referral.event),
+            )
             .order_by(Referral.id.desc())
         )
     )
@@ -233,14 +239,19 @@ def create_referral(
     return referral
 
 
+def referral_of(household: Household, referral_id: object) -> Referral:
+    referral = find(Referral, referral_id)
+    if referral is None or referral.household_id != household.id:
+        raise NotFound(_("No such referral."))
+    return referral
+
+
 def update_referral(
     actor: Actor, household_id: int, referral_id: int, *, status: str, outcome: str = "", now: datetime | None = None
 ) -> Referral:
     household = household_for(actor, household_id)
     require(actor, "referral.manage", household)
-    referral = find(Referral, referral_id)
-    if referral is None or referral.household_id != household.id:
-        raise NotFound(_("No such referral."))
+    referral = referral_of(household, referral_id)
     errors: Errors = {}
     status = choice(errors, "status", status, ReferralStatus, _("Choose a status."))
     if status and status != referral.status and status not in NEXT_STATUS[ReferralStatus(referral.status)]:

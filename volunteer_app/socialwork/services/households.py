@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from volunteer_app.accounts.models import Role, RoleGrant, User
+from volunteer_app.accounts.models import Role, User
+from volunteer_app.accounts.services import grant_holders
 from volunteer_app.core import audit
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.identity import (
@@ -59,17 +60,7 @@ from volunteer_app.socialwork.services.members import (
 
 
 def _workers_of_point(point_id: int | None) -> set[int]:
-    if point_id is None:
-        return set()
-    return set(
-        db.session.scalars(
-            sa.select(RoleGrant.user_id).where(
-                RoleGrant.role == Role.SOCIAL_WORKER,
-                RoleGrant.scope_kind == "service_point",
-                RoleGrant.scope_id == point_id,
-            )
-        )
-    )
+    return grant_holders(Role.SOCIAL_WORKER, "service_point", point_id)
 
 
 def worker_choices(actor: Actor, household: Household | None = None, point_id: int | None = None) -> list[User]:

@@ -166,7 +166,7 @@ def add_member(actor: Actor, household_id: int, data: dict[str, Any], on: date |
         if key not in data:
             errors[key] = [_("This field is required.")]
     if values.get("relation") == Relation.HEAD and household.head is not None:
-        errors["relation"] = [_("The household has a head. To change it, use “Make head of household”.")]
+        errors["relation"] = [_("The household has a head. To change it, use “Change the head of the household”.")]
     _check_not_on_file(errors, "id_number", values.get("id_number"))
     raise_if(errors)
     member = HouseholdMember(household=household, joined_on=on)
@@ -187,7 +187,7 @@ def update_member(actor: Actor, household_id: int, member_id: int, data: dict[st
     errors: Errors = {}
     data = {key: data[key] for key in MEMBER_FIELDS if key in data}
     if "relation" in data and (data["relation"] == Relation.HEAD) != (member.relation == Relation.HEAD):
-        errors["relation"] = [_("To change the head of the household, use “Make head of household”.")]
+        errors["relation"] = [_("Use “Change the head of the household” to name another head.")]
     merged = dict(data)
     if "flags" in merged:  # the disability details are checked against the stored ones when not given
         for key in ("disability_type", "disability_grade"):

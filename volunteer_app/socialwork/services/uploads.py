@@ -4,8 +4,10 @@ folder with a random name, never under static/, and handed out only through a sc
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -29,6 +31,12 @@ MAX_FILES = 5
 class Upload:
     filename: str
     data: bytes
+
+
+def received_uploads(files: Iterable[Any]) -> list[Upload]:
+    """Files as the web layer received them (Werkzeug's FileStorage, from a page form or the API). A file input
+    left empty still sends a part without a name; it is no upload."""
+    return [Upload(f.filename or "file", f.read()) for f in files if f and getattr(f, "filename", "")]
 
 
 def upload_dir() -> Path:

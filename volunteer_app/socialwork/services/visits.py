@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from volunteer_app.accounts.models import User
+from volunteer_app.accounts.models import Role, User
+from volunteer_app.accounts.services import grant_holders
 from volunteer_app.core import audit
 from volunteer_app.core.errors import NotFound
 from volunteer_app.core.pagination import Page, paginate
@@ -99,17 +100,7 @@ def _clean(errors: Errors, household: Household, data: dict[str, Any], now: date
 
 
 def scope_supervisors(household: Household) -> set[int]:
-    from volunteer_app.accounts.models import Role, RoleGrant
-
-    return set(
-        db.session.scalars(
-            sa.select(RoleGrant.user_id).where(
-                RoleGrant.role == Role.STATION_SUPERVISOR,
-                RoleGrant.scope_kind == "service_station",
-                RoleGrant.scope_id == household.station_id,
-            )
-        )
-    )
+    return grant_holders(Role.STATION_SUPERVISOR, "service_station", household.station_id)
 
 
 def _clean_policies(errors: Errors, policies: object) -> dict[str, list[int]]:
@@ -324,11 +315,11 @@ def add_attachments(actor: Actor, household_id: int, visit_id: int, files: list[
     errors: Errors = {}
     consent = uploads.consent_for_attachments(household)
     if consent is None:
-        errors["attachments"] = [_("Photos and scans need the household's consent. Record it first.")]
+        errors["files"] = [_("Photos and scans need the household's consent. Record it first.")]
     elif not files:
-        errors["attachments"] = [_("Choose a file.")]
+        errors["files"] = [_("Choose a file.")]
     else:
-        uploads.check_uploads(errors, "attachments", files)
+        uploads.check_uploads(errors, "files", files)
     raise_if(errors)
     for upload in files:
         uploads.store(actor, household, upload, visit_id=visit.id, consent_id=consent.id)

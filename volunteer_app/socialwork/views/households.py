@@ -82,6 +82,7 @@ def _file_page(household_id: int, revealed: dict | None = None, tab: str | None 
     on = services.today()
     benefits = services.household_benefits(household)
     tab = tab or request.args.get("tab", "members")
+    referrals = services.list_referrals(current_user, household.id)
     context = {
         "household": household,
         "full": opened.full,
@@ -94,7 +95,11 @@ def _file_page(household_id: int, revealed: dict | None = None, tab: str | None 
         ),
         "follow_ups": services.list_follow_ups(current_user, household.id),
         "consents": services.list_consents(current_user, household.id),
-        "referrals": services.list_referrals(current_user, household.id),
+        "referrals": referrals,
+        # A draft is its organisers' until published: the worker gets a link only once they may open it.
+        "openable_events": {
+            r.event_id for r in referrals if r.event is not None and can(current_user, "event.view", r.event)
+        },
         "history": services.household_history(current_user, household) if tab == "history" else [],
         "can_see_who_looked": can(current_user, "household.who_looked", household),
         "looks": services.who_looked(current_user, household.id, page=page_arg())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,12 +13,12 @@ from volunteer_app.core.errors import Invalid
 from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.organisations.models import Team
 from volunteer_app.socialwork import forms, services
+from volunteer_app.socialwork.downloads import attachment_response
 from volunteer_app.socialwork.views import CASEWORK, bp, form_page, show
 
 
 def _uploads(field) -> list[services.Upload]:
-    files = field.data if isinstance(field.data, list) else [field.data]
-    return [services.Upload(f.filename or "file", f.read()) for f in files if f and getattr(f, "filename", "")]
+    return services.received_uploads(field.data if isinstance(field.data, list) else [field.data])
 
 
 def _visit_form(household, form_class=forms.VisitForm, obj=None):
@@ -117,12 +117,7 @@ def add_attachments(household_id: int, visit_id: int):
 @bp.route("/households/<int:household_id>/attachments/<int:attachment_id>")
 @access.roles(*CASEWORK)
 def attachment(household_id: int, attachment_id: int):
-    path, item = services.open_attachment(current_user, household_id, attachment_id)
-    response = send_file(path, mimetype=item.content_type, download_name=item.filename,
-                         as_attachment=item.content_type == "application/pdf", max_age=0)  # fmt: skip
-    response.headers["Cache-Control"] = "no-store, private"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(*services.open_attachment(current_user, household_id, attachment_id))
 
 
 # ---------------------------------------------------------------------------------------------- follow-ups
@@ -236,4 +231,18 @@ def referral_status(household_id: int, referral_id: int):
         flash(error.message, "danger")
     else:
         flash(_("Referral updated."), "success")
+    return redirect(url_for(".household", household_id=household_id, tab="referrals"))
+
+
+@bp.route("/households/<int:household_id>/referrals/<int:referral_id>/event", methods=["POST"])
+@access.roles(*CASEWORK)
+def referral_event(household_id: int, referral_id: int):
+    form = forms.ReferralEventForm()
+    try:
+        services.event_from_referral(current_user, household_id, referral_id,
+                                     description=form.description.data or None)  # fmt: skip
+    except Invalid as error:
+        flash(error.message, "danger")
+    else:
+        flash(_("Draft event opened for the team; its leaders have been told."), "success")
     return redirect(url_for(".household", household_id=household_id, tab="referrals"))
