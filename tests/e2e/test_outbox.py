@@ -9,21 +9,14 @@ import uuid
 
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, run_flask
+from tests.e2e.test_household_visit import log_in
 from tests.e2e.test_signup_waitlist import api, assert_no_sideways_scroll, token
 from tests.reminders.conftest import SmtpSink, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.no_db]
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#login", username)
-    page.fill("#password", password)
-    page.locator("main #submit").click()
-    expect(page).to_have_url(base + "/")
 
 
 def dispatch(env: dict[str, str], mail_port: int) -> str:
