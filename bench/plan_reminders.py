@@ -1,6 +1,6 @@
 """Planning session reminders: an event with 1,000 confirmed volunteers (bulk-inserted), then time
 `events.reminders.plan_event` (24 h and 2 h reminders, inbox and email: 4,000 outbox rows), and once more to show
-what planning again costs (it adds nothing).
+what planning again costs (it adds nothing), and what refreshing them costs when the event is renamed.
 
     .venv/bin/python bench/plan_reminders.py [--volunteers 1000] [--database-url URL]
 
@@ -30,6 +30,7 @@ from volunteer_app.events.models import Event, EventRole, EventSession, Signup
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Town, VolunteerProfile
 from volunteer_app.reminders.models import Notification
+from volunteer_app.reminders.services import refresh_planned
 
 
 def build(count: int) -> Event:
@@ -105,6 +106,13 @@ def main() -> None:
         seconds = time.perf_counter() - started
         after = db.session.scalar(sa.select(sa.func.count(Notification.id)))
         print(f"  plan again      {seconds:8.3f} s   ({again} offered, {after - rows} new rows)")
+        event.title = f"{event.title} (renamed)"
+        db.session.flush()
+        started = time.perf_counter()
+        refreshed = refresh_planned(reminders.REMINDER.key, event.sessions, {"event_title": event.title})
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        print(f"  rename refresh  {seconds:8.3f} s   {refreshed / seconds:8.0f} rows/s   ({refreshed} rows updated)")
         db.session.remove()
         db.engine.dispose()
 
