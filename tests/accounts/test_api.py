@@ -98,7 +98,8 @@ def test_an_admin_creates_a_user_with_roles_and_scopes(client, make_user, token_
     body = response.get_json()
     assert body["id"] > 0
     assert body["roles"] == ["social_worker", "volunteer"]
-    assert {"role": "social_worker", "scope_kind": "service_point", "scope_id": point.id} in body["grants"]
+    assert {"role": "social_worker", "scope_kind": "service_point", "scope_id": point.id,
+            "scope_name": point.name} in body["grants"]
     assert "password" not in body
 
 

@@ -82,6 +82,18 @@ def test_an_admin_scopes_an_existing_user_on_their_page(client, make_user, login
     assert again.status_code == 422
 
 
+def test_scopes_read_as_the_names_of_what_they_name(client, make_user, login):
+    point = make_service_point()
+    worker = make_user("social_worker", scope=f"service_point:{point.id}")
+    login(worker)
+    home = client.get("/").get_data(as_text=True)
+    assert "新兴社会工作服务点" in home and f"service_point:{point.id}" not in home
+    client.post("/logout")
+    login(make_user("admin"))
+    users = client.get("/admin/users").get_data(as_text=True)
+    assert "新兴社会工作服务点" in users
+
+
 def test_an_admin_cannot_disable_themself_or_drop_their_own_admin_role(client, make_user, login):
     admin = make_user("admin")
     login(admin)

@@ -30,6 +30,10 @@ class GrantSchema(BaseSchema):
     role = fields.String()
     scope_kind = fields.String(allow_none=True)
     scope_id = fields.Integer(allow_none=True)
+    scope_name = fields.Function(
+        lambda grant: services.scope_name(grant.scope_kind, grant.scope_id) or None,
+        metadata={"description": "what the scope names, e.g. the service point's name"},
+    )
 
 
 class UserSchema(BaseSchema):

@@ -45,12 +45,22 @@ class RoleSpec:
         return cls(role, kind, int(raw_id))
 
 
-# Domains that own the objects a scope can name tell accounts how to check that one exists.
-_scope_checks: dict[str, Callable[[int], bool]] = {}
+# Domains that own the objects a scope can name tell accounts how to find one's name (None: there is none).
+_scope_names: dict[str, Callable[[int], str | None]] = {}
 
 
-def register_scope_check(kind: str, exists: Callable[[int], bool]) -> None:
-    _scope_checks[kind] = exists
+def register_scope_kind(kind: str, name_of: Callable[[int], str | None]) -> None:
+    _scope_names[kind] = name_of
+
+
+def scope_name(kind: str | None, object_id: int | None) -> str:
+    """What a scope names, for people: "新兴社会工作服务点", not service_point:3 (which is kept when the object is
+    gone or its kind has no name lookup)."""
+    if not kind:
+        return ""
+    name_of = _scope_names.get(kind)
+    name = name_of(object_id) if name_of is not None and object_id is not None else None
+    return name or f"{kind}:{object_id}"
 
 
 def validate_role_specs(specs: list[RoleSpec]) -> list[str]:
@@ -60,10 +70,10 @@ def validate_role_specs(specs: list[RoleSpec]) -> list[str]:
             errors.append(_("Unknown role: %(role)s", role=spec.role))
         if spec.scope_kind is None:
             continue
-        exists = _scope_checks.get(spec.scope_kind)
+        name_of = _scope_names.get(spec.scope_kind)
         if spec.scope_kind not in SCOPE_KINDS:
             errors.append(_("Unknown scope kind: %(kind)s", kind=spec.scope_kind))
-        elif exists is not None and not exists(spec.scope_id):
+        elif name_of is not None and name_of(spec.scope_id) is None:
             errors.append(_("No %(kind)s with id %(id)d.", kind=SCOPE_KIND_LABELS[spec.scope_kind], id=spec.scope_id))
     if not specs:
         errors.append(_("Give the user at least one role."))

@@ -75,10 +75,12 @@ AUDIT_ACTION_LABELS = {
 def init_app(app: Flask) -> None:
     from volunteer_app import select_locale
     from volunteer_app.accounts.models import ROLE_LABELS, Role
+    from volunteer_app.accounts.services import scope_name
 
     app.jinja_env.globals.update(
         nav_items=menu_links, home_cards=home_cards, current_language=select_locale, now_utc=utcnow
     )
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role)
+    app.jinja_env.filters["scope_name"] = lambda grant: scope_name(grant.scope_kind, grant.scope_id)
     app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm")
     app.jinja_env.filters["audit_action_label"] = lambda action: AUDIT_ACTION_LABELS.get(action, action)

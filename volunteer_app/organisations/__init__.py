@@ -6,19 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 
-def _exists(model_name: str) -> Callable[[int], bool]:
-    def check(object_id: int) -> bool:
+def _name_of(model_name: str) -> Callable[[int], str | None]:
+    def name(object_id: int) -> str | None:
         from volunteer_app.extensions import db
         from volunteer_app.organisations import models
 
-        return db.session.get(getattr(models, model_name), object_id) is not None
+        found = db.session.get(getattr(models, model_name), object_id)
+        return None if found is None else getattr(found, "full_name", None) or found.name
 
-    return check
+    return name
 
 
-def _register_scope_checks() -> None:
-    """Role grants scoped to one of our objects (`team:3`, `service_point:2`, ...) must name one that exists."""
-    from volunteer_app.accounts.services import register_scope_check
+def _register_scope_kinds() -> None:
+    """Role grants scoped to one of our objects (`team:3`, `service_point:2`, ...) must name one that exists, and
+    are shown by its name."""
+    from volunteer_app.accounts.services import register_scope_kind
 
     for kind, model_name in (
         ("community", "Community"),
@@ -26,7 +28,7 @@ def _register_scope_checks() -> None:
         ("service_point", "ServicePoint"),
         ("service_station", "ServiceStation"),
     ):
-        register_scope_check(kind, _exists(model_name))
+        register_scope_kind(kind, _name_of(model_name))
 
 
-_register_scope_checks()
+_register_scope_kinds()
