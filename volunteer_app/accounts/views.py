@@ -141,8 +141,8 @@ def set_active(user_id: int):
     return redirect(url_for("accounts.user_detail", user_id=user_id))
 
 
-navigation.add_menu_link(_l("Users"), "accounts.users", Role.ADMIN)
-navigation.add_menu_link(_l("Audit log"), "core.audit_entries", Role.ADMIN)
+navigation.add_menu_link(_l("Users"), "accounts.users", Role.ADMIN, group="admin")
+navigation.add_menu_link(_l("Audit log"), "core.audit_entries", Role.ADMIN, group="admin")
 navigation.add_home_card(
     _l("Administration"),
     _l("Create accounts, give roles and scopes, and see who did what in the audit log."),

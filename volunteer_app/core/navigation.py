@@ -17,6 +17,7 @@ class Link:
     label: object
     endpoint: str
     roles: frozenset[str]
+    group: str | None = None
 
     def visible_to(self, user) -> bool:
         return bool(user and user.is_authenticated and user.has_role(*self.roles))
@@ -33,9 +34,14 @@ class Card:
 _menu: list[Link] = []
 _cards: list[Card] = []
 
+# Links of a group fold into one drop-down, so an administrator's menu still fits on one line.
+MENU_GROUPS = {"admin": _l("Administration")}
 
-def add_menu_link(label, endpoint: str, *roles: str) -> None:
-    _menu.append(Link(label, endpoint, frozenset(roles)))
+
+def add_menu_link(label, endpoint: str, *roles: str, group: str | None = None) -> None:
+    if group is not None and group not in MENU_GROUPS:
+        raise ValueError(f"unknown menu group {group!r}")
+    _menu.append(Link(label, endpoint, frozenset(roles), group))
 
 
 def add_home_card(title, text, roles: tuple[str, ...], links: list[tuple[object, str]] = ()) -> None:
@@ -48,7 +54,20 @@ def _resolved(links: list[Link]) -> list[dict]:
 
 
 def menu_links() -> list[dict]:
-    return _resolved(_menu)
+    """The links this user may follow, in the order added; then each group they see a link of, as one entry
+    whose `children` are its links."""
+    items: list[dict] = []
+    groups: dict[str, dict] = {}
+    for link in _menu:
+        if not link.visible_to(current_user):
+            continue
+        item = {"label": link.label, "url": url_for(link.endpoint)}
+        if link.group is None:
+            items.append(item)
+        else:
+            groups.setdefault(link.group, {"label": MENU_GROUPS[link.group], "group": link.group, "children": []})
+            groups[link.group]["children"].append(item)
+    return items + list(groups.values())
 
 
 def home_cards() -> list[dict]:

@@ -154,7 +154,7 @@ def cancel(notification_id: int):
     return _back("reminders.outbox")
 
 
-navigation.add_menu_link(_l("Outbox"), "reminders.outbox", Role.ADMIN)
+navigation.add_menu_link(_l("Outbox"), "reminders.outbox", Role.ADMIN, group="admin")
 navigation.add_home_card(
     _l("Notices"),
     _l("Reminders and notices reach you here, by email or in a group robot; choose how and when."),
