@@ -30,6 +30,10 @@ def normalise_database_url(url: str) -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # generated into instance/ when unset
+    # ID and certificate numbers are encrypted at rest (core/crypto.py). Fernet keys, comma-separated, newest first;
+    # and the key of the blind index used to look numbers up. Generated into instance/ when unset: back it up.
+    DATA_ENCRYPTION_KEYS = os.environ.get("DATA_ENCRYPTION_KEYS")
+    BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY")
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'shanzhi.db'}")
     )

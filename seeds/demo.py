@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import RoleGrant, User
+from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.extensions import db
 from volunteer_app.organisations import services as org
@@ -72,7 +73,7 @@ class _Loader:
         )
 
     def volunteer(self, id_number: str) -> VolunteerProfile:
-        return _one(sa.select(VolunteerProfile).where(VolunteerProfile.id_number == id_number))
+        return _one(sa.select(VolunteerProfile).where(VolunteerProfile.id_number_digest == blind_index(id_number)))
 
     def scope(self, spec: dict[str, Any] | None) -> str | None:
         """{"team": "里水义工联"} -> "team:3"; {"service_point": [station, point]} -> "service_point:1"."""

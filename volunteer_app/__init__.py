@@ -10,6 +10,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from config import CONFIGS, INSTANCE_DIR
+from volunteer_app.core.instance import instance_secret
 from volunteer_app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, rest_api
 
 
@@ -20,24 +21,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path), "secret_key", lambda: secrets.token_hex(32))
 
     _init_extensions(app)
     _register_domains(app)
     return app
-
-
-def _instance_secret_key(instance: Path) -> str:
-    """Made once per installation and kept in instance/, so sessions survive restarts and workers agree."""
-    instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
 
 
 def select_locale() -> str:
@@ -52,8 +40,9 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from volunteer_app.core import audit, errorhandlers, sqlite  # noqa: F401 — sqlite configures connections
+    from volunteer_app.core import audit, crypto, errorhandlers, sqlite  # noqa: F401 — sqlite configures connections
 
+    crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)

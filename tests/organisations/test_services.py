@@ -13,6 +13,7 @@ from tests.organisations.conftest import make_id_number
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import User
 from volunteer_app.core.audit import AuditEntry
+from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.errors import Forbidden, Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import utcnow
@@ -622,6 +623,7 @@ def test_a_registration_that_loses_a_race_for_the_same_id_gets_the_same_field_me
                     name="先到者",
                     phone="13600136000",
                     id_number=FULL_RACE_ID,
+                    id_number_digest=blind_index(FULL_RACE_ID),
                     sex="M",
                     birth_date=date(1880, 1, 1),
                     political_status="masses",
@@ -642,3 +644,18 @@ def test_a_registration_that_loses_a_race_for_the_same_id_gets_the_same_field_me
 
 
 FULL_RACE_ID = "440524188001010014"
+
+
+def raw(table: str, column: str, row_id: int) -> str | None:
+    return db.session.execute(sa.text(f"SELECT {column} FROM {table} WHERE id = :id"), {"id": row_id}).scalar()
+
+
+def test_a_volunteers_id_number_is_stored_encrypted_and_read_back_plain(register):
+    profile = register()
+    number = profile.id_number
+    stored = raw("volunteer_profiles", "id_number", profile.id)
+    assert number not in stored and number[-6:] not in stored and stored.startswith("gAAAAA")
+    db.session.expire_all()
+    assert db.session.get(VolunteerProfile, profile.id).id_number == number
+    digest = raw("volunteer_profiles", "id_number_digest", profile.id)
+    assert digest == blind_index(number) and number not in digest

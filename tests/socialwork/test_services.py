@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from tests.socialwork.conftest import make_id_number
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.errors import Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
@@ -182,3 +183,25 @@ def test_closed_files_are_archived_after_the_period_and_an_admin_anonymises_them
     assert entry.actor_name == "admin1" and entry.detail == {"anonymised": True}
     with pytest.raises(Exception):  # noqa: B017 — not the admin's to read, even archived
         services.read_household(people["admin"], household.id)
+
+
+def raw_column(table: str, column: str, row_id: int) -> str | None:
+    return db.session.execute(sa.text(f"SELECT {column} FROM {table} WHERE id = :id"), {"id": row_id}).scalar()
+
+
+def test_household_numbers_are_encrypted_and_a_file_is_found_by_the_full_id_number(open_file, people):
+    certificate = make_id_number(date(1958, 3, 9), sequence=77) + "42"
+    household = open_file(members=[{
+        "name": "陈桂英", "relation": "head", "id_number": certificate[:18], "phone": "13926010001",
+        "flags": ["disability"], "disability_type": "physical", "disability_grade": 2,
+        "disability_certificate": certificate,
+    }])  # fmt: skip
+    member = household.members[0]
+    for column in ("id_number", "disability_certificate"):
+        assert certificate[:18] not in raw_column("household_members", column, member.id)
+    db.session.expire_all()
+    assert db.session.get(HouseholdMember, member.id).disability_certificate == certificate
+
+    found = services.list_households(people["worker"], q=certificate[:18])
+    assert [h.id for h in found.items] == [household.id]
+    assert services.list_households(people["worker"], q=certificate[:17] + "0").items == []

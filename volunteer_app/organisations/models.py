@@ -9,9 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from volunteer_app.accounts.models import User
+from volunteer_app.core.crypto import EncryptedString, blind_index
 from volunteer_app.core.identity import mask_id_number, mask_phone
 from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
@@ -405,7 +406,6 @@ class VolunteerProfile(db.Model):
     __table_args__ = (
         sa.CheckConstraint("sex IN ('M', 'F')", name="sex"),
         sa.CheckConstraint(one_of("political_status", PoliticalStatus), name="political_status"),
-        sa.CheckConstraint("length(id_number) = 18", name="id_number_length"),
         sa.CheckConstraint(
             "guardian_consent_at IS NULL OR (guardian_name IS NOT NULL AND guardian_phone IS NOT NULL)",
             name="guardian_complete",
@@ -416,7 +416,8 @@ class VolunteerProfile(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     name: Mapped[str] = mapped_column(sa.String(80))
     phone: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    id_number: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    id_number: Mapped[str] = mapped_column(EncryptedString())
+    id_number_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)  # one profile per person
     sex: Mapped[str] = mapped_column(sa.String(1))
     birth_date: Mapped[date]
     political_status: Mapped[str] = mapped_column(sa.String(30))
@@ -434,6 +435,11 @@ class VolunteerProfile(db.Model):
     memberships: Mapped[list[TeamMembership]] = relationship(
         back_populates="volunteer", order_by="TeamMembership.id", viewonly=True
     )
+
+    @validates("id_number")
+    def _index_id_number(self, _key: str, value: str) -> str:
+        self.id_number_digest = blind_index(value)
+        return value
 
     @property
     def id_number_masked(self) -> str:

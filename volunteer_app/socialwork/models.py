@@ -12,9 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from volunteer_app.accounts.models import User
+from volunteer_app.core.crypto import EncryptedString, blind_index
 from volunteer_app.core.identity import mask_id_number, mask_phone
 from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
@@ -255,7 +256,6 @@ class HouseholdMember(db.Model):
         ),
         sa.CheckConstraint(one_of("relation", Relation), name="relation"),
         sa.CheckConstraint("sex IS NULL OR sex IN ('M', 'F')", name="sex"),
-        sa.CheckConstraint("id_number IS NULL OR length(id_number) = 18", name="id_number_length"),
         sa.CheckConstraint(
             "disability_type IS NULL OR " + one_of("disability_type", DisabilityType), name="disability"
         ),
@@ -269,11 +269,12 @@ class HouseholdMember(db.Model):
     relation: Mapped[str] = mapped_column(sa.String(20))
     sex: Mapped[str | None] = mapped_column(sa.String(1))
     birth_date: Mapped[date | None]
-    id_number: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    id_number: Mapped[str | None] = mapped_column(EncryptedString())
+    id_number_digest: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # find a person's files
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     disability_type: Mapped[str | None] = mapped_column(sa.String(20))
     disability_grade: Mapped[int | None]
-    disability_certificate: Mapped[str | None] = mapped_column(sa.String(40))
+    disability_certificate: Mapped[str | None] = mapped_column(EncryptedString())  # the ID number + 2 digits
     other_flag_note: Mapped[str] = mapped_column(sa.String(200), default="")
     health_notes: Mapped[str] = mapped_column(sa.Text, default="")
     insurance_notes: Mapped[str] = mapped_column(sa.Text, default="")
@@ -291,6 +292,11 @@ class HouseholdMember(db.Model):
     @property
     def flags(self) -> list[str]:
         return [row.flag for row in self.flag_rows]
+
+    @validates("id_number")
+    def _index_id_number(self, _key: str, value: str | None) -> str | None:
+        self.id_number_digest = blind_index(value)
+        return value
 
     @property
     def id_number_masked(self) -> str:

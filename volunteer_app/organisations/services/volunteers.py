@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
+from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.identity import (
     IdNumberError,
@@ -194,7 +195,7 @@ def add_volunteer_profile(
         check_phone_owner=user.id,
     )
     if info is not None and db.session.scalar(
-        sa.select(VolunteerProfile.id).where(VolunteerProfile.id_number == info.number)
+        sa.select(VolunteerProfile.id).where(VolunteerProfile.id_number_digest == blind_index(info.number))
     ):
         errors["id_number"] = [_duplicate_id_message()]
     if user.id is not None and db.session.scalar(
@@ -278,7 +279,7 @@ def register_volunteer(
         check_phone_owner=-1,
     )
     if info is not None and db.session.scalar(
-        sa.select(VolunteerProfile.id).where(VolunteerProfile.id_number == info.number)
+        sa.select(VolunteerProfile.id).where(VolunteerProfile.id_number_digest == blind_index(info.number))
     ):
         errors["id_number"] = [_duplicate_id_message()]
     if info is not None and info.age_on(on) < ADULT_AGE:

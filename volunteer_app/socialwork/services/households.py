@@ -15,6 +15,7 @@ from volunteer_app.accounts.models import Role, User
 from volunteer_app.accounts.services import grant_holders
 from volunteer_app.core import audit
 from volunteer_app.core.audit import AuditEntry
+from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.identity import (
     normalise_id_number,
 )
@@ -244,7 +245,7 @@ def list_households(
         by_member = sa.select(HouseholdMember.household_id).where(
             sa.or_(
                 HouseholdMember.name.icontains(words, autoescape=True),
-                HouseholdMember.id_number == normalise_id_number(words),
+                HouseholdMember.id_number_digest == blind_index(normalise_id_number(words)),
             )
         )
         query = query.where(sa.or_(Household.address.icontains(words, autoescape=True), Household.id.in_(by_member)))

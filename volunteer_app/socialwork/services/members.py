@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from volunteer_app.core import audit
+from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.identity import (
     IdNumberError,
     is_mainland_mobile,
@@ -127,7 +128,7 @@ def _check_not_on_file(errors: Errors, field: str, id_number: str | None, except
         sa.select(HouseholdMember.id)
         .join(HouseholdMember.household)
         .where(
-            HouseholdMember.id_number == id_number,
+            HouseholdMember.id_number_digest == blind_index(id_number),
             HouseholdMember.left_on.is_(None),
             Household.status == HouseholdStatus.ACTIVE,
         )
