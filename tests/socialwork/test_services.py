@@ -178,6 +178,7 @@ def test_closed_files_are_archived_after_the_period_and_an_admin_anonymises_them
     db.session.expire_all()
     members = db.session.scalars(sa.select(HouseholdMember)).all()
     assert all(m.id_number is None and m.phone is None and m.name.startswith("已匿名") for m in members)
+    assert all(m.id_number_digest is None for m in members)  # nothing left to match a person against either
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.reason == "保存期满")).one()
     assert entry.actor_name == "admin1" and entry.detail == {"anonymised": True}
