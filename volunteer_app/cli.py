@@ -1,4 +1,4 @@
-"""`flask` commands: users, demo data, the scheduler."""
+"""`flask` commands: users, demo data, the scheduler, data at rest."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from volunteer_app.core.policy import SYSTEM
 users_cli = AppGroup("users", help="Manage user accounts.")
 seed_cli = AppGroup("seed", help="Load demo data.")
 scheduler_cli = AppGroup("scheduler", help="The one scheduler process.")
+data_cli = AppGroup("data", help="Data at rest.")
 
 
 @users_cli.command("create")
@@ -78,6 +79,15 @@ def run_jobs_once(job_ids: tuple[str, ...]):
         click.echo(f"{job_id}: {jobs[job_id].func(clock)}")
 
 
+@data_cli.command("reencrypt")
+def reencrypt():
+    """After putting a new key in front of DATA_ENCRYPTION_KEYS: rewrite every encrypted number with it, so the
+    older keys can be removed. Safe to run again."""
+    from volunteer_app.core.crypto import reencrypt_all
+
+    click.echo(f"re-encrypted {reencrypt_all()} values with the first key")
+
+
 def init_app(app: Flask) -> None:
-    for group in (users_cli, seed_cli, scheduler_cli):
+    for group in (users_cli, seed_cli, scheduler_cli, data_cli):
         app.cli.add_command(group)

@@ -6,12 +6,14 @@ from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet, MultiFernet
 from flask_babel import force_locale
 
 from tests.conftest import PASSWORD
 from tests.organisations.conftest import make_id_number
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import User
+from volunteer_app.core import crypto
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.errors import Forbidden, Invalid, NotFound
@@ -659,3 +661,20 @@ def test_a_volunteers_id_number_is_stored_encrypted_and_read_back_plain(register
     assert db.session.get(VolunteerProfile, profile.id).id_number == number
     digest = raw("volunteer_profiles", "id_number_digest", profile.id)
     assert digest == blind_index(number) and number not in digest
+
+
+def test_after_a_new_key_is_put_in_front_reencrypt_lets_the_old_one_go(app, register, monkeypatch):
+    old, new = Fernet(Fernet.generate_key()), Fernet(Fernet.generate_key())
+    index_key = app.extensions[crypto.EXTENSION].index_key
+    monkeypatch.setitem(app.extensions, crypto.EXTENSION, crypto.Keys(MultiFernet([old]), index_key))
+    profile = register()
+    number = profile.id_number
+
+    monkeypatch.setitem(app.extensions, crypto.EXTENSION, crypto.Keys(MultiFernet([new, old]), index_key))
+    result = app.test_cli_runner().invoke(args=["data", "reencrypt"])
+    assert result.exit_code == 0, result.output
+    assert "re-encrypted 1 values" in result.output
+
+    monkeypatch.setitem(app.extensions, crypto.EXTENSION, crypto.Keys(MultiFernet([new]), index_key))
+    db.session.expire_all()
+    assert db.session.get(VolunteerProfile, profile.id).id_number == number

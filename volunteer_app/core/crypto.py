@@ -69,6 +69,36 @@ def decrypt(token: str) -> str:
         ) from None
 
 
+def reencrypt_all(batch_size: int = 500) -> int:
+    """Rewrites every encrypted value with the first of DATA_ENCRYPTION_KEYS, so older keys can then be dropped.
+    Works on the raw tokens (no decrypting into Python objects), a batch per commit. Returns the values rewritten."""
+    from volunteer_app.extensions import db
+
+    fernet = _keys().fernet
+    done = 0
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, EncryptedString)]
+        if not columns:
+            continue
+        raw = sa.table(table.name, sa.column("id", sa.Integer), *(sa.column(c.name, sa.String) for c in columns))
+        last_id = 0
+        while True:
+            rows = db.session.execute(
+                sa.select(raw).where(raw.c.id > last_id).order_by(raw.c.id).limit(batch_size)
+            ).all()
+            if not rows:
+                break
+            for row in rows:
+                values = {c.name: fernet.rotate(row._mapping[c.name].encode()).decode()
+                          for c in columns if row._mapping[c.name] is not None}  # fmt: skip
+                if values:
+                    db.session.execute(sa.update(raw).where(raw.c.id == row.id).values(**values))
+                    done += len(values)
+            last_id = rows[-1].id
+            db.session.commit()
+    return done
+
+
 def blind_index(value: str | None) -> str | None:
     if value is None or value == "":
         return None
