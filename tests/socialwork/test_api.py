@@ -47,11 +47,19 @@ def test_a_worker_opens_a_file_and_gets_201_with_full_numbers_the_point_from_the
 def test_a_colleague_at_the_same_point_sees_the_file_masked_and_the_supervisor_in_full(
     client, place, people, token_for
 ):
-    created = client.post("/api/v1/households", json=body(place), headers=token_for(people["worker"])).get_json()
+    certificate = HEAD_ID + "42"  # a disability certificate number is the ID number and two digits
+    disabled_head = {"name": "陈桂英", "relation": "head", "id_number": HEAD_ID, "phone": "13926010001",
+                     "flags": ["dibao", "disability"], "disability_type": "physical", "disability_grade": 2,
+                     "disability_certificate": certificate}  # fmt: skip
+    created = client.post(
+        "/api/v1/households", json=body(place, members=[disabled_head]), headers=token_for(people["worker"])
+    ).get_json()
     url = f"/api/v1/households/{created['id']}"
     colleague = client.get(url, headers=token_for(people["colleague"])).get_json()
     head = colleague["members"][0]
     assert "id_number" not in head and "phone" not in head and head["id_number_masked"].endswith(HEAD_ID[-4:])
+    assert "disability_certificate" not in head
+    assert head["disability_certificate_masked"] == "440605" + "*" * 10 + certificate[-4:]
     assert colleague["full_numbers"] is False
     assert HEAD_ID not in client.get(f"{url}/members", headers=token_for(people["colleague"])).get_data(as_text=True)
     reveal = client.post(f"{url}/members/{head['id']}/reveal", json={}, headers=token_for(people["colleague"]))
@@ -60,7 +68,7 @@ def test_a_colleague_at_the_same_point_sees_the_file_masked_and_the_supervisor_i
     assert supervisor["members"][0]["id_number"] == HEAD_ID
     revealed = client.post(f"{url}/members/{head['id']}/reveal", json={"reason": "办理医疗救助"},
                            headers=token_for(people["supervisor"]))  # fmt: skip
-    assert revealed.get_json() == {"id_number": HEAD_ID, "phone": "13926010001"}
+    assert revealed.get_json() == {"id_number": HEAD_ID, "phone": "13926010001", "disability_certificate": certificate}
     entries = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.object_type == "household", AuditEntry.object_id == str(created["id"]))
     ).all()

@@ -71,9 +71,15 @@ def test_reading_a_file_is_audited_and_the_supervisor_sees_who_looked(client, pe
 def test_the_worker_reveals_a_number_and_it_is_logged(client, people, open_file, login):
     household = open_file()
     head = household.members[0]
+    certificate = head.id_number + "42"
+    services.update_member(people["worker"], household.id, head.id, {"disability_certificate": certificate})
     login(people["worker"])
+    masked = client.get(f"/social-work/households/{household.id}").get_data(as_text=True)
+    assert head.id_number not in masked and certificate not in masked and head.disability_certificate_masked in masked
     page = client.post(f"/social-work/households/{household.id}/members/{head.id}/reveal", data={"reason": "办证"})
-    assert head.id_number in page.get_data(as_text=True)
+    assert head.id_number in page.get_data(as_text=True) and certificate in page.get_data(as_text=True)
+    edit_form = client.get(f"/social-work/households/{household.id}/members/{head.id}/edit").get_data(as_text=True)
+    assert head.id_number not in edit_form and certificate not in edit_form  # never put in a form's value
     assert db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "reveal")).one().reason == "办证"
     client.post("/logout")
     login(people["colleague"])

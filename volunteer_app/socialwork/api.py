@@ -183,7 +183,8 @@ class MemberReveal(MethodView):
     @blp.arguments(s.MemberRevealSchema)
     @blp.response(200, s.MemberRevealedSchema)
     def post(self, body, household_id, member_id):
-        """The full ID and phone number (the household's worker and supervisor only); audited with the reason."""
+        """The full ID, phone and disability certificate number (the household's worker and supervisor only);
+        audited with the reason."""
         return services.reveal(_actor(), household_id, member_id, **body)
 
 

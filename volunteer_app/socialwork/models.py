@@ -307,6 +307,10 @@ class HouseholdMember(db.Model):
         return mask_phone(self.phone)
 
     @property
+    def disability_certificate_masked(self) -> str:
+        return mask_id_number(self.disability_certificate)  # the certificate number is the ID number + 2 digits
+
+    @property
     def is_current(self) -> bool:
         return self.left_on is None
 

@@ -51,7 +51,8 @@ class HouseholdMemberSchema(BaseSchema):
     flags = fields.List(fields.String())
     disability_type = fields.String(allow_none=True)
     disability_grade = fields.Integer(allow_none=True)
-    disability_certificate = fields.String(allow_none=True)
+    disability_certificate_masked = fields.String()
+    disability_certificate = fields.String(allow_none=True, metadata={"description": FULL_ONLY})
     other_flag_note = fields.String()
     health_notes = fields.String()
     insurance_notes = fields.String()
@@ -64,8 +65,8 @@ class HouseholdMemberSchema(BaseSchema):
     def _mask(self, data, member, **kwargs):
         """The full numbers go out only when the masking decision (`scope.may_see_full`) allowed them."""
         if not getattr(member, "show_full", False):
-            data.pop("id_number", None)
-            data.pop("phone", None)
+            for key in ("id_number", "phone", "disability_certificate"):
+                data.pop(key, None)
         return data
 
 
@@ -110,6 +111,7 @@ class MemberRevealSchema(InputSchema):
 class MemberRevealedSchema(BaseSchema):
     id_number = fields.String()
     phone = fields.String()
+    disability_certificate = fields.String()
 
 
 # ---------------------------------------------------------------------------------------------- households

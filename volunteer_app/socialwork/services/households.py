@@ -318,16 +318,21 @@ def reopen_household(actor: Actor, household_id: int) -> Household:
 
 
 def reveal(actor: Actor, household_id: int, member_id: int, *, reason: str = "") -> dict[str, str]:
-    """The full ID and phone number of one member, for the household's worker and supervisor; audited."""
+    """The full ID, phone and disability certificate number of one member, for the household's worker and
+    supervisor; audited."""
     household = household_for(actor, household_id, *file_options())
     require(actor, "household.reveal", household)
     member = _member_of(household, member_id)
     audit.record(
         actor, "reveal", "household", household.id, reason=text(reason, 255) or None,
-        detail={"member": member.id, "fields": ["id_number", "phone"]},
+        detail={"member": member.id, "fields": ["id_number", "phone", "disability_certificate"]},
     )  # fmt: skip
     db.session.commit()
-    return {"id_number": member.id_number or "", "phone": member.phone or ""}
+    return {
+        "id_number": member.id_number or "",
+        "phone": member.phone or "",
+        "disability_certificate": member.disability_certificate or "",
+    }
 
 
 def who_looked(actor: Actor, household_id: int, page: int | None = None, per_page: int | None = None) -> Page:

@@ -46,13 +46,14 @@ def edit_member(household_id: int, member_id: int):
     if request.method == "GET":
         form.id_number.data = ""  # a full number is never put into a page; leave empty to keep it
         form.phone.data = ""
+        form.disability_certificate.data = ""
         form.flags.data = member.flags
         form.disability_type.data = member.disability_type or ""
     if member.relation != "head":
         form.relation.choices = form.relation.choices[1:]
     if form.validate_on_submit():
         data = form.member_data()
-        for key in ("id_number", "phone"):
+        for key in ("id_number", "phone", "disability_certificate"):
             if not data.get(key):
                 data.pop(key, None)  # empty means "unchanged"
         if data.get("relation") == member.relation or member.relation == "head":
@@ -66,8 +67,10 @@ def edit_member(household_id: int, member_id: int):
             return redirect(url_for(".household", household_id=household.id))
     return form_page("socialwork/form.html", form, title=_("Edit %(name)s", name=member.name),
                      back=url_for(".household", household_id=household.id),
-                     hint=_("ID number and phone: leave empty to keep the ones on file (%(id)s, %(phone)s).",
-                            id=member.id_number_masked or "—", phone=member.phone_masked or "—"))  # fmt: skip
+                     hint=_("ID number, phone and disability certificate: leave empty to keep the ones on file "
+                            "(%(id)s, %(phone)s, %(certificate)s).", id=member.id_number_masked or "—",
+                            phone=member.phone_masked or "—",
+                            certificate=member.disability_certificate_masked or "—"))  # fmt: skip
 
 
 @bp.route("/households/<int:household_id>/head", methods=["POST"])
