@@ -190,7 +190,7 @@ def raw_column(table: str, column: str, row_id: int) -> str | None:
     return db.session.execute(sa.text(f"SELECT {column} FROM {table} WHERE id = :id"), {"id": row_id}).scalar()
 
 
-def test_household_numbers_are_encrypted_and_a_file_is_found_by_the_full_id_number(open_file, people):
+def test_household_numbers_and_phones_are_encrypted_and_a_file_is_found_by_the_full_id_number(open_file, people):
     certificate = make_id_number(date(1958, 3, 9), sequence=77) + "42"
     household = open_file(members=[{
         "name": "陈桂英", "relation": "head", "id_number": certificate[:18], "phone": "13926010001",
@@ -200,6 +200,7 @@ def test_household_numbers_are_encrypted_and_a_file_is_found_by_the_full_id_numb
     member = household.members[0]
     for column in ("id_number", "disability_certificate"):
         assert certificate[:18] not in raw_column("household_members", column, member.id)
+    assert "13926010001" not in raw_column("household_members", "phone", member.id)
     db.session.expire_all()
     assert db.session.get(HouseholdMember, member.id).disability_certificate == certificate
 

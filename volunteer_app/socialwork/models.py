@@ -271,7 +271,7 @@ class HouseholdMember(db.Model):
     birth_date: Mapped[date | None]
     id_number: Mapped[str | None] = mapped_column(EncryptedString())
     id_number_digest: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # find a person's files
-    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedString())  # never looked up, so no blind index
     disability_type: Mapped[str | None] = mapped_column(sa.String(20))
     disability_grade: Mapped[int | None]
     disability_certificate: Mapped[str | None] = mapped_column(EncryptedString())  # the ID number + 2 digits
