@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from icalendar import Calendar
 
 from tests.events.conftest import NOW
 from volunteer_app.events import signups
+from volunteer_app.extensions import db
 
 
 def _path(url: str) -> str:
@@ -102,3 +104,5 @@ def test_the_camps_volunteers_see_guardian_phones_masked_and_others_nothing(
     login(helper.user)
     page = client.get(f"/events/{camp.id}/enrolments").get_data(as_text=True)
     assert "139****0007" in page and "13900130007" not in page
+    stored = db.session.execute(sa.text("SELECT guardian_phone FROM enrolments")).scalars().all()
+    assert len(stored) == 1 and "13900130007" not in stored[0]  # encrypted at rest

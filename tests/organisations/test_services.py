@@ -111,6 +111,8 @@ def test_a_minor_with_a_guardian_and_consent_is_registered(register):
     profile = register(id_number=minor_id(), guardian={"name": "刘建国", "phone": "13900139008", "consent": True})
     assert profile.guardian_name == "刘建国"
     assert profile.guardian_consent_at is not None
+    assert profile.guardian_phone == "13900139008"
+    assert "13900139008" not in raw("volunteer_profiles", "guardian_phone", profile.id)  # encrypted at rest
 
 
 def test_an_adult_needs_no_guardian_and_a_given_one_is_not_kept(register):

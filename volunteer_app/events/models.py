@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from volunteer_app.core.crypto import EncryptedString
 from volunteer_app.core.identity import mask_phone
 from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
@@ -251,7 +252,7 @@ class Enrolment(db.Model):
     child_age: Mapped[int]
     school: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     guardian_name: Mapped[str] = mapped_column(sa.String(80))
-    guardian_phone: Mapped[str] = mapped_column(sa.String(20))
+    guardian_phone: Mapped[str] = mapped_column(EncryptedString())  # a minor's guardian: sensitive
     guardian_consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(sa.String(12))
     seq: Mapped[int]

@@ -425,7 +425,7 @@ class VolunteerProfile(db.Model):
     skills: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     availability: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     guardian_name: Mapped[str | None] = mapped_column(sa.String(80))
-    guardian_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    guardian_phone: Mapped[str | None] = mapped_column(EncryptedString())  # a minor's guardian: sensitive
     guardian_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
