@@ -40,8 +40,9 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from volunteer_app.core import audit, crypto, errorhandlers, sqlite  # noqa: F401 — sqlite configures connections
+    from volunteer_app.core import audit, crypto, errorhandlers, ids, sqlite  # noqa: F401 — sqlite sets connections up
 
+    ids.init_app(app)
     crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

@@ -12,6 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from volunteer_app.api import ErrorSchema
+
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,7 +29,10 @@ class Base(DeclarativeBase):
 
 
 class ApiWithoutHtmlErrors(Api):
-    """flask-smorest would answer every HTTP error app-wide in JSON; our error module decides by path."""
+    """flask-smorest would answer every HTTP error app-wide in JSON; our error module decides by path. The errors
+    it documents are the ones that module answers."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self):
         pass

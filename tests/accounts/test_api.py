@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
@@ -115,6 +116,31 @@ def test_creating_a_user_with_bad_fields_reports_each_field_and_writes_nothing(c
     errors = response.get_json()["errors"]
     assert set(errors) == {"username", "password", "display_name", "roles", "phone"}
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        "service_point:2147483648",  # PostgreSQL: integer out of range when looking the point up
+        "service_point:99999999999999999999",  # SQLite too: beyond its 64-bit INTEGER
+        "service_point:²",  # a digit to str.isdigit, not to int()
+    ],
+)
+def test_a_scope_naming_no_possible_id_is_a_field_error_and_writes_nothing(client, make_user, token_for, scope):
+    headers = token_for(make_user("admin"))
+    before = db.session.scalar(sa.select(sa.func.count(User.id)))
+    body = {"username": "scoped", "password": "long-enough-pw", "display_name": "x",
+            "roles": [{"role": "social_worker", "scope": scope}]}  # fmt: skip
+    response = client.post("/api/v1/users", headers=headers, json=body)
+    assert response.status_code == 422 and list(response.get_json()["errors"]) == ["roles"]
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
+
+
+def test_roles_are_documented_as_names_or_scoped_objects(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    name, scoped = schemas["UserCreate"]["properties"]["roles"]["items"]["oneOf"]
+    assert "social_worker" in name["enum"]
+    assert scoped["required"] == ["role"] and set(scoped["properties"]) == {"role", "scope"}
 
 
 def test_a_duplicate_username_is_a_field_error(client, make_user, token_for):

@@ -116,3 +116,11 @@ def test_a_disabled_account_cannot_log_in_and_enabling_unlocks_it(client, make_u
     client.post(f"/admin/users/{other.id}/active", data={"active": "1"})
     client.post("/logout")
     login(other)
+
+
+def test_a_nul_character_in_a_page_request_is_a_400_not_a_database_error(client, make_user, login):
+    """PostgreSQL refuses NUL in text: without the guard these were 500s there (and SQLite stored the NUL)."""
+    assert client.post("/login", data={"login": "admin\x00", "password": "x"}).status_code == 400
+    login(make_user("admin"))
+    assert client.get("/admin/users?q=%00").status_code == 400
+    assert client.get("/admin/users?q=ok").status_code == 200

@@ -58,3 +58,4 @@ def test_logins_are_rate_limited_per_address(tmp_path):
     ]
     assert statuses[-1] == 429
     assert client.post("/api/v1/auth/token", json={}).get_json()["error"]["code"] == "too_many_requests"
+

@@ -117,8 +117,14 @@ def test_bad_paths_and_query_strings_never_500(client, staff, path):
 
 
 def test_control_characters_are_dropped_not_stored(client, staff):
-    response = client.post("/api/v1/teams", json={"name": "x\u0000y", "kind": "other"}, headers=staff)
+    response = client.post("/api/v1/teams", json={"name": "x\u0007y", "kind": "other"}, headers=staff)
     assert response.status_code == 201 and response.get_json()["name"] == "xy"
+
+
+def test_a_nul_character_is_refused_not_dropped(client, staff):
+    """The one control character PostgreSQL cannot hold is a field error at the API's door (tests/api)."""
+    response = client.post("/api/v1/teams", json={"name": "x\u0000y", "kind": "other"}, headers=staff)
+    assert response.status_code == 422 and list(response.get_json()["errors"]) == ["name"]
 
 
 def test_a_body_that_is_not_json_is_a_client_error(client, staff):

@@ -45,8 +45,20 @@ class UserSchema(BaseSchema):
     locale = fields.String(allow_none=True)
 
 
+ROLE_NAME = {"type": "string", "enum": [role.value for role in Role]}
+SCOPED_ROLE = {
+    "type": "object",
+    "properties": {"role": ROLE_NAME, "scope": {"type": "string", "nullable": True, "example": "service_point:3"}},
+    "required": ["role"],
+}
+
+
 class RoleSpecField(fields.Field):
     """A role as `"volunteer"` or as `{"role": "social_worker", "scope": "service_point:3"}`."""
+
+    def __init__(self, **kwargs) -> None:
+        # Both shapes documented: the field has no type of its own that the document could show.
+        super().__init__(metadata={"oneOf": [ROLE_NAME, SCOPED_ROLE]}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):

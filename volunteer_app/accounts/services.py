@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from volunteer_app.accounts.models import SCOPE_KIND_LABELS, SCOPE_KINDS, ApiToken, Role, RoleGrant, User
 from volunteer_app.core import audit
 from volunteer_app.core.errors import Conflict, Invalid, NotFound, Unauthenticated
+from volunteer_app.core.ids import valid_id
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import require
 from volunteer_app.core.time import utcnow
@@ -24,6 +25,7 @@ from volunteer_app.extensions import db
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 MAINLAND_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+SCOPE_ID_RE = re.compile(r"[0-9]+")  # not str.isdigit, which also passes "²" (that int() refuses)
 # Checked against when the login names nobody, so a wrong username costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -40,7 +42,7 @@ class RoleSpec:
         if not scope:
             return cls(role)
         kind, _sep, raw_id = scope.partition(":")
-        if not raw_id.isdigit():
+        if not SCOPE_ID_RE.fullmatch(raw_id):
             raise Invalid({"roles": [_("A scope is written KIND:ID, for example service_point:3.")]})
         return cls(role, kind, int(raw_id))
 
@@ -73,7 +75,7 @@ def validate_role_specs(specs: list[RoleSpec]) -> list[str]:
         name_of = _scope_names.get(spec.scope_kind)
         if spec.scope_kind not in SCOPE_KINDS:
             errors.append(_("Unknown scope kind: %(kind)s", kind=spec.scope_kind))
-        elif name_of is not None and name_of(spec.scope_id) is None:
+        elif not valid_id(spec.scope_id) or (name_of is not None and name_of(spec.scope_id) is None):
             errors.append(_("No %(kind)s with id %(id)d.", kind=SCOPE_KIND_LABELS[spec.scope_kind], id=spec.scope_id))
     if not specs:
         errors.append(_("Give the user at least one role."))

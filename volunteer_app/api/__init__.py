@@ -1,16 +1,43 @@
-"""The /api/v1 conventions every domain's `api.py` follows: paging arguments and the list envelope."""
+"""The /api/v1 conventions every domain's `api.py` follows: paging arguments, the list envelope, ids, local times,
+the documented error shape, and no NUL character in any input."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from volunteer_app.core.ids import MAX_ID
 from volunteer_app.core.time import as_utc, to_local
 
 
+def _where_nul(value: object) -> list[str] | dict | None:
+    """The errors for the NUL characters in `value`, nested as marshmallow nests field errors; None without any."""
+    if isinstance(value, str):
+        return [_("Must not contain a NUL character.")] if "\x00" in value else None
+    if isinstance(value, Mapping):
+        if any(isinstance(key, str) and "\x00" in key for key in value):
+            return [_("Must not contain a NUL character.")]
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    found = {key: errors for key, item in items if (errors := _where_nul(item)) is not None}
+    return found or None
+
+
 class BaseSchema(Schema):
-    pass
+    @pre_load
+    def _refuse_nul(self, data: object, **kwargs) -> object:
+        """PostgreSQL cannot store or even compare text holding NUL (a server error where SQLite takes it): every
+        string a client sends, in a body or a query string, is refused with a field error on both databases."""
+        errors = _where_nul(data)
+        if errors is not None:
+            raise ValidationError(errors)
+        return data
 
 
 class InputSchema(BaseSchema):
@@ -24,6 +51,12 @@ class PageArgs(BaseSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1))
     q = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+def Id(**kwargs) -> fields.Integer:
+    """A record id in a body or query string; the document states the range, and a number beyond it is a field
+    error rather than a query PostgreSQL refuses."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 _envelopes: dict[type, type] = {}
@@ -45,15 +78,40 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
     return _envelopes[item_schema]
 
 
+class ErrorDetailSchema(BaseSchema):
+    code = fields.String(metadata={"description": "stable and machine-readable, e.g. not_found, conflict"})
+    message = fields.String(metadata={"description": "for people, in the caller's language"})
+
+
 class ErrorSchema(BaseSchema):
-    error = fields.Dict()
+    """What `core.errorhandlers` answers on /api/ paths: `errors` for a 422, `error` for every other status."""
+
+    error = fields.Nested(ErrorDetailSchema)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "each field's messages (422 only)"},
+    )
 
 
 class LocalDateTime(fields.DateTime):
-    """ISO 8601 with an offset on the way out (local time); on the way in a time without offset is local time."""
+    """ISO 8601 with an offset on the way out (local time); on the way in a time without offset is local time.
+
+    Only times from FIRST_YEAR to LAST_YEAR come in: nothing the app records happened earlier or will happen later,
+    and beyond them times break things: near the ends of the calendar they overflow when moved to UTC or when
+    reminders are computed from them, and before about 1901 the time zone's local mean time answers an offset in
+    seconds, which ISO 8601 readers refuse."""
+
+    FIRST_YEAR = 1970
+    LAST_YEAR = 2999
 
     def _serialize(self, value: datetime | None, attr, obj, **kwargs):
         return None if value is None else to_local(value).isoformat()
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
-        return as_utc(super()._deserialize(value, attr, data, **kwargs))
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not self.FIRST_YEAR <= parsed.year <= self.LAST_YEAR:
+            raise ValidationError(
+                _("Give a time between the years %(first)d and %(last)d.", first=self.FIRST_YEAR, last=self.LAST_YEAR)
+            )
+        return as_utc(parsed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from volunteer_app.core.errors import DomainError, Invalid
 from volunteer_app.extensions import db
@@ -32,16 +32,29 @@ def json_error(status: int, code: str, message: str):
     return jsonify({"error": {"code": code, "message": message}}), status
 
 
+def _flatten_messages(messages: object, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow nests the errors of nested fields, lists and dicts ({"members": {0: {"name": [...]}}}); clients
+    get one flat shape with dotted names ({"members.0.name": [...]}), the names the services use too."""
+    flat: dict[str, list[str]] = {}
+
+    def add(found: dict[str, list[str]]) -> None:
+        for name, errors in found.items():
+            flat.setdefault(name, []).extend(errors)
+
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            add(_flatten_messages(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(messages, list):
+        for item in messages:
+            add(_flatten_messages(item, prefix))
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
 def _flatten_webargs(messages: dict) -> dict[str, list[str]]:
     """webargs nests errors by location ({"json": {"field": [...]}}); clients want {"field": [...]}."""
-    flat: dict[str, list[str]] = {}
-    for location_errors in messages.values():
-        if not isinstance(location_errors, dict):
-            flat.setdefault("_schema", []).extend(map(str, location_errors))
-            continue
-        for field, errors in location_errors.items():
-            flat[field] = errors if isinstance(errors, list) else [errors]
-    return flat
+    return _flatten_messages(list(messages.values()))
 
 
 def handle_domain_error(error: DomainError):
@@ -78,7 +91,18 @@ def handle_unexpected(error: Exception):
     return handle_http_error(InternalServerError())
 
 
+def refuse_nul_characters() -> None:
+    """PostgreSQL can neither store nor compare text holding a NUL character; a page request carrying one (a login
+    name, a search) is refused before it reaches a query. The API's schemas do the same with a field error."""
+    if _is_api():
+        return
+    values = [*request.args.values(), *(request.form.values() if request.form else ())]
+    if any("\x00" in value for value in values):
+        raise BadRequest()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing and not app.debug:

@@ -1,39 +1,13 @@
 """Schemas of the events API. Nested input errors come out flat with dotted names (`sessions.0.roles.1.capacity`),
-the same names the services use, so a client meets one shape whichever layer found the problem."""
+the same names the services use (`core.errorhandlers` flattens them for every API)."""
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
-from volunteer_app.api import BaseSchema, InputSchema, LocalDateTime, PageArgs
+from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs
 from volunteer_app.events.models import Audience, DayKind, EventKind, EventStatus, Frequency, SignupStatus
 from volunteer_app.organisations.models import PoliticalStatus
-
-MAX_ID = 2**31 - 1
-
-
-def Id(**kwargs) -> fields.Integer:
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
-
-
-def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            if isinstance(value, dict):
-                flat.update(flatten(value, name))
-            else:
-                flat[name] = [str(m) for m in (value if isinstance(value, list) else [value])]
-    else:
-        flat[prefix or "_schema"] = [str(m) for m in (messages if isinstance(messages, list) else [messages])]
-    return flat
-
-
-class FlatInput(InputSchema):
-    def handle_error(self, error: ValidationError, data, *, many: bool, **kwargs):
-        raise ValidationError(flatten(error.messages))
-
 
 # ---------------------------------------------------------------------------------------------- input
 
@@ -47,11 +21,11 @@ class RoleIn(InputSchema):
     skill = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
 
 
-class NewRoleSchema(FlatInput, RoleIn):
+class NewRoleSchema(RoleIn):
     pass
 
 
-class RolePatchSchema(FlatInput, RoleIn):
+class RolePatchSchema(RoleIn):
     """Only the fields given change."""
 
 
@@ -62,17 +36,17 @@ class SessionIn(InputSchema):
     roles = fields.List(fields.Nested(RoleIn), load_default=list)
 
 
-class NewSessionSchema(FlatInput, SessionIn):
+class NewSessionSchema(SessionIn):
     pass
 
 
-class SessionPatchSchema(FlatInput):
+class SessionPatchSchema(InputSchema):
     title = fields.String(validate=validate.Length(max=120))
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()
 
 
-class EventFields(FlatInput):
+class EventFields(InputSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(required=True, validate=validate.OneOf(list(EventKind)))
     team_id = Id(load_default=None, allow_none=True)
@@ -109,12 +83,12 @@ class EventArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(list(EventStatus)))
 
 
-class SignupInSchema(FlatInput):
+class SignupInSchema(InputSchema):
     role_id = Id(required=True)
     volunteer_id = Id(load_default=None, allow_none=True)
 
 
-class BulkSignupInSchema(FlatInput):
+class BulkSignupInSchema(InputSchema):
     role_id = Id(required=True)
     volunteer_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=2000))
     team_id = Id(load_default=None, allow_none=True, metadata={"description": "all current members of this team"})
@@ -130,25 +104,25 @@ class MySignupArgs(PageArgs):
     include_cancelled = fields.Boolean(load_default=False)
 
 
-class CheckinInSchema(FlatInput):
+class CheckinInSchema(InputSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class AttendanceInSchema(FlatInput):
+class AttendanceInSchema(InputSchema):
     signup_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=2000))
     action = fields.String(required=True, validate=validate.OneOf(["present", "check_in", "check_out", "clear"]))
 
 
-class ApproveInSchema(FlatInput):
+class ApproveInSchema(InputSchema):
     signup_ids = fields.List(Id(), load_default=None, allow_none=True)
 
 
-class CorrectionInSchema(FlatInput):
+class CorrectionInSchema(InputSchema):
     hours = fields.Float(required=True, validate=validate.Range(min=0, max=1000))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
-class EnrolmentInSchema(FlatInput):
+class EnrolmentInSchema(InputSchema):
     child_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     child_age = fields.Integer(required=True, strict=True)
     school = fields.String(load_default="", validate=validate.Length(max=120))
@@ -161,13 +135,13 @@ class EnrolmentArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(list(SignupStatus)))
 
 
-class OverrideInSchema(FlatInput):
+class OverrideInSchema(InputSchema):
     day = fields.Date(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(DayKind)))
     note = fields.String(load_default="", validate=validate.Length(max=200))
 
 
-class RecurrenceInSchema(FlatInput):
+class RecurrenceInSchema(InputSchema):
     frequency = fields.String(required=True, validate=validate.OneOf(list(Frequency)))
     weekdays = fields.List(fields.Integer(validate=validate.Range(min=0, max=6)), required=True)
     nth = fields.Integer(load_default=None, allow_none=True, validate=validate.OneOf([1, 2, 3, 4, 5, -1]))

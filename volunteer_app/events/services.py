@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from volunteer_app.accounts.models import Role
 from volunteer_app.core import audit
 from volunteer_app.core.errors import Conflict, Invalid, NotFound
+from volunteer_app.core.ids import valid_id
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import as_utc, utcnow
@@ -41,7 +42,6 @@ from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, PoliticalStatus, Team, TeamMembership, VolunteerProfile
 
 Actor = Any
-MAX_ID = 2**31 - 1
 MAX_CAPACITY = 100_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EVENT_FIELDS = (
@@ -64,10 +64,6 @@ EVENT_FIELDS = (
 def text(value: object, limit: int | None = None) -> str:
     cleaned = _CONTROL.sub("", str(value or "")).strip()
     return cleaned[:limit] if limit else cleaned
-
-
-def valid_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def get_or_404(model: type, object_id: object, message: str, *options) -> Any:

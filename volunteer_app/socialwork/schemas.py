@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from flask_smorest.fields import Upload
 from marshmallow import fields, post_dump, validate
 
-from volunteer_app.api import BaseSchema, InputSchema, LocalDateTime, PageArgs
+from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs
 from volunteer_app.socialwork.models import (
     ConsentMethod,
     ConsentPurpose,
+    ContactType,
+    DisabilityType,
     Flag,
     FollowUpStatus,
     HouseholdStatus,
+    HouseholdType,
+    Housing,
+    IncomeBand,
+    Need,
+    PolicyKind,
     ReferralStatus,
     ReferralTarget,
+    Relation,
+    ResourceKind,
+    RiskLevel,
 )
-from volunteer_app.socialwork.services.common import MAX_ID
-
-
-def Id(**kwargs) -> fields.Integer:
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def Text(limit: int, **kwargs) -> fields.String:
+    if kwargs.get("required"):
+        kwargs["metadata"] = {"minLength": 1, **kwargs.get("metadata", {})}
     return fields.String(validate=validate.Length(max=limit), **kwargs)
+
+
+def Choice(choices: type[StrEnum], **kwargs) -> fields.String:
+    """One of `choices`. The services check it, with their own messages; the document lists the choices."""
+    values: list[str | None] = [choice.value for choice in choices]
+    if kwargs.get("allow_none"):
+        values.append(None)
+    return fields.String(metadata={"enum": values}, **kwargs)
 
 
 FULL_ONLY = "present only for the household's own social worker and the station supervisor"
@@ -72,13 +89,13 @@ class HouseholdMemberSchema(BaseSchema):
 
 class HouseholdMemberInSchema(InputSchema):
     name = Text(80, required=True)
-    relation = fields.String(required=True)
+    relation = Choice(Relation, required=True)
     id_number = Text(30, load_default=None, allow_none=True)
     phone = Text(30, load_default=None, allow_none=True)
     flags = fields.List(fields.String(validate=validate.OneOf(list(Flag))), load_default=list)
     sex = fields.String(allow_none=True, validate=validate.OneOf(["M", "F"]))
     birth_date = fields.Date(allow_none=True)
-    disability_type = fields.String(allow_none=True)
+    disability_type = Choice(DisabilityType, allow_none=True)
     disability_grade = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=4))
     disability_certificate = Text(40, allow_none=True)
     other_flag_note = Text(200)
@@ -92,7 +109,7 @@ class HouseholdMemberPatchSchema(HouseholdMemberInSchema):
 
 class MemberMoveSchema(InputSchema):
     to_household_id = Id(required=True)
-    relation = fields.String(required=True)
+    relation = Choice(Relation, required=True)
 
 
 class MemberLeaveSchema(InputSchema):
@@ -101,7 +118,7 @@ class MemberLeaveSchema(InputSchema):
 
 class HouseholdHeadSchema(InputSchema):
     member_id = Id(required=True)
-    previous_head_relation = fields.String(load_default="other")
+    previous_head_relation = Choice(Relation, load_default="other")
 
 
 class MemberRevealSchema(InputSchema):
@@ -156,20 +173,20 @@ class HouseholdInSchema(InputSchema):
     community_id = Id(required=True)
     address = Text(200, required=True)
     members = fields.List(fields.Nested(HouseholdMemberInSchema), required=True)
-    household_type = fields.String(load_default="general")
+    household_type = Choice(HouseholdType, load_default="general")
     worker_id = Id(load_default=None, allow_none=True)
     opened_on = fields.Date(load_default=None, allow_none=True)
-    income_band = fields.String(load_default=None, allow_none=True)
-    housing = fields.String(load_default=None, allow_none=True)
+    income_band = Choice(IncomeBand, load_default=None, allow_none=True)
+    housing = Choice(Housing, load_default=None, allow_none=True)
     notes = Text(4000, load_default="")
 
 
 class HouseholdPatchSchema(InputSchema):
     address = Text(200)
-    household_type = fields.String()
+    household_type = Choice(HouseholdType)
     worker_id = Id(allow_none=True)
-    income_band = fields.String(allow_none=True)
-    housing = fields.String(allow_none=True)
+    income_band = Choice(IncomeBand, allow_none=True)
+    housing = Choice(Housing, allow_none=True)
     notes = Text(4000)
 
 
@@ -215,7 +232,7 @@ class VisitSchema(BaseSchema):
     id = fields.Integer()
     household_id = fields.Integer()
     visited_at = LocalDateTime()
-    contact_type = fields.String()
+    contact_type = Choice(ContactType)
     workers = fields.List(fields.Nested(SocialWorkUserRefSchema))
     met = fields.String()
     purpose = fields.String()
@@ -246,23 +263,23 @@ class VisitDetailSchema(VisitSchema):
 
 class VisitFieldsSchema(InputSchema):
     visited_at = LocalDateTime()
-    contact_type = fields.String()
+    contact_type = Choice(ContactType)
     worker_ids = fields.List(Id())
     met = Text(200)
     purpose = Text(500)
     living_changes = Text(2000)
     health_changes = Text(2000)
     income_changes = Text(2000)
-    needs = fields.List(fields.String())
+    needs = fields.List(Choice(Need))
     needs_text = Text(2000)
     policies = fields.Dict(keys=fields.String(), values=fields.List(Id()))
     measures = Text(2000)
-    risk_level = fields.String()
+    risk_level = Choice(RiskLevel)
 
 
 class VisitInSchema(VisitFieldsSchema):
     visited_at = LocalDateTime(required=True)
-    contact_type = fields.String(required=True)
+    contact_type = Choice(ContactType, required=True)
     follow_up_task = Text(500, load_default="")
     follow_up_due_on = fields.Date(load_default=None, allow_none=True)
 
@@ -358,7 +375,7 @@ class ReferralInSchema(InputSchema):
     department = Text(120, load_default="")
     resource_id = Id(load_default=None, allow_none=True)
     team_id = Id(load_default=None, allow_none=True)
-    need = fields.String(load_default=None, allow_none=True)
+    need = Choice(Need, load_default=None, allow_none=True)
     visit_id = Id(load_default=None, allow_none=True)
 
 
@@ -394,10 +411,10 @@ class WelfarePolicySchema(BaseSchema):
 class WelfarePolicyInSchema(InputSchema):
     code = Text(40, required=True)
     name = Text(120, required=True)
-    kind = fields.String(load_default="benefit")
+    kind = Choice(PolicyKind, load_default="benefit")
     department = Text(120, load_default="")
     description = Text(4000, load_default="")
-    target_flags = fields.List(fields.String(), load_default=list)
+    target_flags = fields.List(Choice(Flag), load_default=list)
 
 
 class WelfarePolicyArgs(PageArgs):
@@ -416,12 +433,12 @@ class SocialResourceSchema(BaseSchema):
 
 
 class SocialResourceInSchema(InputSchema):
-    kind = fields.String(required=True)
+    kind = Choice(ResourceKind, required=True)
     name = Text(120, required=True)
     team_id = Id(load_default=None, allow_none=True)
     description = Text(4000, load_default="")
     contact = Text(120, load_default="")
-    helps_with = fields.List(fields.String(), load_default=list)
+    helps_with = fields.List(Choice(Need), load_default=list)
 
 
 class SocialWorkCoverageRowSchema(BaseSchema):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
-from volunteer_app.organisations import services
 
 blp = Blueprint(
     "organisations_api",
@@ -17,10 +15,6 @@ blp = Blueprint(
 )
 
 STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
-
-
-def Id(**kwargs) -> fields.Integer:
-    return fields.Integer(validate=validate.Range(min=1, max=services.MAX_ID), **kwargs)
 
 
 def acting_user():

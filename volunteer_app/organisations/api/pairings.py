@@ -7,9 +7,9 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
-from volunteer_app.api import BaseSchema, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, Id, acting_user, blp
+from volunteer_app.organisations.api._common import STAFF, acting_user, blp
 from volunteer_app.organisations.models import (
     TeamKind,
 )
@@ -30,8 +30,8 @@ class PairingSchema(BaseSchema):
 
 
 class PairingInSchema(InputSchema):
-    team_id = fields.Integer(required=True)
-    community_id = fields.Integer(required=True)
+    team_id = Id(required=True)
+    community_id = Id(required=True)
     since = fields.Date(load_default=None, allow_none=True)
     purpose = fields.String(load_default="", validate=validate.Length(max=500))
 

@@ -6,9 +6,9 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
-from volunteer_app.api import BaseSchema, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, Id, acting_user, blp
+from volunteer_app.organisations.api._common import STAFF, acting_user, blp
 from volunteer_app.organisations.models import (
     CommunityKind,
 )

@@ -7,9 +7,9 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
-from volunteer_app.api import BaseSchema, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, Id, acting_user, blp
+from volunteer_app.organisations.api._common import STAFF, acting_user, blp
 
 
 class CommunityRefSchema(BaseSchema):
@@ -38,14 +38,14 @@ class StationInSchema(InputSchema):
     name = fields.String(required=True, validate=validate.Length(max=120))
     address = fields.String(load_default="", validate=validate.Length(max=200))
     opened_on = fields.Date(load_default=None, allow_none=True)
-    community_ids = fields.List(fields.Integer(), load_default=list)
+    community_ids = fields.List(Id(), load_default=list)
 
 
 class StationPatchSchema(InputSchema):
     name = fields.String(validate=validate.Length(max=120))
     address = fields.String(validate=validate.Length(max=200))
     opened_on = fields.Date(allow_none=True)
-    community_ids = fields.List(fields.Integer())
+    community_ids = fields.List(Id())
 
 
 class StationArgs(PageArgs):
@@ -96,20 +96,18 @@ class PointSchema(BaseSchema):
 
 
 class PointInSchema(InputSchema):
-    station_id = fields.Integer(required=True)
+    station_id = Id(required=True)
     name = fields.String(required=True, validate=validate.Length(max=120))
     address = fields.String(load_default="", validate=validate.Length(max=200))
     opened_on = fields.Date(load_default=None, allow_none=True)
-    community_ids = fields.List(
-        fields.Integer(), load_default=list, metadata={"description": "communities this point covers"}
-    )
+    community_ids = fields.List(Id(), load_default=list, metadata={"description": "communities this point covers"})
 
 
 class PointPatchSchema(InputSchema):
     name = fields.String(validate=validate.Length(max=120))
     address = fields.String(validate=validate.Length(max=200))
     opened_on = fields.Date(allow_none=True)
-    community_ids = fields.List(fields.Integer())
+    community_ids = fields.List(Id())
 
 
 class PointArgs(PageArgs):
@@ -124,7 +122,7 @@ class WorkerSchema(BaseSchema):
 
 
 class WorkerInSchema(InputSchema):
-    user_id = fields.Integer(required=True)
+    user_id = Id(required=True)
 
 
 @blp.route("/service-points")

@@ -10,12 +10,12 @@ from marshmallow import fields, validate
 from volunteer_app.accounts import access
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role
-from volunteer_app.api import BaseSchema, InputSchema, LocalDateTime, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs, page_of
 from volunteer_app.core.errors import NotFound
 from volunteer_app.core.identity import mask_phone
 from volunteer_app.extensions import limiter
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, Id, acting_user, blp
+from volunteer_app.organisations.api._common import STAFF, acting_user, blp
 from volunteer_app.organisations.models import (
     Availability,
     PoliticalStatus,
@@ -83,7 +83,7 @@ class RegisterSchema(InputSchema):
     political_status = fields.String(
         required=True, metadata={"description": ", ".join(PoliticalStatus), "example": "league_member"}
     )
-    community_id = fields.Integer(required=True)
+    community_id = Id(required=True)
     skills = fields.List(fields.String(validate=validate.Length(max=30)), load_default=list)
     availability = fields.List(fields.String(), load_default=list, metadata={"description": ", ".join(Availability)})
     guardian = fields.Nested(
@@ -98,7 +98,7 @@ class VolunteerPatchSchema(InputSchema):
     name = fields.String(validate=validate.Length(max=80))
     phone = fields.String(validate=validate.Length(max=20))
     political_status = fields.String()
-    community_id = fields.Integer()
+    community_id = Id()
     skills = fields.List(fields.String(validate=validate.Length(max=30)))
     availability = fields.List(fields.String())
     guardian = fields.Nested(GuardianInSchema)

@@ -6,9 +6,9 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
-from volunteer_app.api import BaseSchema, InputSchema, LocalDateTime, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, Id, acting_user, blp
+from volunteer_app.organisations.api._common import STAFF, acting_user, blp
 from volunteer_app.organisations.models import (
     GroupPart,
     GroupStatus,
@@ -46,7 +46,7 @@ class YouthGroupSchema(BaseSchema):
 
 
 class YouthGroupInSchema(InputSchema):
-    community_id = fields.Integer(required=True)
+    community_id = Id(required=True)
     name = fields.String(load_default=None, validate=validate.Length(max=120))
     youth_home = fields.String(load_default="", validate=validate.Length(max=200))
 
@@ -59,7 +59,7 @@ class YouthGroupPatchSchema(InputSchema):
 class GroupMemberInSchema(InputSchema):
     part = fields.String(required=True, validate=validate.OneOf(list(GroupPart)))
     name = fields.String(load_default=None, validate=validate.Length(max=80))
-    volunteer_id = fields.Integer(load_default=None, allow_none=True)
+    volunteer_id = Id(load_default=None, allow_none=True)
     joined_on = fields.Date(load_default=None, allow_none=True)
 
 

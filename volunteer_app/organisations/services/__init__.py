@@ -7,7 +7,6 @@ messages before anything is written), and writes in one transaction.
 # The public functions live in one module per part of the registry; callers use them as `services.name`.
 from volunteer_app.organisations.services._common import (  # noqa: F401
     ADULT_AGE,
-    MAX_ID,
     Actor,
     led_team_ids,
     registry_counts,

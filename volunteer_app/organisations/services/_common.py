@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from volunteer_app.accounts.models import Role
 from volunteer_app.core.errors import Invalid, NotFound
+from volunteer_app.core.ids import valid_id
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import to_local, utcnow
 from volunteer_app.extensions import db
@@ -28,7 +29,6 @@ from volunteer_app.organisations.models import (
 )
 
 Actor = Any
-MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer name nothing (and would upset PostgreSQL)
 ADULT_AGE = 18
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -44,7 +44,7 @@ def clean_text(value: object, limit: int | None = None) -> str:
 
 
 def get_or_not_found(model: type, object_id: object, message: str, *options) -> Any:
-    if not isinstance(object_id, int) or isinstance(object_id, bool) or not 0 < object_id <= MAX_ID:
+    if not valid_id(object_id):
         raise NotFound(message)
     obj = db.session.get(model, object_id, options=list(options)) if options else db.session.get(model, object_id)
     if obj is None:
@@ -54,7 +54,7 @@ def get_or_not_found(model: type, object_id: object, message: str, *options) -> 
 
 def find_by_id(model: type, object_id: object) -> Any:
     """Like `get_or_not_found`, for ids given in a form or body: None when it names nothing."""
-    if not isinstance(object_id, int) or isinstance(object_id, bool) or not 0 < object_id <= MAX_ID:
+    if not valid_id(object_id):
         return None
     return db.session.get(model, object_id)
 

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from volunteer_app.accounts.models import Role
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import show_errors
+from volunteer_app.core.ids import valid_id
 from volunteer_app.organisations import services
 from volunteer_app.organisations.models import (
     AVAILABILITY_LABELS,
@@ -73,7 +74,7 @@ def search_arg() -> str:
 
 def arg_id(name: str) -> int | None:
     value = request.args.get(name, type=int)
-    return value if value and 0 < value <= services.MAX_ID else None
+    return value if valid_id(value) else None
 
 
 def arg_choice(name: str, allowed) -> str | None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core.errors import Invalid, NotFound
+from volunteer_app.core.ids import valid_id
 from volunteer_app.core.time import to_local, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community
@@ -19,7 +20,6 @@ from volunteer_app.socialwork.models import Household, HouseholdEvent, Household
 
 Actor = Any
 Errors = dict[str, list[str]]
-MAX_ID = 2**31 - 1
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -31,10 +31,6 @@ def today(now: datetime | None = None) -> date:
 def text(value: object, limit: int | None = None) -> str:
     cleaned = _CONTROL.sub("", str(value or "")).strip()
     return cleaned[:limit] if limit else cleaned
-
-
-def valid_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def find(model: type, object_id: object) -> Any:

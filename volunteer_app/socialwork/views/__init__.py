@@ -17,8 +17,8 @@ from volunteer_app.accounts.models import Role
 from volunteer_app.core import navigation
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import show_errors
+from volunteer_app.core.ids import valid_id
 from volunteer_app.socialwork import labels
-from volunteer_app.socialwork.services.common import MAX_ID
 
 bp = Blueprint("socialwork", __name__, url_prefix="/social-work", template_folder="../templates")
 
@@ -42,7 +42,7 @@ def q_arg() -> str:
 
 def int_arg(name: str) -> int | None:
     value = request.args.get(name, type=int)
-    return value if value and 0 < value <= MAX_ID else None
+    return value if valid_id(value) else None
 
 
 def form_page(template: str, form: FlaskForm, **context):
