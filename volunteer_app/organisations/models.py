@@ -9,12 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_app.accounts.models import User
-from volunteer_app.core.crypto import EncryptedString, blind_index
-from volunteer_app.core.identity import mask_id_number, mask_phone
-from volunteer_app.core.models import one_of
+from volunteer_app.core.crypto import EncryptedString
+from volunteer_app.core.identity import mask_phone
+from volunteer_app.core.models import PersonNumbers, one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
 from volunteer_app.extensions import db
 
@@ -399,7 +399,7 @@ class Deputy(db.Model):
     station: Mapped[LiaisonStation] = relationship(back_populates="deputies")
 
 
-class VolunteerProfile(db.Model):
+class VolunteerProfile(PersonNumbers, db.Model):
     """One person, one volunteer record: the ID number is unique. Sex and birth date are read from it."""
 
     __tablename__ = "volunteer_profiles"
@@ -435,19 +435,6 @@ class VolunteerProfile(db.Model):
     memberships: Mapped[list[TeamMembership]] = relationship(
         back_populates="volunteer", order_by="TeamMembership.id", viewonly=True
     )
-
-    @validates("id_number")
-    def _index_id_number(self, _key: str, value: str) -> str:
-        self.id_number_digest = blind_index(value)
-        return value
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def guardian_phone_masked(self) -> str:

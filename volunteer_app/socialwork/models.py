@@ -12,12 +12,12 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_app.accounts.models import User
-from volunteer_app.core.crypto import EncryptedString, blind_index
-from volunteer_app.core.identity import mask_id_number, mask_phone
-from volunteer_app.core.models import one_of
+from volunteer_app.core.crypto import EncryptedString
+from volunteer_app.core.identity import mask_id_number
+from volunteer_app.core.models import PersonNumbers, one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
 from volunteer_app.events.models import Event
 from volunteer_app.extensions import db
@@ -241,7 +241,7 @@ class Household(db.Model):
 TARGET_HOUSEHOLD_TYPES = (HouseholdType.DIBAO.value, HouseholdType.TEKUN.value, HouseholdType.DIBAO_EDGE.value)
 
 
-class HouseholdMember(db.Model):
+class HouseholdMember(PersonNumbers, db.Model):
     """A person in a household. Leaving (or moving to another household) ends the row instead of deleting
     it, so the file keeps who lived there and when."""
 
@@ -292,19 +292,6 @@ class HouseholdMember(db.Model):
     @property
     def flags(self) -> list[str]:
         return [row.flag for row in self.flag_rows]
-
-    @validates("id_number")
-    def _index_id_number(self, _key: str, value: str | None) -> str | None:
-        self.id_number_digest = blind_index(value)
-        return value
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def disability_certificate_masked(self) -> str:
