@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import contextvars
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -19,6 +23,29 @@ from volunteer_app.core.policy import SYSTEM
 from volunteer_app.extensions import db, limiter
 
 PASSWORD = "correct-horse-9"
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "volunteer_app" / "translations"
+
+
+def compile_catalogs(translations: Path = TRANSLATIONS) -> list[Path]:
+    """Compiles each catalog whose .mo is missing or older than its .po, as `scripts/translations compile` does at
+    install time, so a plain `pytest` in a fresh clone (where no .mo is committed) tests the translated app. Each
+    .mo is written to a temporary file and renamed, so parallel test sessions never read half of one."""
+    compiled = []
+    for po in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=po.parents[1].name)
+        with tempfile.NamedTemporaryFile(dir=po.parent, suffix=".mo.tmp", delete=False) as handle:
+            write_mo(handle, catalog)
+        os.replace(handle.name, mo)
+        compiled.append(mo)
+    return compiled
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    compile_catalogs()
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
