@@ -331,7 +331,9 @@ def add_attachments(actor: Actor, household_id: int, visit_id: int, files: list[
 def policy_names(ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(WelfarePolicy.id, WelfarePolicy.name).where(WelfarePolicy.id.in_(ids))))
+    # .all(): dict() of a Result itself treats it as a mapping (it has keys()) and fails
+    rows = db.session.execute(sa.select(WelfarePolicy.id, WelfarePolicy.name).where(WelfarePolicy.id.in_(ids)))
+    return dict(rows.all())
 
 
 def visits_in_scope(actor: Actor) -> sa.Select:
