@@ -433,20 +433,25 @@ def _render_one(name: str, variables: dict[str, Any]) -> str:
 
 def render(row: Claimed, user: Recipient) -> tuple[str, Message]:
     """The notice's text in the recipient's language: (locale, message)."""
-    spec = kind_registry.get(row.kind)
     locale = _locale_for(user)
+    with force_locale(_babel_locale(locale)):
+        return locale, render_now(row, user)
+
+
+def render_now(row: Claimed, user: Recipient) -> Message:
+    """The notice's text in the language in force (the reader's, on a page or in the API)."""
+    spec = kind_registry.get(row.kind)
     context = dict(row.context or {})
     variables = {**context, "context": context, "recipient": user, "notification": row, "when": row.scheduled_at}
     base = spec.template_base
-    with force_locale(_babel_locale(locale)):
-        subject = _render_one(f"{base}.subject.txt", variables).splitlines()
-        text = _render_one(f"{base}.txt", variables)
-        try:
-            markdown = _render_one(f"{base}.md", variables)
-        except TemplateNotFound:
-            markdown = text
+    subject = _render_one(f"{base}.subject.txt", variables).splitlines()
+    text = _render_one(f"{base}.txt", variables)
+    try:
+        markdown = _render_one(f"{base}.md", variables)
+    except TemplateNotFound:
+        markdown = text
     title = (subject[0] if subject else spec.key)[:200]
-    return locale, Message(
+    return Message(
         notification_id=row.id,
         kind=row.kind,
         recipient_name=user.display_name,
@@ -484,6 +489,16 @@ class Claimed:
     attempts: int
     context: dict[str, Any]
     recipient: Recipient
+
+    @classmethod
+    def of(cls, row: Notification) -> Claimed:
+        user = row.recipient
+        return cls(
+            id=row.id, kind=row.kind, channel=row.channel, subject_type=row.subject_type, subject_id=row.subject_id,
+            scheduled_at=row.scheduled_at, urgent=row.urgent, essential=row.essential, attempts=row.attempts,
+            context=dict(row.context or {}),
+            recipient=Recipient(user.id, user.username, user.display_name, user.email, user.locale, user.active),
+        )
 
 
 def _load_batch(ids: list[int], worker_id: str) -> tuple[list[Claimed], dict[int, Prefs]]:
@@ -619,12 +634,40 @@ def _inbox_query(user: User) -> sa.Select:
     )
 
 
+@dataclass(frozen=True)
+class InboxNotice:
+    """A sent inbox notice as its reader sees it: its text rendered again from its kind's templates and stored
+    variables in the language in force, so switching language changes the notices already received too."""
+
+    id: int
+    kind: str
+    subject_type: str
+    subject_id: str
+    title: str | None
+    body: str | None
+    sent_at: datetime | None
+    read_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Notification) -> InboxNotice:
+        claimed = Claimed.of(row)
+        try:
+            message = render_now(claimed, claimed.recipient)
+        except (LookupError, TemplateNotFound):  # its kind or template was removed since: what was sent stays
+            title, body = row.title, row.body
+        else:
+            title, body = message.subject, message.text
+        return cls(row.id, row.kind, row.subject_type, row.subject_id, title, body, row.sent_at, row.read_at)
+
+
 def inbox(actor: User, *, unread_only: bool = False, page: int | None = None, per_page: int | None = None) -> Page:
+    """The actor's notices, newest first, in the language in force."""
     require(actor, "notification.inbox", actor)
     query = _inbox_query(actor)
     if unread_only:
         query = query.where(N.read_at.is_(None))
-    return paginate(query.order_by(N.sent_at.desc(), N.id.desc()), page, per_page)
+    found = paginate(query.order_by(N.sent_at.desc(), N.id.desc()), page, per_page)
+    return Page([InboxNotice.of(row) for row in found.items], found.total, found.page, found.per_page)
 
 
 def unread_count(user: User) -> int:
@@ -640,12 +683,12 @@ def get_inbox_item(actor: User, notification_id: int) -> Notification:
     return row
 
 
-def mark_read(actor: User, notification_id: int, now: datetime | None = None) -> Notification:
+def mark_read(actor: User, notification_id: int, now: datetime | None = None) -> InboxNotice:
     row = get_inbox_item(actor, notification_id)
     if row.read_at is None:
         row.read_at = now or utcnow()
         db.session.commit()
-    return row
+    return InboxNotice.of(row)
 
 
 def mark_all_read(actor: User, now: datetime | None = None) -> int:
