@@ -1,5 +1,7 @@
 """Extensions are created unbound here and bound to the app in create_app()."""
 
+import flask_smorest
+from flask import current_app
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -11,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from webargs.flaskparser import FlaskParser
 
 from volunteer_app.api import ErrorSchema
 
@@ -37,6 +40,22 @@ class ApiWithoutHtmlErrors(Api):
     def _register_error_handlers(self):
         pass
 
+
+class ParserRefusingDeepJson(FlaskParser):
+    """Python's json module answers a body nested deeper than the recursion limit ('[' * 100000) with a
+    RecursionError, which webargs lets through as a 500 with a traceback. It is malformed JSON: 400, one log line."""
+
+    def load_json(self, req, schema):
+        try:
+            return super().load_json(req, schema)
+        except RecursionError as error:
+            current_app.logger.warning("Refused a JSON body nested too deeply: %s %s", req.method, req.path)
+            self._handle_invalid_json_error(error, req)
+
+
+# Every API blueprint parses its arguments with this parser. Set on the class before any domain's api module is
+# imported (they all import this module first, through the package), since @blp.arguments binds the parser.
+flask_smorest.Blueprint.ARGUMENTS_PARSER = ParserRefusingDeepJson()
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
