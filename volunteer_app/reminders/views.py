@@ -45,6 +45,25 @@ def notice_datetime(value: datetime | str | None) -> str:
     return format_datetime(value, "yyyy-MM-dd HH:mm")
 
 
+# Quotation marks a title may carry, as (opening, closing) pairs.
+_QUOTE_PAIRS = (("“", "”"), ('"', '"'), ("「", "」"), ("『", "』"))
+_INNER_TO_SINGLE = str.maketrans({"“": "‘", "”": "’", '"': "'", "「": "『", "」": "』"})
+
+
+@bp.app_template_filter("quotable")
+def quotable(title: str | None) -> str:
+    """A title fit to sit inside a notice's quotation marks: a title wholly in quotes loses them and quotes
+    within it become single ones, as Chinese and English nest quotes (“‘青春心向党’青年座谈会”), so no notice
+    shows doubled marks. Every message template that quotes a title uses it."""
+    text = (title or "").strip()
+    for opening, closing in _QUOTE_PAIRS:
+        inner = text[1:-1]
+        if len(text) > 1 and text[0] == opening and text[-1] == closing and opening not in inner and closing not in inner:
+            text = inner
+            break
+    return text.translate(_INNER_TO_SINGLE)
+
+
 @bp.app_template_filter("notification_kind")
 def notification_kind(key: str) -> str:
     return kinds.label(key)
