@@ -58,7 +58,8 @@ def quotable(title: str | None) -> str:
     text = (title or "").strip()
     for opening, closing in _QUOTE_PAIRS:
         inner = text[1:-1]
-        if len(text) > 1 and text[0] == opening and text[-1] == closing and opening not in inner and closing not in inner:
+        wrapped = len(text) > 1 and text[0] == opening and text[-1] == closing
+        if wrapped and opening not in inner and closing not in inner:
             text = inner
             break
     return text.translate(_INNER_TO_SINGLE)
