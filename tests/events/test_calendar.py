@@ -3,12 +3,13 @@ agenda pages."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
 from tests.events.conftest import NOW
 from volunteer_app.core.policy import SYSTEM
+from volunteer_app.core.time import to_local
 from volunteer_app.events import calendar
 from volunteer_app.events.calendar import Rule, load_calendar
 from volunteer_app.organisations.reception import ReceptionRule, holiday_filter
@@ -111,3 +112,111 @@ def test_the_calendar_pages_answer(client, login, make_user, event, url):
     assert response.status_code == 200
     if "2025-10" in url:
         assert "holiday" in response.get_data(as_text=True)
+
+
+# The official 2026 schedule, written as overrides so the tests do not depend on the holiday package's release:
+# New Year 1-3 January (4 January worked); Spring Festival 15-23 February (14 and 28 February worked); Mid-Autumn
+# 25-27 September; National Day 1-7 October (20 September and 10 October worked).
+def _calendar_2026():
+    overrides = {}
+    for first, last in [
+        (date(2026, 1, 1), date(2026, 1, 3)),
+        (date(2026, 2, 15), date(2026, 2, 23)),
+        (date(2026, 9, 25), date(2026, 9, 27)),
+        (date(2026, 10, 1), date(2026, 10, 7)),
+    ]:
+        overrides.update({date.fromordinal(n): "holiday" for n in range(first.toordinal(), last.toordinal() + 1)})
+    for day in (date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 9, 20), date(2026, 10, 10)):
+        overrides[day] = "workday"
+    return calendar.HolidayCalendar({2025, 2026, 2027}, overrides)
+
+
+def _series(*weekdays, **options):
+    return Rule(frequency="weekly", weekdays=weekdays, nth=None, starts_on=date(2025, 12, 1), **options)
+
+
+def test_a_tuesday_series_gets_only_the_make_up_day_that_replaces_its_removed_tuesday(app):
+    cal = _calendar_2026()
+    tuesdays = _series(TUESDAY, add_makeup_workdays=True)
+    # Spring Festival removes Tuesday 17 February: the nearer of its two make-up days (Saturday 14) replaces it.
+    assert tuesdays.dates(date(2026, 2, 1), date(2026, 3, 10), cal) == [
+        date(2026, 2, 3),
+        date(2026, 2, 10),
+        date(2026, 2, 14),
+        date(2026, 2, 24),
+        date(2026, 3, 3),
+        date(2026, 3, 10),
+    ]
+    # National Day removes Tuesday 6 October; 20 September lies nearer the Mid-Autumn holiday, which removed no
+    # Tuesday, so only 10 October is added.
+    autumn = tuesdays.dates(date(2026, 9, 14), date(2026, 10, 20), cal)
+    assert date(2026, 10, 10) in autumn and date(2026, 9, 20) not in autumn and date(2026, 10, 6) not in autumn
+    # New Year removes no Tuesday: its make-up Sunday is not a session.
+    assert date(2026, 1, 4) not in tuesdays.dates(date(2025, 12, 28), date(2026, 1, 10), cal)
+
+
+def test_make_up_days_replace_as_many_occurrences_as_the_holiday_removed_and_no_more(app):
+    cal = _calendar_2026()
+    mondays = _series(0, add_makeup_workdays=True)  # Spring Festival removes Monday 16 and Monday 23 February
+    dates = mondays.dates(date(2026, 2, 9), date(2026, 3, 2), cal)
+    assert dates == [date(2026, 2, 9), date(2026, 2, 14), date(2026, 2, 28), date(2026, 3, 2)]
+    thursdays = _series(3, add_makeup_workdays=True)  # Spring Festival removes Thursday 19 February only
+    assert thursdays.dates(date(2026, 2, 9), date(2026, 3, 5), cal) == [
+        date(2026, 2, 12),
+        date(2026, 2, 14),
+        date(2026, 2, 26),
+        date(2026, 3, 5),
+    ]
+    fridays = _series(4, add_makeup_workdays=True)  # Mid-Autumn removes 25 September, National Day 2 October
+    assert {date(2026, 9, 20), date(2026, 10, 10)} <= set(fridays.dates(date(2026, 9, 14), date(2026, 10, 20), cal))
+
+
+def test_no_make_up_day_unless_the_series_asks_for_it_and_skips_holidays(app):
+    cal = _calendar_2026()
+    asked_not = _series(TUESDAY).dates(date(2026, 2, 1), date(2026, 3, 1), cal)
+    assert date(2026, 2, 14) not in asked_not and date(2026, 2, 17) not in asked_not
+    kept_all = _series(TUESDAY, skip_holidays=False, add_makeup_workdays=True)
+    kept = kept_all.dates(date(2026, 2, 1), date(2026, 3, 1), cal)
+    assert date(2026, 2, 17) in kept and date(2026, 2, 14) not in kept and date(2026, 2, 28) not in kept
+
+
+def test_a_make_up_day_inside_the_window_replaces_an_occurrence_removed_before_it(app):
+    # Planned from 8 October on: Tuesday 6 October is already behind, yet 10 October still replaces it.
+    dates = _series(TUESDAY, add_makeup_workdays=True).dates(date(2026, 10, 8), date(2026, 10, 20), _calendar_2026())
+    assert dates == [date(2026, 10, 10), date(2026, 10, 13), date(2026, 10, 20)]
+
+
+def test_generating_a_tuesday_series_adds_only_its_replacing_make_up_day(app, make_event):
+    for day, kind in [(date(2026, 2, 14), "workday"), (date(2026, 2, 28), "workday")] + [
+        (date(2026, 2, d), "holiday") for d in range(15, 24)
+    ]:
+        calendar.set_override(SYSTEM, day=day, kind=kind)
+    event = make_event(title="党建星期二", kind="party_tuesday", status="draft", sessions=[])
+    calendar.set_recurrence(
+        SYSTEM,
+        event.id,
+        frequency="weekly",
+        weekdays=[TUESDAY],
+        start_time=time(14, 30),
+        end_time=time(17, 30),
+        starts_on=date(2026, 2, 1),
+        until=date(2026, 3, 3),
+        add_makeup_workdays=True,
+        weeks_ahead=8,
+        roles=[{"name": "入户走访", "capacity": 6}],
+    )
+    now = datetime(2026, 1, 31, tzinfo=UTC)
+    added = calendar.generate_sessions(SYSTEM, event.id, now=now)
+    assert [to_local(s.starts_at).date() for s in added] == [
+        date(2026, 2, 3),
+        date(2026, 2, 10),
+        date(2026, 2, 14),
+        date(2026, 2, 24),
+        date(2026, 3, 3),
+    ]
+
+
+def test_the_recurrence_form_says_which_make_up_days_are_added(client, login, staff, event):
+    login(staff)
+    page = client.get(f"/events/{event.id}/recurrence?lang=en").get_data(as_text=True)
+    assert "same holiday" in page or "同一假期" in page

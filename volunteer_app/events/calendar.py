@@ -5,6 +5,10 @@ its entries are the days off, `weekend_workdays` the weekend days worked instead
 not know yet (a new year's schedule is announced each November), from the admin-editable `HolidayOverride` table:
 a date made a holiday, a make-up working day, or an ordinary day whatever the package says.
 
+A make-up working day is not a day like any other: it pays back a day off of one holiday period. A series that
+asks for it (`add_makeup_workdays`) is held on a make-up day only in place of one of its own occurrences that a
+holiday of that same period removed (see `HolidayCalendar.replacements`), never because of the make-up day alone.
+
 The deputies' reception rule (organisations/reception.py) uses the same calendar through `set_holiday_filter`.
 """
 
@@ -30,6 +34,9 @@ from volunteer_app.extensions import db
 
 Actor = Any
 MAX_OCCURRENCES = 200  # sessions one generation run may add to one event
+# How far a make-up working day lies from the holiday period it pays for, at most: the official schedules keep it
+# within two or three weeks, so a month around the dates asked for finds every period and make-up day involved.
+MAKEUP_REACH_DAYS = 31
 
 
 @dataclass
@@ -66,6 +73,64 @@ class HolidayCalendar:
         days = {d for d in self._workdays if start <= d <= end}
         days |= {d for d, kind in self.overrides.items() if kind == DayKind.WORKDAY and start <= d <= end}
         return sorted(d for d in days if self.is_makeup_workday(d))
+
+    def holiday_periods(self, start: date, end: date) -> list[tuple[date, date]]:
+        """The holiday periods from `start` to `end`, first and last day: runs of consecutive days off (holidays,
+        and weekend days not worked) holding at least one holiday, so a week off bridges its weekend."""
+        periods: list[tuple[date, date]] = []
+        run: list[date] = []
+        day = start
+        while day <= end + timedelta(days=1):
+            off = day <= end and (
+                self.is_holiday(day) or (day.weekday() >= 5 and not self.is_makeup_workday(day))
+            )
+            if off:
+                run.append(day)
+            else:
+                if any(self.is_holiday(d) for d in run):
+                    periods.append((run[0], run[-1]))
+                run = []
+            day += timedelta(days=1)
+        return periods
+
+    def replacements(
+        self, removed: Iterable[date], start: date, end: date, held: Iterable[date] = ()
+    ) -> set[date]:
+        """The make-up working days from `start` to `end` that take the place of `removed` occurrences (a make-up day
+        `held` anyway, a Saturday of a Saturday series, replaces nothing).
+
+        A make-up day belongs to the holiday period nearest to it (in days to the period's first or last day; at
+        equal distance the later one, a day being usually worked ahead of its holiday). The official notices say
+        which period each make-up day pays for, and they are almost always the nearest; one known exception is
+        2026-09-20, announced for National Day but nearer the Mid-Autumn weekend of 25-27 September, so it stands
+        in for a session Mid-Autumn removed, not National Day. Each removed occurrence, in date order, takes the
+        make-up day of its own period nearest to it that no other occurrence took; one left without stays lost.
+        """
+        margin = timedelta(days=MAKEUP_REACH_DAYS)
+        periods = self.holiday_periods(start - margin, end + margin)
+        if not periods:
+            return set()
+
+        def distance(day: date, period: tuple[date, date]) -> int:
+            first, last = period
+            return max((first - day).days, (day - last).days, 0)
+
+        free: dict[tuple[date, date], list[date]] = {}
+        held = set(held)
+        for day in self.makeup_workdays_between(start, end):
+            if day in held:
+                continue
+            period = min(reversed(periods), key=lambda p: distance(day, p))
+            free.setdefault(period, []).append(day)
+        taken: set[date] = set()
+        for occurrence in sorted(removed):
+            period = next((p for p in periods if p[0] <= occurrence <= p[1]), None)
+            candidates = free.get(period, []) if period else []
+            if candidates:
+                best = min(candidates, key=lambda d: (abs((d - occurrence).days), d))
+                candidates.remove(best)
+                taken.add(best)
+        return taken
 
 
 def load_calendar(years: Iterable[int]) -> HolidayCalendar:
@@ -201,22 +266,31 @@ class Rule:
         return (day.day - 1) // 7 + 1 == self.nth
 
     def dates(self, start: date, end: date, calendar: HolidayCalendar | None = None) -> list[date]:
-        """The dates in [start, end] the rule gives: holidays skipped and make-up working days added if it says so."""
+        """The dates in [start, end] the rule gives: holidays skipped and, if the rule says so, a make-up working day
+        in place of an occurrence a holiday of the same period removed."""
         start = max(start, self.starts_on)
         if self.until:
             end = min(end, self.until)
         if end < start:
             return []
-        calendar = calendar or load_calendar(range(start.year, end.year + 1))
-        result: set[date] = set()
-        day = start
-        while day <= end:
-            if self._matches(day) and not (self.skip_holidays and calendar.is_holiday(day)):
-                result.add(day)
+        # An occurrence removed just outside [start, end] may be made up inside it, and the other way round.
+        reach = timedelta(days=MAKEUP_REACH_DAYS)
+        low = max(start - reach, self.starts_on)
+        high = min(end + reach, self.until) if self.until else end + reach
+        calendar = calendar or load_calendar(range(low.year - 1, high.year + 2))
+        kept: set[date] = set()
+        removed: list[date] = []
+        day = low
+        while day <= high:
+            if self._matches(day):
+                if self.skip_holidays and calendar.is_holiday(day):
+                    removed.append(day)
+                else:
+                    kept.add(day)
             day += timedelta(days=1)
         if self.add_makeup_workdays:
-            result |= set(calendar.makeup_workdays_between(start, end))
-        return sorted(result)
+            kept |= calendar.replacements(removed, low, high, held=kept)
+        return sorted(d for d in kept if start <= d <= end)
 
 
 def validate_rule(data: dict[str, Any]) -> dict[str, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -75,7 +76,7 @@ class SessionForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    name = StringField(_l("Role"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(lazy_pgettext("event", "Role"), validators=[DataRequired(), Length(max=80)])
     capacity = IntegerField(_l("Places"), validators=[DataRequired(), NumberRange(min=0, max=100_000)])
     description = StringField(_l("What the role does"), validators=[Optional(), Length(max=500)])
     min_age = IntegerField(_l("Minimum age"), validators=[Optional(), NumberRange(min=0, max=100)])
@@ -134,9 +135,15 @@ class RecurrenceForm(FlaskForm):
     starts_on = DateField(_l("First date"), validators=[DataRequired()])
     until = DateField(_l("Last date"), validators=[Optional()])
     skip_holidays = BooleanField(_l("Skip public holidays"), default=True)
-    add_makeup_workdays = BooleanField(_l("Add the official make-up working days (调休)"))
+    add_makeup_workdays = BooleanField(
+        _l("Make up on a make-up working day (调休) what a holiday removed"),
+        description=_l(
+            "Only a session a public holiday removed is made up, on a make-up working day of the same holiday "
+            "(the one nearest to it); other make-up working days are not added, whatever their weekday."
+        ),
+    )
     weeks_ahead = IntegerField(_l("Weeks to plan ahead"), default=8, validators=[NumberRange(min=1, max=52)])
-    role_name = StringField(_l("Role"), validators=[DataRequired(), Length(max=80)])
+    role_name = StringField(lazy_pgettext("event", "Role"), validators=[DataRequired(), Length(max=80)])
     role_capacity = IntegerField(_l("Places"), validators=[DataRequired(), NumberRange(min=0, max=100_000)])
     submit = SubmitField(_l("Save and plan the sessions"))
 
