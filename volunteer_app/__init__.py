@@ -15,7 +15,9 @@ from volunteer_app.extensions import babel, bootstrap, csrf, db, limiter, login_
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    config_name = config_name or os.environ.get("FLASK_CONFIG", "development")
+    # Production unless asked otherwise: `gunicorn wsgi:app` as the README writes it must never run in debug mode.
+    # `flask run` asks for development through .flaskenv, the tests for testing.
+    config_name = config_name or os.environ.get("FLASK_CONFIG") or "production"
     instance_path = overrides.pop("INSTANCE_PATH", None) or str(INSTANCE_DIR)
     app = Flask(__name__, instance_path=instance_path)
     app.config.from_object(CONFIGS[config_name])
