@@ -28,6 +28,13 @@ def set_language():
     return redirect(target if target.startswith(request.host_url) or target.startswith("/") else "/")
 
 
+@bp.route("/favicon.ico")
+@access.public
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links to."""
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.route("/health")
 @access.public
 def health():
