@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from volunteer_app.core.errors import DomainError, Invalid
@@ -63,6 +64,9 @@ def handle_domain_error(error: DomainError):
         if isinstance(error, Invalid):
             return jsonify({"errors": error.errors}), 422
         return json_error(error.status, error.code, error.message)
+    if error.status == 403 and request.method == "GET" and not current_user.is_authenticated:
+        # A visitor refused what a login may open (a team-only event on a public page): log in, then come back.
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     if error.status in (401, 403, 404):
         return render_template("errors/error.html", status=error.status, message=error.message), error.status
     # A rule broken on a page without its own form handling: say why and go back where the user was.

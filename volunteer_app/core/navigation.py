@@ -12,6 +12,10 @@ from flask_login import current_user
 from volunteer_app.core.time import utcnow
 
 
+# Not a role: stands for an anonymous visitor among the roles of a link shown before logging in.
+VISITOR = "visitor"
+
+
 @dataclass(frozen=True)
 class Link:
     label: object
@@ -20,7 +24,9 @@ class Link:
     group: str | None = None
 
     def visible_to(self, user) -> bool:
-        return bool(user and user.is_authenticated and user.has_role(*self.roles))
+        if user is None or not user.is_authenticated:
+            return VISITOR in self.roles
+        return user.has_role(*self.roles)
 
 
 @dataclass

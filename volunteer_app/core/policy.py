@@ -18,13 +18,19 @@ if TYPE_CHECKING:
 
 Rule = Callable[["User", Any], bool]
 _rules: dict[str, Rule] = {}
+_visitor_rules: set[str] = set()
 
 
-def rule(action: str) -> Callable[[Rule], Rule]:
+def rule(action: str, *, visitors: bool = False) -> Callable[[Rule], Rule]:
+    """`visitors=True`: the rule also answers for an anonymous visitor (Flask-Login's AnonymousUserMixin, whose
+    `is_anonymous` is true); every other rule refuses visitors without being asked."""
+
     def register(check: Rule) -> Rule:
         if action in _rules:
             raise RuntimeError(f"policy rule {action!r} registered twice")
         _rules[action] = check
+        if visitors:
+            _visitor_rules.add(action)
         return check
 
     return register
@@ -34,7 +40,11 @@ def can(actor: User | None, action: str, obj: Any = None) -> bool:
     check = _rules.get(action)
     if actor is SYSTEM and check is not None:
         return True
-    if check is None or actor is None or not actor.is_active:
+    if check is None or actor is None:
+        return False
+    if getattr(actor, "is_anonymous", False):
+        return action in _visitor_rules and bool(check(actor, obj))
+    if not actor.is_active:
         return False
     return bool(check(actor, obj))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from volunteer_app.accounts.models import Role
 from volunteer_app.core.policy import rule
+from volunteer_app.events.models import Audience, Event, EventStatus
 
 STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
 
@@ -21,8 +24,22 @@ def organises(actor, event) -> bool:
     return is_staff(actor) or leads(actor, getattr(event, "team_id", None))
 
 
-@rule("event.view")
+def open_to_visitors(event) -> bool:
+    """What anyone may see before registering: published events for everyone. Team-only events, drafts and events
+    that are over or called off stay for those who log in."""
+    return event.status == EventStatus.PUBLISHED and event.audience == Audience.PUBLIC
+
+
+def visitors_see() -> sa.ColumnElement[bool]:
+    """`open_to_visitors` as a condition on Event, for lists."""
+    return sa.and_(Event.status == EventStatus.PUBLISHED, Event.audience == Audience.PUBLIC)
+
+
+@rule("event.view", visitors=True)
 def _view(actor, event) -> bool:
+    """No event: may the actor look for events at all (lists then keep what `visible_events` lets through)."""
+    if getattr(actor, "is_anonymous", False):
+        return event is None or open_to_visitors(event)
     if event is None or getattr(event, "status", None) != "draft":
         return True
     return organises(actor, event)

@@ -37,7 +37,7 @@ from volunteer_app.events.models import (
     SignupStatus,
     event_audience_teams,
 )
-from volunteer_app.events.policy import is_staff
+from volunteer_app.events.policy import is_staff, visitors_see
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, PoliticalStatus, Team, TeamMembership, VolunteerProfile
 
@@ -184,7 +184,10 @@ class EventFilter:
 
 
 def visible_events(actor: Actor, query: sa.Select) -> sa.Select:
-    """Staff see every event; others what is published (public, or for a team they are in) and their drafts."""
+    """Staff see every event; others what is published (public, or for a team they are in) and their drafts; an
+    anonymous visitor what the policy opens to visitors."""
+    if getattr(actor, "is_anonymous", False):
+        return query.where(visitors_see())
     if is_staff(actor):
         return query
     led = sorted(actor.scopes(Role.TEAM_LEADER, "team")) if hasattr(actor, "scopes") else []

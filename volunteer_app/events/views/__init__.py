@@ -63,10 +63,12 @@ def form_ids(name: str) -> list[int]:
 
 from volunteer_app.events.views import attendance, calendar, events, signups  # noqa: E402, F401
 
-navigation.add_menu_link(_l("Events"), "events.index", *ORGANISERS, Role.VOLUNTEER, Role.SOCIAL_WORKER)
+navigation.add_menu_link(
+    _l("Events"), "events.index", *ORGANISERS, Role.VOLUNTEER, Role.SOCIAL_WORKER, navigation.VISITOR
+)
 navigation.add_menu_link(_l("My sign-ups"), "events.my_signups", Role.VOLUNTEER)
 navigation.add_menu_link(_l("My hours"), "events.my_hours", Role.VOLUNTEER)
-navigation.add_menu_link(_l("Calendar"), "events.month", *ORGANISERS, Role.VOLUNTEER)
+navigation.add_menu_link(_l("Calendar"), "events.month", *ORGANISERS, Role.VOLUNTEER, navigation.VISITOR)
 navigation.add_menu_link(_l("Holiday calendar"), "events.holidays", Role.ADMIN, Role.LEAGUE_STAFF, group="admin")
 navigation.add_home_card(
     _l("My volunteering"), signups.HomeSummary(), (Role.VOLUNTEER,),

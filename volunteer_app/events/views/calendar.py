@@ -28,7 +28,7 @@ def _month_arg() -> date:
 
 
 @bp.route("/calendar")
-@access.signed_in
+@access.public  # the sessions of the events the actor may see: a visitor's are the public ones
 def month():
     first = _month_arg()
     following = (first + timedelta(days=32)).replace(day=1)
@@ -61,7 +61,7 @@ def month():
 
 
 @bp.route("/calendar/agenda")
-@access.signed_in
+@access.public  # the sessions of the events the actor may see: a visitor's are the public ones
 def agenda():
     start = as_utc(datetime.combine(to_local(utcnow()).date(), datetime.min.time()))
     page = services.sessions_between(current_user, start, q=q_arg(), page=page_arg())

@@ -46,7 +46,7 @@ def _day_arg(name: str) -> datetime | None:
 
 
 @bp.route("/events")
-@access.signed_in
+@access.public  # visitors see the public events (the policy's event.view decides which)
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in set(EventKind) else None
     status = request.args.get("status") if request.args.get("status") in set(EventStatus) else None
@@ -73,12 +73,18 @@ def index():
         has_profile=profile is not None,
         communities=org.community_choices(current_user),
         from_value=request.args.get("from", ""),
-        can_create=current_user.has_role(*ORGANISERS),
+        can_create=current_user.is_authenticated and current_user.has_role(*ORGANISERS),
     )
 
 
+@bp.app_template_global()
+def upcoming_events(limit: int = 5) -> list:
+    """The next events the reader may see (a visitor: the public ones), for the welcome page."""
+    return services.list_events(current_user, services.EventFilter(from_=utcnow()), per_page=limit).items
+
+
 @bp.route("/events/<int:event_id>")
-@access.signed_in
+@access.public  # a visitor sees a public event (no roster); other events ask them to log in
 def event(event_id: int):
     item = services.get_event(current_user, event_id)
     roles = [role for session in item.sessions for role in session.roles]
