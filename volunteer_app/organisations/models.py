@@ -41,6 +41,7 @@ class MemberRole(enum.StrEnum):
 class GroupStatus(enum.StrEnum):
     FORMING = "forming"
     ACTIVE = "active"
+    INCOMPLETE = "incomplete"  # was active, then lost a member the composition rule needs; activated again later
 
 
 class GroupPart(enum.StrEnum):
@@ -83,7 +84,11 @@ TEAM_KIND_LABELS = {
     TeamKind.OTHER: _l("Other"),
 }
 MEMBER_ROLE_LABELS = {MemberRole.LEADER: _l("Leader"), MemberRole.MEMBER: _l("Member")}
-GROUP_STATUS_LABELS = {GroupStatus.FORMING: _l("Forming"), GroupStatus.ACTIVE: _l("Active")}
+GROUP_STATUS_LABELS = {
+    GroupStatus.FORMING: _l("Forming"),
+    GroupStatus.ACTIVE: _l("Active"),
+    GroupStatus.INCOMPLETE: _l("Incomplete"),
+}
 GROUP_PART_LABELS = {
     GroupPart.PARTY_MEMBER: _l("Party member"),
     GroupPart.LEAGUE_CADRE: _l("Community League cadre"),

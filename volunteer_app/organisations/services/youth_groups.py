@@ -17,6 +17,7 @@ from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import require
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
+from volunteer_app.organisations import notices
 from volunteer_app.organisations.models import (
     GROUP_PART_LABELS,
     Community,
@@ -182,8 +183,20 @@ def remove_group_member(actor: Actor, group_id: int, member_id: int) -> YouthGro
         raise NotFound(_("No such member."))
     group.members.remove(member)
     audit.record(actor, "delete", "youth_group_member", member_id, detail={"group_id": group.id, "part": member.part})
+    _lapse_if_incomplete(actor, group)
     db.session.commit()
     return group
+
+
+def _lapse_if_incomplete(actor: Actor, group: YouthGroup) -> None:
+    """An active group that no longer meets the composition rule becomes incomplete in the caller's transaction,
+    so no one ever reads it as active without the members it needs, and its League staff are told."""
+    if group.status != GroupStatus.ACTIVE or group.is_complete:
+        return
+    group.status = GroupStatus.INCOMPLETE.value
+    missing = {part.value: count for part, count in group.missing.items()}
+    audit.record(actor, "update", "youth_group", group.id, detail={"status": group.status, "missing": missing})
+    notices.tell_group_incomplete(group, now=utcnow())
 
 
 def activate_youth_group(actor: Actor, group_id: int) -> YouthGroup:

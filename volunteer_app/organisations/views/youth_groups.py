@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -94,8 +96,12 @@ def add_group_member(group_id: int):
 @bp.route("/youth-groups/<int:group_id>/members/<int:member_id>/remove", methods=["POST"])
 @access.roles(*STAFF)
 def remove_group_member(group_id: int, member_id: int):
-    services.remove_group_member(current_user, group_id, member_id)
+    group = services.remove_group_member(current_user, group_id, member_id)
     flash(_("Member removed."), "success")
+    if group.status == GroupStatus.INCOMPLETE:
+        still_needed = format_list(services.missing_messages(group), locale=get_locale())
+        flash(_("%(name)s is incomplete and no longer active. It still needs: %(m)s.", name=group.name,
+                m=still_needed), "warning")  # fmt: skip
     return redirect(url_for(".youth_group", group_id=group_id))
 
 
