@@ -123,3 +123,13 @@ class Users(MethodView):
     def post(self, body):
         """Create a user with roles (admins only)."""
         return services.create_user(access.current_actor(), **body)
+
+
+@blp.route("/users/<int:user_id>/sessions/end")
+class UserSessions(MethodView):
+    @access.roles(Role.ADMIN)
+    @blp.response(204)
+    def post(self, user_id: int):
+        """Log the user out everywhere: their login sessions end and their API tokens are revoked (admins only;
+        not one's own, which would revoke the token in use: log out instead)."""
+        services.end_sessions(access.current_actor(), user_id)

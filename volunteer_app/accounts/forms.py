@@ -28,3 +28,9 @@ class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
     scope = StringField(_l("Scope (optional, e.g. service_point:3)"), validators=[Optional(), Length(max=40)])
     submit = SubmitField(_l("Add role"))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Change password"))

@@ -59,6 +59,9 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the id a login session keeps (get_id): raising it ends every session of the user at once
+    # (accounts.services.end_sessions), since a cookie naming the old version no longer loads the user.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleGrant.id"
@@ -67,6 +70,9 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     @property
     def roles(self) -> list[str]:

@@ -1,4 +1,4 @@
-"""Account rules: creating users, logging in with lockout, API tokens."""
+"""Account rules: creating users, logging in with lockout, ending sessions, passwords, API tokens."""
 
 from __future__ import annotations
 
@@ -168,6 +168,52 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> User
     return user
 
 
+def _end_sessions(user: User, now: datetime | None = None) -> None:
+    """Every login session of `user` ends (their cookies name the old session version, which no longer loads them)
+    and every API token of theirs is revoked. Part of the caller's transaction."""
+    user.session_version += 1
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+    )
+
+
+def log_out(user: User) -> None:
+    """Logging out ends every session of the user, so a copied cookie dies with the one the user threw away."""
+    _end_sessions(user)
+    db.session.commit()
+
+
+def end_sessions(actor, user_id: int) -> User:
+    """An admin's "log out everywhere": the user's sessions and tokens end; the account stays usable."""
+    user = get_user(actor, user_id)
+    require(actor, "user.update", user)
+    _self_lockout_guard(actor, user, _("To end your own sessions, log out."))
+    _end_sessions(user)
+    audit.record(actor, "update", "user", user.id, detail={"sessions": "ended"})
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The user's own change: it ends every session and token of theirs (the caller starts a new session for the
+    browser that asked)."""
+    errors: dict[str, list[str]] = {}
+    if not check_password_hash(user.password_hash, current_password or ""):
+        errors["current_password"] = [_("This is not your current password.")]
+    if len(new_password or "") < current_app.config["PASSWORD_MIN_LENGTH"]:
+        errors["new_password"] = [
+            _("The password needs at least %(n)d characters.", n=current_app.config["PASSWORD_MIN_LENGTH"])
+        ]
+    if errors:
+        raise Invalid(errors)
+    user.password_hash = generate_password_hash(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    _end_sessions(user)
+    audit.record(user, "update", "user", user.id, detail={"password": "changed"})
+    db.session.commit()
+
+
 def _count_failure(user: User, now: datetime) -> None:
     user.failed_logins = (user.failed_logins or 0) + 1
     audit.record(None, "login_failed", "user", user.id, detail={"attempt": user.failed_logins})
@@ -278,6 +324,8 @@ def set_active(actor, user_id: int, active: bool) -> User:
     user.active = active
     user.failed_logins = 0
     user.locked_until = None
+    if not active:
+        _end_sessions(user)
     audit.record(actor, "update", "user", user.id, detail={"active": active})
     db.session.commit()
     return user

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from volunteer_app.accounts import access, services
-from volunteer_app.accounts.forms import GrantForm, LoginForm, UserForm
+from volunteer_app.accounts.forms import GrantForm, LoginForm, PasswordForm, UserForm
 from volunteer_app.accounts.models import Role, User
 from volunteer_app.core import navigation
 from volunteer_app.core.errors import Invalid, Unauthenticated
@@ -23,8 +23,20 @@ login_manager.login_view = "accounts.login"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    """A session names "user id:session version" (User.get_id); once the version moved on, the session is over."""
+    user_id, _sep, version = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or version != str(user.session_version):
+        return None
+    return user
+
+
+def _start_session(user: User) -> None:
+    session.clear()  # a fresh session, so a planted session id is worthless
+    login_user(user)
+    session.permanent = True
+    session["last_seen"] = utcnow().timestamp()
 
 
 def _safe_next(target: str | None) -> str:
@@ -55,10 +67,7 @@ def login():
         except Unauthenticated as error:
             form.password.errors.append(error.message)
         else:
-            session.clear()  # a fresh session on login, so a planted session id is worthless
-            login_user(user)
-            session.permanent = True
-            session["last_seen"] = utcnow().timestamp()
+            _start_session(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
@@ -67,6 +76,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @access.signed_in
 def logout():
+    services.log_out(current_user)
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -74,6 +84,26 @@ def logout():
         session["lang"] = lang
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@access.signed_in
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current_password.data, form.new_password.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            lang = session.get("lang")
+            _start_session(user)  # every other session ended with the change; this browser goes on
+            if lang:
+                session["lang"] = lang
+            flash(_("Your password is changed. Other devices and API tokens have been logged out."), "success")
+            return redirect(url_for("accounts.home"))
+    return render_template("accounts/password.html", form=form), 200 if not form.errors else 422
 
 
 @bp.route("/admin/users")
@@ -138,6 +168,14 @@ def set_active(user_id: int):
     active = request.form.get("active") == "1"
     services.set_active(current_user, user_id, active)
     flash(_("Account enabled and unlocked.") if active else _("Account disabled."), "success")
+    return redirect(url_for("accounts.user_detail", user_id=user_id))
+
+
+@bp.route("/admin/users/<int:user_id>/sessions/end", methods=["POST"])
+@access.roles(Role.ADMIN)
+def end_sessions(user_id: int):
+    services.end_sessions(current_user, user_id)
+    flash(_("The user is logged out on every device, and their API tokens are revoked."), "success")
     return redirect(url_for("accounts.user_detail", user_id=user_id))
 
 
