@@ -47,10 +47,10 @@ def test_the_audit_page_filters_by_action_and_record(client, make_user, login):
     login(admin)
     page = client.get("/admin/audit?action=reveal").get_data(as_text=True)
     assert "home visit" in page
-    assert "#42" in page
+    assert "服务对象户档案（42 号）" in page  # no such file (any more): its kind and number
     by_record = client.get(f"/admin/audit?object_type=user&object_id={other.id}").get_data(as_text=True)
-    assert f"#{other.id}" in by_record
-    assert "#42" not in by_record
+    assert "(someone-else)" in by_record
+    assert "42 号" not in by_record
 
 
 def test_a_bad_date_filter_is_ignored_not_an_error(client, make_user, login):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from volunteer_app.accounts import access, services
+from volunteer_app.accounts import records as _records  # noqa: F401 — names accounts in the audit log
 from volunteer_app.accounts.forms import GrantForm, LoginForm, PasswordForm, UserForm
 from volunteer_app.accounts.models import Role, User
 from volunteer_app.core import navigation

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from volunteer_app.core.ids import MAX_ID
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import require
 from volunteer_app.core.time import UTCDateTime, as_utc, utcnow
@@ -71,6 +73,70 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+# ---------------------------------------------------------------------------------------------- naming records
+# An entry names its record by type and id; people read a name instead. Each domain registers the types it owns,
+# so core never imports a domain.
+
+
+@dataclass(frozen=True)
+class Named:
+    """A record as a person reads it: its name, and a link only when the reader may open it."""
+
+    label: str
+    url: str | None = None
+
+
+# describe(reader, ids) -> {id: Named} for the ids that still exist; one call per type and page, not per entry.
+Describer = Callable[[Any, Sequence[str]], Mapping[str, Named]]
+
+
+@dataclass(frozen=True)
+class RecordType:
+    label: Any  # a lazy string: what the record is ("Household file"), shown with its number when it is gone
+    describe: Describer | None = None
+
+
+_record_types: dict[str, RecordType] = {}
+
+
+def register_record_type(*names: str, label: Any, describe: Describer | None = None) -> None:
+    """Names a record type for people. A type may go by several names (the audit log's "event_session", the
+    outbox's table name "event_sessions")."""
+    for name in names:
+        _record_types[name] = RecordType(label, describe)
+
+
+def record_type_label(name: str) -> str:
+    known = _record_types.get(name)
+    return str(known.label) if known else _("Record")
+
+
+def name_records(reader: Any, refs: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str | None], Named]:
+    """How each (type, id) reads to `reader`: the record's name, linked where the reader may open it; a record
+    that is gone, or that its domain does not describe, as its translated type and number."""
+    wanted: dict[str, set[str]] = {}
+    for record_type, record_id in refs:
+        wanted.setdefault(record_type, set())
+        if record_id:
+            wanted[record_type].add(record_id)
+    named: dict[tuple[str, str | None], Named] = {}
+    for record_type, ids in wanted.items():
+        known = _record_types.get(record_type)
+        found = known.describe(reader, sorted(ids)) if known and known.describe and ids else {}
+        label = record_type_label(record_type)
+        named[(record_type, None)] = Named(label)
+        for record_id in ids:
+            named[(record_type, record_id)] = found.get(record_id) or Named(
+                _("%(record)s no. %(id)s", record=label, id=record_id)
+            )
+    return named
+
+
+def int_ids(ids: Iterable[str]) -> list[int]:
+    """The ids that can be a table's integer key (entries keep ids as text)."""
+    return [int(i) for i in ids if i.isdigit() and 0 < int(i) <= MAX_ID]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
-from volunteer_app.core import navigation
+from volunteer_app.core import audit, navigation
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import show_errors
 from volunteer_app.reminders import kinds, services
@@ -150,6 +150,7 @@ def outbox():
         "reminders/outbox.html",
         page=page,
         filters=filters,
+        subjects=audit.name_records(current_user, [(row.subject_type, row.subject_id) for row in page.items]),
         counts=services.outbox_counts(current_user),
         statuses=list(Status),
         status_labels=STATUS_LABELS,
@@ -174,6 +175,12 @@ def cancel(notification_id: int):
     return _back("reminders.outbox")
 
 
+def _describe_days(reader, ids) -> dict[str, audit.Named]:
+    return {day: audit.Named(day) for day in ids}  # a digest is about a day: the date is its name
+
+
+audit.register_record_type("notification", label=_l("Notice"))
+audit.register_record_type("day", label=_l("Day"), describe=_describe_days)
 navigation.add_menu_link(_l("Outbox"), "reminders.outbox", Role.ADMIN, group="admin")
 navigation.add_home_card(
     _l("Notices"),

@@ -166,7 +166,7 @@ class FollowUpForm(FlaskForm):
 class FollowUpCloseForm(FlaskForm):
     status = HiddenField(default="done")
     outcome = StringField(_l("Outcome"), validators=[Optional(), Length(max=500)])
-    submit = SubmitField(_l("Done"))
+    submit = SubmitField(_l("Mark done"))
 
 
 class ConsentForm(FlaskForm):

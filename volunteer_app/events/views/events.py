@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from volunteer_app.accounts import access
@@ -14,7 +15,7 @@ from volunteer_app.core.forms import show_errors
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.events import enrolments, forms, services, signups
-from volunteer_app.events.models import Audience, EventKind, EventStatus
+from volunteer_app.events.models import EVENT_STATUS_LABELS, Audience, EventKind, EventStatus
 from volunteer_app.events.views import ORGANISERS, bp, int_arg, page_arg, q_arg
 from volunteer_app.organisations import services as org
 
@@ -181,7 +182,7 @@ def set_status(event_id: int):
             for message in messages:
                 flash(message, "danger")
     else:
-        flash(_("The event is now: %(status)s.", status=status), "success")
+        flash(_("The event is now: %(status)s.", status=EVENT_STATUS_LABELS[EventStatus(status)]), "success")
     return redirect(url_for(".event", event_id=event_id))
 
 
@@ -284,7 +285,7 @@ def new_role(session_id: int):
         except Invalid as error:
             _show(form, error)
         else:
-            flash(_("Role added."), "success")
+            flash(pgettext("event", "Role added."), "success")
             return redirect(url_for(".event", event_id=session.event_id))
     return _form_page(form, _("New role"), url_for(".event", event_id=session.event_id))
 

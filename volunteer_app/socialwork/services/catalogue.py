@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -188,7 +189,8 @@ def prompts(household: Household, *, on: date, benefits: list[Benefit] | None = 
         )
     )
     if overdue:
-        found.append(Prompt("follow_up", _("%(n)d follow-up(s) overdue.", n=overdue), "danger"))
+        message = ngettext("%(num)d follow-up overdue.", "%(num)d follow-ups overdue.", overdue)
+        found.append(Prompt("follow_up", message, "danger"))
     from volunteer_app.socialwork.services.consents import active_consent
 
     if active_consent(household.id, ConsentPurpose.SENSITIVE_INFO) is None:
