@@ -105,6 +105,10 @@ class Config:
     # Reminders before each event session, in hours before it starts: "default", overridden per event kind
     # (e.g. "summer_camp": [48, 2]).
     EVENT_REMINDER_OFFSETS_HOURS = {"default": [24, 2]}
+    # Service hours: a correction may give at most the session's length plus this margin (preparation, clearing
+    # up); one that adds more than HOURS_CORRECTION_REVIEW_HOURS counts only once a second staff member approves.
+    HOURS_CORRECTION_MARGIN_HOURS = float(os.environ.get("HOURS_CORRECTION_MARGIN_HOURS", 2))
+    HOURS_CORRECTION_REVIEW_HOURS = float(os.environ.get("HOURS_CORRECTION_REVIEW_HOURS", 3))
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_STYLE = "danger"

@@ -106,3 +106,35 @@ def test_the_camps_volunteers_see_guardian_phones_masked_and_others_nothing(
     assert "139****0007" in page and "13900130007" not in page
     stored = db.session.execute(sa.text("SELECT guardian_phone FROM enrolments")).scalars().all()
     assert len(stored) == 1 and "13900130007" not in stored[0]  # encrypted at rest
+
+
+def test_the_same_child_cannot_be_enrolled_twice_in_one_event(client, token_for, staff, camp, make_event):
+    headers = token_for(staff)
+    url = f"/api/v1/events/{camp.id}/enrolments"
+    first = client.post(url, json=child(1), headers=headers)
+    assert first.status_code == 201
+    again = client.post(url, json=child(1, child_name=" 小朋友1 ", child_age=10, school=""), headers=headers)
+    assert again.status_code == 409
+    assert client.post(url, json=child(2), headers=headers).status_code == 201  # a sibling: another name
+    other_camp = make_event(title="第二期夏令营", kind="summer_camp", beneficiary_capacity=2)
+    assert client.post(f"/api/v1/events/{other_camp.id}/enrolments", json=child(1), headers=headers).status_code == 201
+    assert client.delete(f"/api/v1/enrolments/{first.get_json()['id']}", headers=headers).status_code == 204
+    assert client.post(url, json=child(1), headers=headers).status_code == 201  # withdrawn, then enrolled again
+
+
+def test_the_database_refuses_a_second_current_enrolment_of_one_child(staff, camp):
+    from sqlalchemy.exc import IntegrityError
+
+    from volunteer_app.events import enrolments
+    from volunteer_app.events.models import Enrolment
+
+    made = enrolments.enrol(staff, camp.id, **child(3))
+    copy = Enrolment(
+        event_id=camp.id, child_name=made.child_name, child_age=made.child_age, guardian_name=made.guardian_name,
+        guardian_phone=made.guardian_phone, guardian_consent_at=made.guardian_consent_at, status="waitlisted",
+        seq=99, identity_digest=made.identity_digest,
+    )  # fmt: skip
+    db.session.add(copy)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()

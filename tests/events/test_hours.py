@@ -48,18 +48,18 @@ def test_organisers_mark_many_at_once_approve_into_the_ledger_and_correct_with_a
     made = [signups.sign_up(p.user, role.id, now=NOW) for p in people]
     session = event.sessions[0]
     assert hours.mark_attendance(SYSTEM, session.id, [s.id for s in made], "present", now=at(7, 3)) == 2
-    assert hours.approve_hours(SYSTEM, session.id, now=at(7, 4)) == 2
-    assert hours.approve_hours(SYSTEM, session.id, now=at(7, 4)) == 0  # approved once only
+    assert hours.approve_hours(SYSTEM, session.id, now=at(7, 4)).count == 2
+    assert hours.approve_hours(SYSTEM, session.id, now=at(7, 4)).count == 0  # approved once only
     assert hours.summary(people[0].user).hours == 3.0
 
     with pytest.raises(Invalid) as no_reason:
-        hours.correct_hours(SYSTEM, made[0].id, hours=2.5, reason="")
+        hours.correct_hours(SYSTEM, made[0].id, hours=2.5, reason="", now=at(7, 4))
     assert "reason" in no_reason.value.errors
-    entry = hours.correct_hours(SYSTEM, made[0].id, hours=2.5, reason="提前离开")
-    assert (entry.kind, entry.minutes) == ("correction", -30)
+    correction = hours.correct_hours(SYSTEM, made[0].id, hours=2.5, reason="提前离开", now=at(7, 4))
+    assert (correction.status, correction.delta) == ("approved", -30)
     assert hours.summary(people[0].user).hours == 2.5
     entries = db.session.scalars(sa.select(HoursEntry).where(HoursEntry.signup_id == made[0].id)).all()
-    assert [e.minutes for e in entries] == [180, -30]
+    assert [(e.kind, e.minutes) for e in entries] == [("attendance", 180), ("correction", -30)]
 
     entries[0].minutes = 999
     with pytest.raises(RuntimeError):
@@ -74,12 +74,18 @@ def test_stars_follow_configurable_thresholds(app):
     assert hours.stars_for(20, thresholds=(10, 20)) == 2
 
 
-def test_the_api_checks_in_marks_approves_and_reports_hours(client, token_for, event, confirmed, staff):
-    person, signup = confirmed
-    session = event.sessions[0]
+def test_the_api_checks_in_marks_approves_and_reports_hours(client, token_for, event, confirmed, staff, make_event):
+    person, _signup = confirmed
     volunteer = token_for(person.user)
-    answer = client.post("/api/v1/checkins", json={"token": hours.check_in_token(session.id)}, headers=volunteer)
-    assert answer.status_code == 409  # the session is a week away
+    future = hours.check_in_token(event.sessions[0].id)
+    assert client.post("/api/v1/checkins", json={"token": future}, headers=volunteer).status_code == 409  # a week away
+    past = make_event(  # the API runs on the real clock: a session that ended yesterday
+        signup_opens_at=at(-10),
+        signup_closes_at=at(-3),
+        sessions=[{"starts_at": at(-1, -3), "ends_at": at(-1), "roles": [{"name": "清洁队员", "capacity": 2}]}],
+    )
+    session = past.sessions[0]
+    signup = signups.sign_up(person.user, session.roles[0].id, now=at(-5))
     organiser = token_for(staff)
     marked = client.post(
         f"/api/v1/sessions/{session.id}/attendance",
@@ -89,11 +95,12 @@ def test_the_api_checks_in_marks_approves_and_reports_hours(client, token_for, e
     assert marked.get_json() == {"count": 1}
     sheet = client.get(f"/api/v1/sessions/{session.id}/attendance", headers=organiser).get_json()
     assert sheet["items"][0]["computed_hours"] == 3.0
-    assert client.post(f"/api/v1/sessions/{session.id}/hours", json={}, headers=organiser).get_json() == {"count": 1}
+    approved = client.post(f"/api/v1/sessions/{session.id}/hours", json={}, headers=organiser).get_json()
+    assert approved == {"count": 1, "zero_hours": []}
     fix = client.post(
         f"/api/v1/signups/{signup.id}/hours-corrections", json={"hours": 4, "reason": "含准备时间"}, headers=organiser
     )
-    assert fix.status_code == 201 and fix.get_json()["minutes"] == 60
+    assert fix.status_code == 201 and (fix.get_json()["minutes"], fix.get_json()["status"]) == (60, "approved")
     mine = client.get("/api/v1/me/hours", headers=volunteer).get_json()
     assert (mine["hours"], mine["stars"], mine["next_threshold"]) == (4.0, 0, 100)
     assert client.get("/api/v1/me/hours/entries", headers=volunteer).get_json()["total"] == 2

@@ -239,20 +239,50 @@ class Attendance(MethodView):
 class ApproveHours(MethodView):
     @access.signed_in
     @blp.arguments(s.ApproveInSchema)
-    @blp.response(200, s.CountSchema)
+    @blp.response(200, s.ApprovalSchema)
     def post(self, body, session_id):
-        """Approve the computed hours (all checked-out sign-ups, or `signup_ids`) into the ledger."""
-        return {"count": hours.approve_hours(_actor(), session_id, body.get("signup_ids"))}
+        """Approve the computed hours (all checked-out sign-ups, or `signup_ids`) into the ledger, once the session
+        has ended; zero-hour rows are left out and listed in `zero_hours`."""
+        return hours.approve_hours(_actor(), session_id, body.get("signup_ids"))
 
 
 @blp.route("/signups/<int:signup_id>/hours-corrections")
 class HoursCorrections(MethodView):
     @access.signed_in
     @blp.arguments(s.CorrectionInSchema)
-    @blp.response(201, s.HoursEntrySchema)
+    @blp.response(201, s.HoursCorrectionSchema)
     def post(self, body, signup_id):
-        """Set a sign-up's hours, with a reason: a new ledger entry for the difference."""
+        """Set a sign-up's hours, with a reason, once the session has ended and within its length plus a margin: a
+        new ledger entry for the difference. A large increase is `pending` until a second staff member approves."""
         return hours.correct_hours(_actor(), signup_id, **body)
+
+
+@blp.route("/hours-corrections")
+class PendingCorrections(MethodView):
+    @access.signed_in
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(s.HoursCorrectionSchema))
+    def get(self, args):
+        """Corrections waiting for a second staff member, oldest first (staff)."""
+        return hours.pending_corrections(_actor(), **args)
+
+
+@blp.route("/hours-corrections/<int:correction_id>/approval")
+class CorrectionApproval(MethodView):
+    @access.signed_in
+    @blp.response(200, s.HoursCorrectionSchema)
+    def post(self, correction_id):
+        """Approve a pending correction (staff other than who asked): its hours then count."""
+        return hours.approve_correction(_actor(), correction_id)
+
+
+@blp.route("/hours-corrections/<int:correction_id>/rejection")
+class CorrectionRejection(MethodView):
+    @access.signed_in
+    @blp.response(200, s.HoursCorrectionSchema)
+    def post(self, correction_id):
+        """Reject a pending correction (staff other than who asked): its hours never count."""
+        return hours.reject_correction(_actor(), correction_id)
 
 
 @blp.route("/me/hours")

@@ -177,6 +177,11 @@ class SessionSchema(BaseSchema):
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()
     roles = fields.List(fields.Nested(RoleSchema))
+    warnings = fields.List(
+        fields.String(),
+        dump_default=list,
+        metadata={"description": "what the organiser should check in what was just saved (a start in the past)"},
+    )
 
 
 class EventSummarySchema(BaseSchema):
@@ -260,6 +265,28 @@ class AttendanceRowSchema(SignupDetailSchema):
 
 class CountSchema(BaseSchema):
     count = fields.Integer()
+
+
+class ApprovalSchema(BaseSchema):
+    count = fields.Integer()
+    zero_hours = fields.Function(
+        lambda a: [s.id for s in a.zero_hours],
+        metadata={"description": "Sign-ups left unapproved: checked out with no time inside the session"},
+    )
+
+
+class HoursCorrectionSchema(BaseSchema):
+    id = fields.Integer()
+    signup_id = fields.Integer()
+    volunteer_id = fields.Function(lambda c: c.signup.volunteer_id)
+    hours = fields.Float(metadata={"description": "The hours asked for"})
+    minutes = fields.Integer(attribute="delta", metadata={"description": "The difference to the ledger when asked"})
+    reason = fields.String()
+    status = fields.String(metadata={"description": "approved, or pending until a second staff member decides"})
+    requested_by_id = fields.Integer(allow_none=True)
+    requested_at = LocalDateTime()
+    decided_by_id = fields.Integer(allow_none=True)
+    decided_at = LocalDateTime(allow_none=True)
 
 
 class HoursEntrySchema(BaseSchema):

@@ -1,5 +1,6 @@
 """Beneficiaries 服务对象 enrolled in an event apart from its volunteers: the children of a summer camp, each with
 a guardian who consents. Their own capacity (`Event.beneficiary_capacity`) and waitlist; the event row is the lock.
+A child is enrolled once per event (the same name with the same guardian's phone; a unique index holds it too).
 Guardian phones are shown in full only to the event's organisers."""
 
 from __future__ import annotations
@@ -90,7 +91,17 @@ def enrol(
         raise Conflict(_("This event is no longer taking enrolments."))
     if not event.beneficiary_capacity:
         raise Conflict(_("This event takes no beneficiaries."))
-    seq = _lock_event(event.id)
+    seq = _lock_event(event.id)  # from here on, this event's enrolments wait for us
+    identity = Enrolment.identity(child_name, phone)
+    if db.session.scalar(
+        sa.select(Enrolment.id).where(
+            Enrolment.event_id == event.id,
+            Enrolment.identity_digest == identity,
+            Enrolment.status != SignupStatus.CANCELLED,
+        )
+    ):
+        db.session.rollback()
+        raise Conflict(_("%(name)s is already enrolled in this event.", name=child_name))
     capacity = db.session.scalar(sa.select(Event.beneficiary_capacity).where(Event.id == event.id)) or 0
     status = SignupStatus.CONFIRMED if _confirmed(event.id) < capacity else SignupStatus.WAITLISTED
     enrolment = Enrolment(
@@ -100,6 +111,7 @@ def enrol(
         school=school,
         guardian_name=guardian_name,
         guardian_phone=phone,
+        identity_digest=identity,
         guardian_consent_at=now,
         status=status,
         seq=seq,

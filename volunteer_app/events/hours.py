@@ -2,8 +2,11 @@
 
 A session's QR code carries a URL with a signed token naming the session; a volunteer with a confirmed place who
 opens it within the session's window (an hour either side) checks in, and the second time checks out. Organisers
-can also mark many people at once. Hours are the check-in/out span clipped to the session; approving them writes
-ledger entries, and a correction (with a reason) is a new entry for the difference: the ledger is never edited.
+can also mark many people at once. Hours are the check-in/out span clipped to the session, so nobody checks out
+before the session starts. Approving them (once the session has ended, never a zero-hour row) writes ledger
+entries; a correction (with a reason, at most the session's length plus a margin) is a new entry for the
+difference, and one adding many hours waits for a second staff member: the ledger is never edited and holds only
+hours that could have been served, which are what stars and certificates add up.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ from volunteer_app.core.policy import require
 from volunteer_app.core.time import to_local, utcnow
 from volunteer_app.events import reminders
 from volunteer_app.events.models import (
+    CorrectionStatus,
     EntryKind,
     Event,
     EventRole,
     EventSession,
     EventStatus,
+    HoursCorrection,
     HoursEntry,
     Signup,
     SignupStatus,
@@ -42,7 +47,10 @@ Actor = Any
 CHECK_IN_EARLY = timedelta(hours=1)
 CHECK_OUT_LATE = timedelta(hours=1)
 DEFAULT_STAR_THRESHOLDS = (100, 300, 600, 1000, 1500)  # hours for one to five stars
-MAX_CORRECTED_HOURS = 1000
+
+
+def _when(moment: datetime) -> str:
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 # ---------------------------------------------------------------------------------------------- tokens
@@ -76,6 +84,43 @@ class ScanResult:
     signup: Signup
 
 
+@dataclass
+class ScanState:
+    """What a scan would do now: `action` ("check_in", "check_out", or None once both are recorded); `opens_at` when
+    that action is not possible yet; `over` once the window has closed."""
+
+    action: str | None
+    opens_at: datetime | None = None
+    over: bool = False
+
+
+def check_in_opens(session: EventSession) -> datetime:
+    return session.starts_at - CHECK_IN_EARLY
+
+
+def check_out_opens(signup: Signup, session: EventSession) -> datetime:
+    """Hours count from the session's start, so a check-out before it (or before the check-in) would record none."""
+    return max(session.starts_at, signup.checked_in_at or session.starts_at)
+
+
+def scan_state(signup: Signup, session: EventSession, now: datetime) -> ScanState:
+    if signup.checked_in_at is None:
+        action, opens = "check_in", check_in_opens(session)
+    elif signup.checked_out_at is None:
+        action, opens = "check_out", check_out_opens(signup, session)
+    else:
+        return ScanState(None)
+    return ScanState(action, opens if now < opens else None, now > session.ends_at + CHECK_OUT_LATE)
+
+
+def _not_open_yet(action: str, opens_at: datetime) -> Conflict:
+    if action == "check_in":
+        return Conflict(_("Check-in opens at %(time)s.", time=_when(opens_at)))
+    if action == "present":
+        return Conflict(_("Attendance can be marked once the session starts, at %(time)s.", time=_when(opens_at)))
+    return Conflict(_("Check-out opens when the session starts, at %(time)s.", time=_when(opens_at)))
+
+
 def _session(session_id: int) -> EventSession:
     return get_or_404(
         EventSession, session_id, _("No such session."), selectinload(EventSession.event).selectinload(Event.team)
@@ -95,8 +140,6 @@ def scan(actor: Actor, token: str, *, now: datetime | None = None) -> ScanResult
         raise Forbidden(_("Only registered volunteers can check in."))
     if session.event.status == EventStatus.CANCELLED:
         raise Conflict(_("This event has been cancelled."))
-    if now < session.starts_at - CHECK_IN_EARLY:
-        raise Conflict(_("Check-in opens an hour before the session starts."))
     if now > session.ends_at + CHECK_OUT_LATE:
         raise Conflict(_("This session is over; ask the organiser to record your attendance."))
     signup = db.session.scalar(
@@ -111,12 +154,16 @@ def scan(actor: Actor, token: str, *, now: datetime | None = None) -> ScanResult
     )
     if signup is None:
         raise Conflict(_("You have no confirmed place at this session."))
-    if signup.checked_in_at is None:
-        signup.checked_in_at, action = now, "check_in"
-    elif signup.checked_out_at is None:
-        signup.checked_out_at, action = max(now, signup.checked_in_at), "check_out"
-    else:
+    state = scan_state(signup, session, now)
+    if state.action is None:
         raise Conflict(_("You have already checked in and out of this session."))
+    if state.opens_at is not None:
+        raise _not_open_yet(state.action, state.opens_at)
+    action = state.action
+    if action == "check_in":
+        signup.checked_in_at = now
+    else:
+        signup.checked_out_at = now
     if action == "check_out":
         reminders.checked_out([signup], session, {signup.id: clipped_minutes(signup, session)}, now)
     db.session.commit()
@@ -133,7 +180,8 @@ def mark_attendance(
     actor: Actor, session_id: int, signup_ids: list[int], action: str, *, now: datetime | None = None
 ) -> int:
     """Marks many confirmed sign-ups at once: "present" (the whole session), "check_in"/"check_out" (now), or
-    "clear" (not there). Approved sign-ups stay as they are; correct their hours instead."""
+    "clear" (not there). Approved sign-ups stay as they are; correct their hours instead. Check-in opens an hour
+    before the start; presence and check-out only once the session has started."""
     now = now or utcnow()
     session = _session(session_id)
     require(actor, "attendance.manage", session.event)
@@ -142,6 +190,10 @@ def mark_attendance(
     ids = [i for i in dict.fromkeys(signup_ids or []) if valid_id(i)]
     if not ids:
         raise Invalid({"signup_ids": [_("Choose at least one volunteer.")]})
+    if action == "check_in" and now < check_in_opens(session):
+        raise _not_open_yet(action, check_in_opens(session))
+    if action in ("present", "check_out") and now < session.starts_at:
+        raise _not_open_yet(action, session.starts_at)
     signups = list(
         db.session.scalars(
             sa.select(Signup)
@@ -197,7 +249,9 @@ def _organiser_name(event: Event) -> str:
     return ""
 
 
-def _entry(signup: Signup, session: EventSession, minutes: int, kind: str, actor: Actor, reason: str | None = None):
+def _entry(
+    signup: Signup, session: EventSession, minutes: int, kind: str, created_by_id: int | None, reason: str | None = None
+) -> HoursEntry:
     event = session.event
     return HoursEntry(
         volunteer_id=signup.volunteer_id,
@@ -209,14 +263,21 @@ def _entry(signup: Signup, session: EventSession, minutes: int, kind: str, actor
         organiser=_organiser_name(event)[:120],
         content=f"{event.title} · {signup.role.name}"[:300],
         reason=reason,
-        created_by_id=getattr(actor, "id", None),
+        created_by_id=created_by_id,
     )
+
+
+@dataclass
+class Approval:
+    count: int  # sign-ups whose hours went into the ledger
+    zero_hours: list[Signup]  # checked out with no time inside the session: left unapproved, to correct or clear
 
 
 def approve_hours(
     actor: Actor, session_id: int, signup_ids: list[int] | None = None, *, now: datetime | None = None
-) -> int:
-    """Writes the computed hours of checked-out sign-ups (all of the session's, or those named) to the ledger."""
+) -> Approval:
+    """Writes the computed hours of checked-out sign-ups (all of the session's, or those named) to the ledger, once
+    the session has ended. Zero-hour rows are left out and named: approving them would hide a wrong check-out."""
     now = now or utcnow()
     session = get_or_404(
         EventSession,
@@ -226,6 +287,8 @@ def approve_hours(
         selectinload(EventSession.event).selectinload(Event.community).selectinload(Community.town),
     )
     require(actor, "attendance.manage", session.event)
+    if now < session.ends_at:
+        raise Conflict(_("Hours can be approved once the session has ended, at %(time)s.", time=_when(session.ends_at)))
     query = (
         sa.select(Signup)
         .join(Signup.role)
@@ -236,22 +299,83 @@ def approve_hours(
             Signup.checked_in_at.is_not(None),
             Signup.checked_out_at.is_not(None),
         )
-        .options(selectinload(Signup.role))
+        .options(selectinload(Signup.role), selectinload(Signup.volunteer))
+        .order_by(Signup.id)
     )
     if signup_ids is not None:
         query = query.where(Signup.id.in_([i for i in signup_ids if valid_id(i)]))
-    count = 0
+    approval = Approval(0, [])
     for signup in db.session.scalars(query):
-        db.session.add(_entry(signup, session, clipped_minutes(signup, session), EntryKind.ATTENDANCE, actor))
+        minutes = clipped_minutes(signup, session)
+        if minutes == 0:
+            approval.zero_hours.append(signup)
+            continue
+        db.session.add(_entry(signup, session, minutes, EntryKind.ATTENDANCE, getattr(actor, "id", None)))
         signup.hours_approved_at = now
-        count += 1
-    audit.record(actor, "create", "hours_entry", None, detail={"session_id": session.id, "approved": count})
+        approval.count += 1
+    audit.record(
+        actor,
+        "create",
+        "hours_entry",
+        None,
+        detail={
+            "session_id": session.id,
+            "approved": approval.count,
+            "zero_hours": [s.id for s in approval.zero_hours],
+        },
+    )
     db.session.commit()
-    return count
+    return approval
 
 
-def correct_hours(actor: Actor, signup_id: int, *, hours: float, reason: str) -> HoursEntry:
-    """Sets a sign-up's hours to `hours` by adding an entry for the difference; the reason is required."""
+def most_minutes(session: EventSession) -> int:
+    """The most a correction may give: the session's length and the configured margin."""
+    margin = float(current_app.config["HOURS_CORRECTION_MARGIN_HOURS"])
+    return int((session.ends_at - session.starts_at).total_seconds() // 60 + round(margin * 60))
+
+
+def _ledger_minutes(signup_id: int) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(HoursEntry.minutes), 0)).where(HoursEntry.signup_id == signup_id)
+        )
+    )
+
+
+def _lock_signup(signup_id: int) -> None:
+    """Corrections of one sign-up one at a time (row lock on PostgreSQL, the write lock on SQLite)."""
+    db.session.execute(
+        sa.update(Signup).where(Signup.id == signup_id).values(hours_approved_at=Signup.hours_approved_at)
+    )
+
+
+def review_minutes() -> int:
+    """A correction adding more than this waits for a second staff member."""
+    return round(float(current_app.config["HOURS_CORRECTION_REVIEW_HOURS"]) * 60)
+
+
+def hours_text(minutes: int) -> str:
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+def _write_correction(correction: HoursCorrection, signup: Signup, session: EventSession, now: datetime) -> None:
+    """The ledger entry that brings the sign-up's hours to those asked for (the difference as of now)."""
+    delta = correction.minutes - _ledger_minutes(signup.id)
+    if delta:
+        entry = _entry(signup, session, delta, EntryKind.CORRECTION, correction.requested_by_id, correction.reason)
+        db.session.add(entry)
+        db.session.flush()
+        correction.entry_id = entry.id
+    signup.hours_approved_at = signup.hours_approved_at or now
+
+
+def correct_hours(
+    actor: Actor, signup_id: int, *, hours: float, reason: str, now: datetime | None = None
+) -> HoursCorrection:
+    """Sets a sign-up's hours to `hours` (the reason is required) once the session has ended, within the session's
+    length plus HOURS_CORRECTION_MARGIN_HOURS. The ledger gets an entry for the difference at once, unless the
+    correction adds more than HOURS_CORRECTION_REVIEW_HOURS: then it waits, pending, for a second staff member."""
+    now = now or utcnow()
     signup = get_or_404(
         Signup,
         signup_id,
@@ -260,29 +384,150 @@ def correct_hours(actor: Actor, signup_id: int, *, hours: float, reason: str) ->
     )
     session = signup.role.session
     require(actor, "attendance.manage", session.event)
+    if now < session.ends_at:
+        raise Conflict(_("Hours can be given once the session has ended, at %(time)s.", time=_when(session.ends_at)))
     errors: dict[str, list[str]] = {}
     reason = text(reason, 300)
     if not reason:
         errors["reason"] = [_("Say why the hours are corrected.")]
-    if not isinstance(hours, int | float) or isinstance(hours, bool) or not 0 <= hours <= MAX_CORRECTED_HOURS:
-        errors["hours"] = [_("Give hours from 0 to %(n)d.", n=MAX_CORRECTED_HOURS)]
+    most = most_minutes(session)
+    if not isinstance(hours, int | float) or isinstance(hours, bool) or not 0 <= round(hours * 60) <= most:
+        errors["hours"] = [
+            _(
+                "Give hours from 0 to %(most)s: the session's length and a margin of %(margin)s.",
+                most=hours_text(most),
+                margin=hours_text(round(float(current_app.config["HOURS_CORRECTION_MARGIN_HOURS"]) * 60)),
+            )
+        ]
     if errors:
         raise Invalid(errors)
-    current = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(HoursEntry.minutes), 0)).where(HoursEntry.signup_id == signup.id)
-    )
-    delta = round(hours * 60) - int(current)
+    _lock_signup(signup.id)
+    if pending_correction_of(signup.id) is not None:
+        db.session.rollback()
+        raise Conflict(_("A correction of these hours is waiting for a second approver."))
+    minutes = round(hours * 60)
+    delta = minutes - _ledger_minutes(signup.id)
     if delta == 0:
+        db.session.rollback()
         raise Invalid({"hours": [_("These are already the recorded hours.")]})
-    entry = _entry(signup, session, delta, EntryKind.CORRECTION, actor, reason)
-    db.session.add(entry)
-    signup.hours_approved_at = signup.hours_approved_at or utcnow()
+    review = delta > review_minutes()
+    correction = HoursCorrection(
+        signup_id=signup.id,
+        minutes=minutes,
+        delta=delta,
+        reason=reason,
+        status=CorrectionStatus.PENDING if review else CorrectionStatus.APPROVED,
+        requested_by_id=getattr(actor, "id", None),
+        requested_at=now,
+    )
+    db.session.add(correction)
+    if not review:
+        correction.decided_by_id, correction.decided_at = correction.requested_by_id, now
+        _write_correction(correction, signup, session, now)
     db.session.flush()
     audit.record(
-        actor, "create", "hours_entry", entry.id, reason=reason, detail={"signup_id": signup.id, "minutes": delta}
+        actor,
+        "create",
+        "hours_correction",
+        correction.id,
+        reason=reason,
+        detail={"signup_id": signup.id, "minutes": delta, "status": correction.status},
     )
     db.session.commit()
-    return entry
+    return correction
+
+
+def pending_correction_of(signup_id: int) -> HoursCorrection | None:
+    return db.session.scalar(
+        sa.select(HoursCorrection).where(
+            HoursCorrection.signup_id == signup_id, HoursCorrection.status == CorrectionStatus.PENDING
+        )
+    )
+
+
+def _decide(actor: Actor, correction_id: int, status: str, now: datetime | None) -> HoursCorrection:
+    """A second staff member approves or rejects a pending correction; only approval writes the ledger."""
+    now = now or utcnow()
+    correction = get_or_404(
+        HoursCorrection,
+        correction_id,
+        _("No such correction."),
+        selectinload(HoursCorrection.signup)
+        .selectinload(Signup.role)
+        .selectinload(EventRole.session)
+        .selectinload(EventSession.event),
+    )
+    signup = correction.signup
+    session = signup.role.session
+    require(actor, "hours.correction.decide", session.event)
+    if getattr(actor, "id", None) == correction.requested_by_id:
+        raise Forbidden(_("A correction needs a second staff member: you asked for this one."))
+    _lock_signup(signup.id)
+    decided = db.session.execute(
+        sa.update(HoursCorrection)
+        .where(HoursCorrection.id == correction.id, HoursCorrection.status == CorrectionStatus.PENDING)
+        .values(status=status, decided_by_id=getattr(actor, "id", None), decided_at=now)
+    ).rowcount
+    if not decided:
+        db.session.rollback()
+        raise Conflict(_("This correction has already been decided."))
+    db.session.refresh(correction)
+    if status == CorrectionStatus.APPROVED:
+        _write_correction(correction, signup, session, now)
+    audit.record(
+        actor,
+        "update",
+        "hours_correction",
+        correction.id,
+        reason=correction.reason,
+        detail={"signup_id": signup.id, "status": status, "minutes": correction.delta},
+    )
+    db.session.commit()
+    return correction
+
+
+def approve_correction(actor: Actor, correction_id: int, *, now: datetime | None = None) -> HoursCorrection:
+    return _decide(actor, correction_id, CorrectionStatus.APPROVED, now)
+
+
+def reject_correction(actor: Actor, correction_id: int, *, now: datetime | None = None) -> HoursCorrection:
+    return _decide(actor, correction_id, CorrectionStatus.REJECTED, now)
+
+
+def pending_corrections(
+    actor: Actor, *, q: str | None = None, page: int | None = None, per_page: int | None = None
+) -> Page:
+    """Corrections waiting for a second staff member, oldest first (staff only); `q` finds a volunteer's name."""
+    require(actor, "hours.correction.decide", None)
+    query = sa.select(HoursCorrection).where(HoursCorrection.status == CorrectionStatus.PENDING)
+    q = text(q, 100)
+    if q:
+        query = (
+            query.join(Signup, Signup.id == HoursCorrection.signup_id)
+            .join(VolunteerProfile, VolunteerProfile.id == Signup.volunteer_id)
+            .where(VolunteerProfile.name.icontains(q, autoescape=True))
+        )
+    query = query.options(
+        selectinload(HoursCorrection.signup).selectinload(Signup.volunteer),
+        selectinload(HoursCorrection.signup)
+        .selectinload(Signup.role)
+        .selectinload(EventRole.session)
+        .selectinload(EventSession.event),
+        selectinload(HoursCorrection.requested_by),
+    )
+    return paginate(query.order_by(HoursCorrection.requested_at, HoursCorrection.id), page, per_page)
+
+
+def pending_by_signup(signup_ids: list[int]) -> dict[int, HoursCorrection]:
+    """Pending corrections of an attendance sheet's sign-ups: one query."""
+    if not signup_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(HoursCorrection)
+        .where(HoursCorrection.signup_id.in_(signup_ids), HoursCorrection.status == CorrectionStatus.PENDING)
+        .options(selectinload(HoursCorrection.requested_by))
+    )
+    return {c.signup_id: c for c in rows}
 
 
 def recorded_minutes(signup_ids: list[int]) -> dict[int, int]:
@@ -387,6 +632,12 @@ class Certificate:
     lines: list[CertificateLine]
     issuer: str
     issued_on: date
+    thresholds: tuple[int, ...]
+
+    @property
+    def stars(self) -> int:
+        """The star level these lines earn: it rests on the certificate's own total."""
+        return stars_for(self.total_minutes / 60, self.thresholds)
 
     @property
     def total_minutes(self) -> int:
@@ -416,7 +667,7 @@ def certificate(actor: Actor, volunteer_id: int | None = None, *, now: datetime 
     issuer = current_app.config.get("CERTIFICATE_ISSUER") or _(
         "%(town)s Volunteer Federation", town=community.town.name if community else ""
     )
-    return Certificate(profile, lines, issuer, to_local(now or utcnow()).date())
+    return Certificate(profile, lines, issuer, to_local(now or utcnow()).date(), star_thresholds())
 
 
 def my_team_names(profile: VolunteerProfile) -> list[str]:

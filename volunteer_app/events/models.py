@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from volunteer_app.core.crypto import EncryptedString
+from volunteer_app.core.crypto import EncryptedString, blind_index
 from volunteer_app.core.identity import mask_phone
 from volunteer_app.core.models import one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Team, VolunteerProfile
+
+if TYPE_CHECKING:
+    from volunteer_app.accounts.models import User
 
 
 class EventKind(enum.StrEnum):
@@ -51,6 +55,12 @@ class SignupStatus(enum.StrEnum):
 class EntryKind(enum.StrEnum):
     ATTENDANCE = "attendance"
     CORRECTION = "correction"
+
+
+class CorrectionStatus(enum.StrEnum):
+    PENDING = "pending"  # waits for a second staff member; not in the ledger yet
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class DayKind(enum.StrEnum):
@@ -244,6 +254,15 @@ class Enrolment(db.Model):
         sa.CheckConstraint(one_of("status", SignupStatus), name="status"),
         sa.CheckConstraint("child_age BETWEEN 0 AND 17", name="child_age"),
         sa.Index("ix_enrolments_event_status_seq", "event_id", "status", "seq"),
+        # One current enrolment per child and event (a withdrawn child may be enrolled again).
+        sa.Index(
+            "uq_enrolments_event_child",
+            "event_id",
+            "identity_digest",
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -253,6 +272,9 @@ class Enrolment(db.Model):
     school: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     guardian_name: Mapped[str] = mapped_column(sa.String(80))
     guardian_phone: Mapped[str] = mapped_column(EncryptedString())  # a minor's guardian: sensitive
+    # Who the child is, as a blind index of the name and the guardian's phone (the phone is encrypted, so it
+    # cannot be compared in SQL). Empty only for duplicates enrolled before the rule existed.
+    identity_digest: Mapped[str | None] = mapped_column(sa.String(64))
     guardian_consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(sa.String(12))
     seq: Mapped[int]
@@ -267,6 +289,11 @@ class Enrolment(db.Model):
     @property
     def guardian_phone_masked(self) -> str:
         return mask_phone(self.guardian_phone)
+
+    @staticmethod
+    def identity(child_name: str, guardian_phone: str) -> str | None:
+        """The same child: the same name (spacing and case aside) with the same guardian's phone."""
+        return blind_index(f"{''.join(child_name.split()).casefold()}\x1f{guardian_phone}")
 
 
 class HoursEntry(db.Model):
@@ -290,6 +317,46 @@ class HoursEntry(db.Model):
     reason: Mapped[str | None] = mapped_column(sa.String(300))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+
+class HoursCorrection(db.Model):
+    """A request to set a sign-up's hours to `minutes`, with a reason. Approved at once unless it adds more than
+    HOURS_CORRECTION_REVIEW_HOURS; then it waits for a second staff member, and only approval writes the ledger
+    entry for the difference (`entry_id`), so pending or rejected hours never reach stars or certificates."""
+
+    __tablename__ = "hours_corrections"
+    __table_args__ = (
+        sa.CheckConstraint(one_of("status", CorrectionStatus), name="status"),
+        sa.CheckConstraint("minutes >= 0", name="minutes"),
+        sa.Index(
+            "uq_hours_corrections_pending_signup",
+            "signup_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+        sa.Index("ix_hours_corrections_status_requested_at", "status", "requested_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signup_id: Mapped[int] = mapped_column(sa.ForeignKey("signups.id", ondelete="CASCADE"), index=True)
+    minutes: Mapped[int]  # the hours asked for, in minutes
+    delta: Mapped[int]  # the difference to the ledger when asked
+    reason: Mapped[str] = mapped_column(sa.String(300))
+    status: Mapped[str] = mapped_column(sa.String(10))
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hours_entries.id", ondelete="SET NULL"))
+
+    signup: Mapped[Signup] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     @property
     def hours(self) -> float:

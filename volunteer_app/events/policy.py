@@ -83,6 +83,12 @@ def _hours(actor, volunteer) -> bool:
     return any(m.team_id in led and m.left_on is None for m in getattr(volunteer, "memberships", ()))
 
 
+@rule("hours.correction.decide")
+def _second_approver(actor, event) -> bool:
+    """A large hours correction is approved by town staff (the service refuses the one who asked for it)."""
+    return is_staff(actor)
+
+
 @rule("holiday.manage")
 def _holidays(actor, obj) -> bool:
     return is_staff(actor)

@@ -71,6 +71,7 @@ navigation.add_menu_link(_l("My sign-ups"), "events.my_signups", Role.VOLUNTEER)
 navigation.add_menu_link(_l("My hours"), "events.my_hours", Role.VOLUNTEER)
 navigation.add_menu_link(_l("Calendar"), "events.month", *ORGANISERS, Role.VOLUNTEER, navigation.VISITOR)
 navigation.add_menu_link(_l("Holiday calendar"), "events.holidays", Role.ADMIN, Role.LEAGUE_STAFF, group="admin")
+navigation.add_menu_link(_l("Corrections to approve"), "events.hours_corrections", *STAFF, group="admin")
 navigation.add_home_card(
     _l("My volunteering"), signups.HomeSummary(), (Role.VOLUNTEER,),
     [

@@ -12,10 +12,11 @@ from markupsafe import Markup
 from volunteer_app.accounts import access
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import show_errors
-from volunteer_app.core.policy import require
+from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import forms, hours, services, signups
-from volunteer_app.events.views import ORGANISERS, bp, form_ids, page_arg, q_arg
+from volunteer_app.events.models import CorrectionStatus
+from volunteer_app.events.views import ORGANISERS, STAFF, bp, form_ids, page_arg, q_arg
 
 
 @bp.route("/sessions/<int:session_id>/qr")
@@ -25,7 +26,7 @@ def session_qr(session_id: int):
     session = services.get_session(current_user, session_id)
     require(current_user, "attendance.manage", session.event)
     url = url_for(".check_in", token=hours.check_in_token(session.id), _external=True)
-    svg = Markup(segno.make(url, error="m").svg_inline(scale=6, border=2))  # segno's own markup, no user text
+    svg = Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True))  # segno's own markup, no user text
     return render_template("events/qr.html", session=session, url=url, svg=svg)
 
 
@@ -41,7 +42,9 @@ def check_in(token: str):
             flash(_("Checked out. Thank you for your service!"), "success")
         return redirect(url_for(".check_in", token=token))
     mine = signups.my_signups_by_role(current_user, [r.id for r in session.roles])
-    return render_template("events/check_in.html", session=session, token=token, signup=next(iter(mine.values()), None))
+    signup = next(iter(mine.values()), None)
+    state = hours.scan_state(signup, session, utcnow()) if signup is not None else None
+    return render_template("events/check_in.html", session=session, token=token, signup=signup, state=state)
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
@@ -51,11 +54,27 @@ def attendance(session_id: int):
     if request.method == "POST":
         action = request.form.get("action", "")
         if action == "approve":
-            count = hours.approve_hours(current_user, session.id, form_ids("signup_ids") or None)
+            approval = hours.approve_hours(current_user, session.id, form_ids("signup_ids") or None)
             flash(
-                ngettext("Hours approved for %(num)d volunteer.", "Hours approved for %(num)d volunteers.", count),
+                ngettext(
+                    "Hours approved for %(num)d volunteer.", "Hours approved for %(num)d volunteers.", approval.count
+                ),
                 "success",
             )
+            if approval.zero_hours:
+                names = Markup('<span class="zero-hours-skipped">%s</span>') % "、".join(
+                    s.volunteer.name for s in approval.zero_hours
+                )
+                flash(
+                    Markup(
+                        _(
+                            "Not approved, 0 hours inside the session: %(names)s. Correct their check-in and "
+                            "check-out, their hours, or mark them absent.",
+                            names=names,
+                        )
+                    ),
+                    "warning",
+                )
         else:
             try:
                 count = hours.mark_attendance(current_user, session.id, form_ids("signup_ids"), action)
@@ -65,11 +84,20 @@ def attendance(session_id: int):
                 flash(ngettext("%(num)d volunteer marked.", "%(num)d volunteers marked.", count), "success")
         return redirect(url_for(".attendance", session_id=session.id, q=q_arg() or None, page=page_arg()))
     page = signups.list_for_session(current_user, session.id, q=q_arg(), page=page_arg(), per_page=100)
-    recorded = hours.recorded_minutes([s.id for s in page.items])
+    ids = [s.id for s in page.items]
+    recorded, pending = hours.recorded_minutes(ids), hours.pending_by_signup(ids)
     for signup in page.items:
         signup.computed_minutes = hours.clipped_minutes(signup, session)
         signup.recorded_minutes = recorded.get(signup.id)
-    return render_template("events/attendance.html", session=session, page=page, q=q_arg(), now=utcnow())
+        signup.pending_correction = pending.get(signup.id)
+    return render_template(
+        "events/attendance.html",
+        session=session,
+        page=page,
+        q=q_arg(),
+        now=utcnow(),
+        may_decide=can(current_user, "hours.correction.decide", session.event),
+    )
 
 
 @bp.route("/signups/<int:signup_id>/hours", methods=["GET", "POST"])
@@ -80,18 +108,59 @@ def correct_hours(signup_id: int):
     form = forms.CorrectionForm()
     if form.validate_on_submit():
         try:
-            hours.correct_hours(current_user, signup.id, hours=float(form.hours.data), reason=form.reason.data)
+            correction = hours.correct_hours(
+                current_user, signup.id, hours=float(form.hours.data), reason=form.reason.data
+            )
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(_("Hours corrected."), "success")
+            if correction.status == CorrectionStatus.PENDING:
+                flash(_("The correction waits for a second staff member to approve it before it counts."), "warning")
+            else:
+                flash(_("Hours corrected."), "success")
             return redirect(url_for(".attendance", session_id=signup.role.session_id))
     back = url_for(".attendance", session_id=signup.role.session_id)
     title = _("Correct the hours of %(name)s", name=signup.volunteer.name)
-    note = _("The ledger is never edited: the difference is added as a new entry with your reason.")
+    note = _(
+        "The ledger is never edited: the difference is added as a new entry with your reason. At most %(most)s "
+        "hours (the session and a margin); adding more than %(review)s hours waits for a second staff member.",
+        most=hours.hours_text(hours.most_minutes(signup.role.session)),
+        review=hours.hours_text(hours.review_minutes()),
+    )
     return render_template("events/form.html", form=form, title=title, back=back, note=note), (
         422 if form.errors else 200
     )
+
+
+@bp.route("/hours-corrections")
+@access.roles(*STAFF)
+def hours_corrections():
+    """Large corrections waiting for a second staff member."""
+    page = hours.pending_corrections(current_user, page=page_arg())
+    return render_template("events/hours_corrections.html", page=page)
+
+
+@bp.route("/hours-corrections/<int:correction_id>/approval", methods=["POST"])
+@access.roles(*STAFF)
+def approve_correction(correction_id: int):
+    correction = hours.approve_correction(current_user, correction_id)
+    flash(_("Correction approved: the hours now count."), "success")
+    return _back_from(correction)
+
+
+@bp.route("/hours-corrections/<int:correction_id>/rejection", methods=["POST"])
+@access.roles(*STAFF)
+def reject_correction(correction_id: int):
+    correction = hours.reject_correction(current_user, correction_id)
+    flash(_("Correction rejected: the hours stay as they were."), "success")
+    return _back_from(correction)
+
+
+def _back_from(correction):
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for(".attendance", session_id=correction.signup.role.session_id))
 
 
 @bp.route("/me/hours")
