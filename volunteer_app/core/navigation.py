@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from volunteer_app.core.time import utcnow
 
-
 # Not a role: stands for an anonymous visitor among the roles of a link shown before logging in.
 VISITOR = "visitor"
 
