@@ -78,3 +78,17 @@ def test_a_household_print_page_and_the_visit_form_fit_a_phone(live_server, phon
     page.fill("#visited_at", "2026-05-12T09:30")
     screenshot(page, "phone-visit-form")
     assert_fits(page)
+
+
+def test_the_check_in_code_is_centred(live_server, phone_page, screenshot):
+    page = phone_page
+    log_in(page, live_server, "tuanwei", "shanzhi-demo")
+    page.goto(live_server + "/sessions/1/qr")
+    code = page.locator("#qr svg path").first  # the drawn modules, not the box around them
+    expect(code).to_be_visible()
+    screenshot(page, "phone-qr")
+    box = code.bounding_box()
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert abs((box["x"] + box["width"] / 2) - width / 2) <= 2, box
+    assert 200 <= box["width"] <= 320
+    assert_fits(page)
