@@ -8,7 +8,7 @@ import pytest
 
 from tests.events.conftest import at
 from volunteer_app.core.policy import SYSTEM
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.time import to_local, utcnow
 from volunteer_app.events import services
 from volunteer_app.extensions import db
 from volunteer_app.organisations import services as org
@@ -197,3 +197,84 @@ def test_signing_up_without_a_volunteer_profile_says_so(client, make_user, token
         404,
         422,
     )
+
+
+# ---------------------------------------------------------------------------------------------- one validation of the
+# whole event (issue 11, items 2, 4 and 19)
+
+
+def test_two_sessions_at_one_start_answer_422_naming_the_session(client, staff, token_for, communities):
+    headers = token_for(staff)
+    twice = body(communities["北沙"].id)
+    twice["sessions"].append(dict(twice["sessions"][0]))
+    response = client.post("/api/v1/events", json=twice, headers=headers)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert list(response.get_json()["errors"]) == ["sessions.1.starts_at"]
+
+
+def test_moving_a_session_onto_another_sessions_start_answers_422(client, staff, token_for, make_event):
+    event = make_event(
+        sessions=[
+            {"starts_at": at(7), "ends_at": at(7, 3), "roles": [{"name": "清洁队员", "capacity": 2}]},
+            {"starts_at": at(8), "ends_at": at(8, 3), "roles": [{"name": "清洁队员", "capacity": 2}]},
+        ]
+    )
+    first, second = event.sessions
+    headers = token_for(staff)
+    response = client.patch(f"/api/v1/sessions/{second.id}", json={"starts_at": _iso(at(7))}, headers=headers)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert "starts_at" in response.get_json()["errors"]
+    again = client.get(f"/api/v1/events/{event.id}", headers=headers).get_json()
+    assert [s["id"] for s in again["sessions"]] == [first.id, second.id]
+
+
+def test_an_edit_cannot_move_signup_closing_past_the_end_which_creating_refuses(
+    client, staff, token_for, communities, make_event
+):
+    headers = token_for(staff)
+    late = body(communities["北沙"].id, status="draft")
+    late["signup_closes_at"] = _iso(utcnow() + timedelta(days=9))
+    created = client.post("/api/v1/events", json=late, headers=headers)
+    assert created.status_code == 422 and "signup_closes_at" in created.get_json()["errors"]
+
+    event = make_event()  # one session at day 7, sign-up closing at day 6
+    moved = client.patch(f"/api/v1/events/{event.id}", json={"signup_closes_at": _iso(at(9))}, headers=headers)
+    assert moved.status_code == 422 and "signup_closes_at" in moved.get_json()["errors"]
+    session_id = event.sessions[0].id
+    earlier = client.patch(
+        f"/api/v1/sessions/{session_id}", json={"starts_at": _iso(at(4)), "ends_at": _iso(at(4, 3))}, headers=headers
+    )
+    assert earlier.status_code == 422 and "signup_closes_at" in earlier.get_json()["errors"]
+    assert client.get(f"/api/v1/events/{event.id}", headers=headers).get_json()["signup_closes_at"].startswith(
+        to_local(at(6)).date().isoformat()
+    )
+
+
+def test_completing_is_refused_while_a_session_has_not_ended(client, staff, token_for, make_event):
+    event = make_event(
+        signup_opens_at=at(-10),
+        signup_closes_at=at(-3),
+        sessions=[
+            {"starts_at": at(-2), "ends_at": at(-2, 3), "roles": [{"name": "清洁队员", "capacity": 2}]},
+            {"starts_at": at(5), "ends_at": at(5, 3), "title": "第二期", "roles": [{"name": "清洁队员", "capacity": 2}]},
+        ],
+    )
+    headers = token_for(staff)
+    response = client.patch(f"/api/v1/events/{event.id}", json={"status": "completed"}, headers=headers)
+    assert response.status_code == 409, response.get_json()
+    assert "第二期" in response.get_json()["error"]["message"]
+    assert client.get(f"/api/v1/events/{event.id}", headers=headers).get_json()["status"] == "published"
+
+    services.delete_session(SYSTEM, event.sessions[1].id)
+    done = client.patch(f"/api/v1/events/{event.id}", json={"status": "completed"}, headers=headers)
+    assert done.status_code == 200 and done.get_json()["status"] == "completed"
+
+
+def test_a_session_added_in_the_past_comes_back_with_a_warning(client, staff, token_for, make_event):
+    event = make_event(status="draft", signup_closes_at=None, signup_opens_at=None)
+    headers = token_for(staff)
+    url = f"/api/v1/events/{event.id}/sessions"
+    past = client.post(url, json={"starts_at": _iso(at(-3)), "ends_at": _iso(at(-3, 2))}, headers=headers)
+    assert past.status_code == 201 and past.get_json()["warnings"]
+    future = client.post(url, json={"starts_at": _iso(at(9)), "ends_at": _iso(at(9, 2))}, headers=headers)
+    assert future.status_code == 201 and future.get_json()["warnings"] == []

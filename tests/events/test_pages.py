@@ -136,3 +136,57 @@ def test_organiser_pages_of_an_event_answer(client, login, staff, event, role):
     services.update_event(SYSTEM, event.id, title="改名后的活动")
     assert "改名后的活动" in client.get(f"/events/{event.id}").get_data(as_text=True)
     assert at(0) == NOW
+
+
+def _two_sessions(make_event):
+    role = [{"name": "清洁队员", "capacity": 2}]
+    return make_event(
+        sessions=[
+            {"starts_at": at(7), "ends_at": at(7, 3), "roles": role},
+            {"starts_at": at(8), "ends_at": at(8, 3), "title": "第二场", "roles": role},
+        ]
+    )
+
+
+def _local(moment) -> str:
+    return to_local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_session_edit_page_names_a_start_another_session_has(client, login, staff, make_event):
+    event = _two_sessions(make_event)
+    login(staff)
+    second = event.sessions[1]
+    response = client.post(
+        f"/sessions/{second.id}/edit", data={"title": "", "starts_at": _local(at(7)), "ends_at": _local(at(7, 2))}
+    )
+    assert response.status_code == 422
+    assert 'id="starts_at"' in response.get_data(as_text=True) and "is-invalid" in response.get_data(as_text=True)
+
+
+def test_completing_from_the_page_with_a_session_to_come_says_which(client, login, staff, make_event):
+    role = [{"name": "清洁队员", "capacity": 2}]
+    event = make_event(
+        signup_opens_at=at(-10),
+        signup_closes_at=at(-3),
+        sessions=[
+            {"starts_at": at(-2), "ends_at": at(-2, 3), "roles": role},
+            {"starts_at": at(8), "ends_at": at(8, 3), "title": "第二场", "roles": role},
+        ],
+    )
+    login(staff)
+    back = f"/events/{event.id}"
+    page = client.post(f"{back}/status", data={"status": "completed"}, headers={"Referer": back}, follow_redirects=True)
+    alert = page.get_data(as_text=True).split("alert-danger", 1)[1].split("</div>", 1)[0]
+    assert "第二场" in alert
+    assert db.session.get(Event, event.id).status == "published"
+
+
+def test_adding_a_session_in_the_past_from_the_page_warns(client, login, staff, make_event):
+    event = make_event(status="draft", signup_closes_at=None, signup_opens_at=None)
+    login(staff)
+    added = client.post(
+        f"/events/{event.id}/sessions/new",
+        data={"title": "补记", "starts_at": _local(at(-2)), "ends_at": _local(at(-2, 2))},
+        follow_redirects=True,
+    )
+    assert "补记" in added.get_data(as_text=True) and "alert-warning" in added.get_data(as_text=True)

@@ -353,6 +353,54 @@ def _check_session(errors: dict[str, list[str]], prefix: str, data: dict[str, An
         _check_role(errors, f"{prefix}roles.{index}.", role)
 
 
+def check_event(
+    errors: dict[str, list[str]],
+    fields: dict[str, Any],
+    sessions: list[tuple[str, dict[str, Any]]],
+    current: Event | None = None,
+) -> None:
+    """The one validation of a whole event, run by creating it and by every change to it or its sessions: the event's
+    fields (those given, or all of them on creation) with its sign-up window, each session, no two sessions starting
+    at the same time, and sign-up closing before the last session ends (not for a recurring event, whose sessions
+    keep coming). `sessions` pairs each session's field prefix with its data as it will be, the one being added or
+    changed last, so a clash is reported on it."""
+    _check_event_fields(errors, fields, current)
+    starts: set[datetime] = set()
+    for prefix, data in sessions:
+        _check_session(errors, prefix, data, require_roles=False)
+        start = data.get("starts_at")
+        if isinstance(start, datetime):
+            if as_utc(start) in starts:
+                errors[f"{prefix}starts_at"] = [_("This event already has a session starting then.")]
+            starts.add(as_utc(start))
+    ends = [as_utc(data["ends_at"]) for _prefix, data in sessions if isinstance(data.get("ends_at"), datetime)]
+    closes = fields.get("signup_closes_at", current.signup_closes_at if current else None)
+    recurring = current is not None and current.recurrence is not None
+    if isinstance(closes, datetime) and ends and not recurring and as_utc(closes) > max(ends):
+        errors.setdefault("signup_closes_at", [_("Sign-up must close before the event ends.")])
+
+
+def _sessions_as_they_are(event: Event, but: EventSession | None = None) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"sessions.{index}.", {"starts_at": s.starts_at, "ends_at": s.ends_at, "title": s.title})
+        for index, s in enumerate(event.sessions)
+        if s is not but
+    ]
+
+
+def _session_name(session: EventSession) -> str:
+    return session.title or reminders.when_text(session.starts_at)
+
+
+def _note_if_past(session: EventSession, now: datetime) -> None:
+    """A session put in the past is allowed (recording what happened) but said, in case the date is a mistake."""
+    session.warnings = (
+        [_("The session %(session)s starts in the past: check its date.", session=_session_name(session))]
+        if as_utc(session.starts_at) < now
+        else []
+    )
+
+
 def _build_session(data: dict[str, Any]) -> EventSession:
     session = EventSession(starts_at=data["starts_at"], ends_at=data["ends_at"], title=text(data.get("title"), 120))
     session.roles = [EventRole(**clean_role_template(r)) for r in data.get("roles") or []]
@@ -380,8 +428,6 @@ def completeness_errors(event: Event) -> dict[str, list[str]]:
             errors[f"sessions.{index}.roles"] = [_("Every session needs at least one role.")]
     if event.signup_closes_at is None:
         errors["signup_closes_at"] = [_("Say when sign-up closes.")]
-    elif event.recurrence is None and event.ends_at is not None and event.signup_closes_at > event.ends_at:
-        errors["signup_closes_at"] = [_("Sign-up must close before the event ends.")]
     if event.audience == Audience.TEAMS and not event.audience_teams:
         errors["audience_team_ids"] = [_("Name the teams the event is for.")]
     return errors
@@ -425,16 +471,17 @@ def create_event(
         "beneficiary_capacity": beneficiary_capacity,
     }
     errors: dict[str, list[str]] = {}
-    _check_event_fields(errors, data, None)
+    check_event(errors, data, [(f"sessions.{index}.", session) for index, session in enumerate(sessions or [])])
     teams = _audience_teams(errors, audience_team_ids)
     if status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
         errors["status"] = [_("A new event is a draft or published.")]
-    for index, session in enumerate(sessions or []):
-        _check_session(errors, f"sessions.{index}.", session, require_roles=False)
     raise_if(errors)
     event = Event(**data, created_by_id=getattr(actor, "id", None), status=EventStatus.DRAFT)
     event.audience_teams = teams
     event.sessions = [_build_session(s) for s in sessions or []]
+    now = utcnow()
+    for session in event.sessions:
+        _note_if_past(session, now)
     refresh_event_span(event)
     if status == EventStatus.PUBLISHED:
         raise_if(completeness_errors(event))
@@ -474,7 +521,7 @@ def update_event(actor: Actor, event_id: int, *, now: datetime | None = None, **
     fields = {k: v for k, v in changes.items() if k in EVENT_FIELDS}
     if "team_id" in fields and fields["team_id"] != event.team_id and not can(actor, "event.create", fields["team_id"]):
         errors["team_id"] = [_("You can only organise events for a team you lead.")]
-    _check_event_fields(errors, fields, event)
+    check_event(errors, fields, _sessions_as_they_are(event), event)
     teams = _audience_teams(errors, changes["audience_team_ids"]) if "audience_team_ids" in changes else None
     raise_if(errors)
     old_title, old_place = event.title, reminders.place_of(event)
@@ -523,8 +570,20 @@ def _move(event: Event, status: str, reason: str | None, now: datetime) -> None:
         .where(EventSession.event_id == event.id, Signup.status != SignupStatus.CANCELLED)
     ):
         raise Conflict(_("Volunteers have signed up: cancel the event instead of taking it back to draft."))
-    if status == EventStatus.COMPLETED and (event.starts_at is None or event.starts_at > now):
-        raise Conflict(_("An event can be completed only once it has begun."))
+    if status == EventStatus.COMPLETED:
+        if not event.sessions:
+            raise Conflict(_("An event can be completed only once it has begun."))
+        # Completing while a session is still to come would leave its volunteers confirmed and reminded for it.
+        pending = next((s for s in event.sessions if as_utc(s.ends_at) > now), None)
+        if pending is not None:
+            raise Conflict(
+                _(
+                    "The session %(session)s has not ended yet (it ends %(end)s). An event can be completed only "
+                    "when all its sessions have ended: wait, delete the sessions still to come, or cancel the event.",
+                    session=_session_name(pending),
+                    end=reminders.when_text(pending.ends_at),
+                )
+            )
     if status == EventStatus.CANCELLED:
         reason = text(reason, 500)
         if not reason:
@@ -554,18 +613,19 @@ def add_session(
     ends_at: datetime,
     title: str = "",
     roles: list[dict[str, Any]] | None = None,
+    now: datetime | None = None,
 ) -> EventSession:
+    """Adds a session; one starting in the past comes back with `warnings` saying so."""
     event = get_event_for_update(actor, event_id)
     _editable(event)
     data = {"starts_at": starts_at, "ends_at": ends_at, "title": title, "roles": roles or []}
     errors: dict[str, list[str]] = {}
-    _check_session(errors, "", data, require_roles=False)
-    if isinstance(starts_at, datetime) and any(s.starts_at == starts_at for s in event.sessions):
-        errors["starts_at"] = [_("This event already has a session starting then.")]
+    check_event(errors, {}, [*_sessions_as_they_are(event), ("", data)], event)
     raise_if(errors)
     session = _build_session(data)
     event.sessions.append(session)
     refresh_event_span(event)
+    _note_if_past(session, now or utcnow())
     db.session.flush()
     audit.record(actor, "create", "event_session", session.id, detail={"event_id": event.id})
     _commit_session_clash()
@@ -573,7 +633,8 @@ def add_session(
 
 
 def update_session(actor: Actor, session_id: int, *, now: datetime | None = None, **changes: Any) -> EventSession:
-    """Changes a session; new times re-plan its reminders and tell its confirmed volunteers."""
+    """Changes a session; new times re-plan its reminders and tell its confirmed volunteers. One moved into the past
+    comes back with `warnings` saying so."""
     session = get_session(actor, session_id)
     event = get_event_for_update(actor, session.event_id)
     _editable(event)
@@ -583,14 +644,17 @@ def update_session(actor: Actor, session_id: int, *, now: datetime | None = None
         "title": changes.get("title", session.title),
     }
     errors: dict[str, list[str]] = {}
-    _check_session(errors, "", data, require_roles=False)
+    check_event(errors, {}, [*_sessions_as_they_are(event, but=session), ("", data)], event)
     raise_if(errors)
     old_starts, old_ends, old_title = session.starts_at, session.ends_at, session.title
     session.starts_at, session.ends_at, session.title = data["starts_at"], data["ends_at"], text(data["title"], 120)
     refresh_event_span(event)
+    now = now or utcnow()
+    session.warnings = []
     if as_utc(session.starts_at) != as_utc(old_starts) or as_utc(session.ends_at) != as_utc(old_ends):
         _flush_session_clash()
-        reminders.session_moved(session, old_starts, old_ends, now or utcnow())
+        reminders.session_moved(session, old_starts, old_ends, now)
+        _note_if_past(session, now)
     if session.title != old_title:
         reminders.session_renamed(session)
     audit.record(actor, "update", "event_session", session.id, detail={"fields": sorted(changes)})
@@ -610,6 +674,9 @@ def delete_session(actor: Actor, session_id: int) -> None:
     _editable(event)
     if _has_signups([r.id for r in session.roles]):
         raise Conflict(_("Volunteers have signed up for this session; it cannot be deleted."))
+    errors: dict[str, list[str]] = {}
+    check_event(errors, {}, _sessions_as_they_are(event, but=session), event)
+    raise_if(errors)
     event.sessions.remove(session)
     db.session.flush()
     refresh_event_span(event)

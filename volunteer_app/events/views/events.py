@@ -205,6 +205,11 @@ def cancel_event(event_id: int):
 # ---------------------------------------------------------------------------------------------- sessions and roles
 
 
+def _flash_warnings(session) -> None:
+    for message in getattr(session, "warnings", ()):
+        flash(message, "warning")
+
+
 @bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
 @access.roles(*ORGANISERS)
 def new_session(event_id: int):
@@ -223,6 +228,7 @@ def new_session(event_id: int):
             _show(form, error)
         else:
             flash(_("Session added. Now add its roles."), "success")
+            _flash_warnings(session)
             return redirect(url_for(".new_role", session_id=session.id))
     return _form_page(form, _("New session of %(name)s", name=item.title), url_for(".event", event_id=item.id))
 
@@ -249,6 +255,7 @@ def edit_session(session_id: int):
             _show(form, error)
         else:
             flash(_("Saved."), "success")
+            _flash_warnings(session)
             return redirect(url_for(".event", event_id=session.event_id))
     return _form_page(form, _("Edit session"), url_for(".event", event_id=session.event_id))
 
