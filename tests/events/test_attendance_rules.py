@@ -252,3 +252,14 @@ def test_a_second_staff_member_approves_a_large_correction_on_the_pages(client, 
     assert "pending-correction" in sheet
     client.post(f"/hours-corrections/{pending.id}/approval")
     assert hours.summary(person.user).minutes == 300
+
+
+def test_the_correction_page_shows_the_bound_and_takes_zero_hours(client, login, staff, served):
+    [(person, signup)] = served()
+    login(staff)
+    url = f"/signups/{signup.id}/hours"
+    assert "最多 5 小时" in client.get(url).get_data(as_text=True)  # the session's 3 h and the 2 h margin
+    too_many = client.post(url, data={"hours": "100", "reason": "多算"})
+    assert too_many.status_code == 422 and hours.summary(person.user).minutes == 180
+    assert client.post(url, data={"hours": "0", "reason": "未到场"}).status_code == 302
+    assert hours.summary(person.user).minutes == 0

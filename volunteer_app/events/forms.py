@@ -21,7 +21,7 @@ from wtforms import (
     TimeField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from volunteer_app.core.time import as_utc
 from volunteer_app.events.models import (
@@ -103,7 +103,7 @@ class EnrolmentForm(FlaskForm):
 
 
 class CorrectionForm(FlaskForm):
-    hours = DecimalField(_l("Hours"), places=2, validators=[DataRequired(), NumberRange(min=0, max=1000)])
+    hours = DecimalField(_l("Hours"), places=2, validators=[InputRequired(), NumberRange(min=0, max=1000)])  # 0: absent
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Correct the hours"))
 
