@@ -15,7 +15,7 @@ import pytest
 
 from seeds import load_demo
 from tests.conftest import _truncate_all
-from tests.crawl_support import Crawl, demo_logins
+from tests.crawl_support import Crawl, demo_logins, parse_page
 from volunteer_app.extensions import db, limiter
 
 
@@ -95,3 +95,43 @@ def test_no_crawled_page_carries_inline_script(findings):
             + "\n".join(f"{item} on {', '.join(urls[:3])}" for item, urls in sorted(pages_by_finding.items())),
             pytrace=False,
         )
+
+
+@pytest.mark.no_db
+def test_the_page_parser_finds_links_get_forms_and_inline_script():
+    page = parse_page(
+        '<a href="/events">e</a><form method="get" action="/volunteers"></form><form method="post" action="/logout">'
+        '</form><script src="/static/js/app.js"></script><script type="application/json">{}</script>'
+        '<script>alert(1)</script><select onChange="this.form.submit()"></select><a href="javascript:print()">p</a>'
+    )
+    assert page.links == ["/events", "/volunteers", "javascript:print()"]
+    assert page.inline_scripts == [
+        "<script>alert(1)</script>",
+        '<select onchange="this.form.submit()">',
+        '<a href="javascript:print()">',
+    ]
+
+
+@pytest.mark.no_db
+def test_the_crawl_stays_on_the_site_and_collapses_ids_and_query_numbers(app):
+    crawl = Crawl(app, "nobody")
+    admitted = [
+        crawl._admit(url)
+        for url in [
+            *(f"/teams/{n}" for n in range(1, 6)),
+            "/events?page=2",
+            "/events?page=3",
+            "/events?kind=patrol",
+            "http://localhost/towns",
+            "https://elsewhere.example/towns",
+            "mailto:someone@example.com",
+            "/logout",
+            "/language",
+            "/teams/1",
+        ]
+    ]
+    assert admitted == [
+        "/teams/1", "/teams/2", "/teams/3", None, None,
+        "/events?page=2", None, "/events?kind=patrol",
+        "/towns", None, None, None, None, None,
+    ]  # fmt: skip
