@@ -251,12 +251,13 @@ def test_an_edit_cannot_move_signup_closing_past_the_end_which_creating_refuses(
 
 
 def test_completing_is_refused_while_a_session_has_not_ended(client, staff, token_for, make_event):
+    role = [{"name": "清洁队员", "capacity": 2}]
     event = make_event(
         signup_opens_at=at(-10),
         signup_closes_at=at(-3),
         sessions=[
-            {"starts_at": at(-2), "ends_at": at(-2, 3), "roles": [{"name": "清洁队员", "capacity": 2}]},
-            {"starts_at": at(5), "ends_at": at(5, 3), "title": "第二期", "roles": [{"name": "清洁队员", "capacity": 2}]},
+            {"starts_at": at(-2), "ends_at": at(-2, 3), "roles": role},
+            {"starts_at": at(5), "ends_at": at(5, 3), "title": "第二期", "roles": role},
         ],
     )
     headers = token_for(staff)
@@ -278,3 +279,21 @@ def test_a_session_added_in_the_past_comes_back_with_a_warning(client, staff, to
     assert past.status_code == 201 and past.get_json()["warnings"]
     future = client.post(url, json={"starts_at": _iso(at(9)), "ends_at": _iso(at(9, 2))}, headers=headers)
     assert future.status_code == 201 and future.get_json()["warnings"] == []
+
+
+def test_when_two_requests_race_to_one_start_the_database_gives_the_same_422(
+    client, staff, token_for, make_event, monkeypatch
+):
+    event = make_event()
+    monkeypatch.setattr(services, "check_event", lambda *args, **kwargs: None)  # as if the other request won
+    headers = token_for(staff)
+    start = event.sessions[0].starts_at
+    added = client.post(
+        f"/api/v1/events/{event.id}/sessions",
+        json={"starts_at": _iso(start), "ends_at": _iso(start + timedelta(hours=1))},
+        headers=headers,
+    )
+    assert added.status_code == 422 and list(added.get_json()["errors"]) == ["starts_at"]
+    other = services.add_session(SYSTEM, event.id, starts_at=at(9), ends_at=at(9, 2))
+    moved = client.patch(f"/api/v1/sessions/{other.id}", json={"starts_at": _iso(start)}, headers=headers)
+    assert moved.status_code == 422 and list(moved.get_json()["errors"]) == ["starts_at"]

@@ -9,13 +9,14 @@ takes `now`, so tests move time instead of waiting.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.accounts.models import Role
@@ -490,28 +491,18 @@ def create_event(
     db.session.flush()
     audit.record(actor, "create", "event", event.id, detail={"title": event.title, "status": event.status})
     if commit:
-        _commit_session_clash()
+        db.session.commit()
     return event
 
 
-def _flush_session_clash() -> None:
-    from sqlalchemy.exc import IntegrityError
-
+def _guard_session_clash(write: Callable[[], None]) -> None:
+    """check_event refuses two sessions at one start; when two requests race to the same start, the database's
+    unique constraint has the last word, and it is the same answer."""
     try:
-        db.session.flush()
+        write()
     except IntegrityError:
         db.session.rollback()
-        raise Invalid({"sessions": [_("Two sessions of one event cannot start at the same time.")]}) from None
-
-
-def _commit_session_clash() -> None:
-    from sqlalchemy.exc import IntegrityError
-
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Invalid({"sessions": [_("Two sessions of one event cannot start at the same time.")]}) from None
+        raise Invalid({"starts_at": [_("This event already has a session starting then.")]}) from None
 
 
 def update_event(actor: Actor, event_id: int, *, now: datetime | None = None, **changes: Any) -> Event:
@@ -626,9 +617,9 @@ def add_session(
     event.sessions.append(session)
     refresh_event_span(event)
     _note_if_past(session, now or utcnow())
-    db.session.flush()
+    _guard_session_clash(db.session.flush)
     audit.record(actor, "create", "event_session", session.id, detail={"event_id": event.id})
-    _commit_session_clash()
+    db.session.commit()
     return session
 
 
@@ -652,13 +643,13 @@ def update_session(actor: Actor, session_id: int, *, now: datetime | None = None
     now = now or utcnow()
     session.warnings = []
     if as_utc(session.starts_at) != as_utc(old_starts) or as_utc(session.ends_at) != as_utc(old_ends):
-        _flush_session_clash()
+        _guard_session_clash(db.session.flush)
         reminders.session_moved(session, old_starts, old_ends, now)
         _note_if_past(session, now)
     if session.title != old_title:
         reminders.session_renamed(session)
     audit.record(actor, "update", "event_session", session.id, detail={"fields": sorted(changes)})
-    _commit_session_clash()
+    db.session.commit()
     return session
 
 
