@@ -87,6 +87,13 @@ class Config:
     WEBHOOK_URL = os.environ.get("WEBHOOK_URL")
     WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET")
     MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 20)
+    # Where people reach this site: links in messages (an email address's confirmation link) start with it, never
+    # with the Host a request names.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # A new email address is used once confirmed through a link sent to it, good for this many hours; a person
+    # may ask for at most EMAIL_CONFIRM_MAX_PER_DAY links a day.
+    EMAIL_CONFIRM_MAX_AGE_HOURS = _int("EMAIL_CONFIRM_MAX_AGE_HOURS", 48)
+    EMAIL_CONFIRM_MAX_PER_DAY = _int("EMAIL_CONFIRM_MAX_PER_DAY", 5)
 
     # Notifications (reminders/): the scheduler's dispatch job claims due outbox rows in batches; a failed send
     # is retried after NOTIFY_BACKOFF_SECONDS, doubling up to NOTIFY_BACKOFF_MAX_SECONDS, NOTIFY_MAX_ATTEMPTS

@@ -99,15 +99,6 @@ class Tokens(MethodView):
         return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
 
-@blp.route("/me")
-class Me(MethodView):
-    @access.signed_in
-    @blp.response(200, UserSchema)
-    def get(self):
-        """The user this token belongs to."""
-        return access.current_actor()
-
-
 @blp.route("/users")
 class Users(MethodView):
     @access.roles(Role.ADMIN)
@@ -133,3 +124,7 @@ class UserSessions(MethodView):
         """Log the user out everywhere: their login sessions end and their API tokens are revoked (admins only;
         not one's own, which would revoke the token in use: log out instead)."""
         services.end_sessions(access.current_actor(), user_id)
+
+
+# /me and the email routes (accounts/profile_api.py) join this blueprint.
+from volunteer_app.accounts import profile_api  # noqa: E402, F401

@@ -34,3 +34,18 @@ class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Change password"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    email = StringField(
+        _l("Email address"), validators=[Optional(), Length(max=120)],
+        description=_l("Reminders by email go here once you confirm the address through the link we send to it."),
+    )  # fmt: skip
+    locale = SelectField(_l("Language"))
+    submit = SubmitField(_l("Save"))
+
+
+class EmailForm(FlaskForm):
+    email = StringField(_l("Email address"), validators=[Optional(), Length(max=120)])
+    submit = SubmitField(_l("Set email address"))

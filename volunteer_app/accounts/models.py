@@ -50,7 +50,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(40), unique=True)
     phone: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
-    email: Mapped[str | None] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(120))  # confirmed (or set by an admin): notices go here
+    # An address the user asked to use, not yet confirmed through the link sent to it (accounts/profile.py).
+    pending_email: Mapped[str | None] = mapped_column(sa.String(120))
     display_name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     locale: Mapped[str | None] = mapped_column(sa.String(10))

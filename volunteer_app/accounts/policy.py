@@ -15,3 +15,10 @@ def _admin_only(actor, obj) -> bool:
 @rule("user.view")
 def _self_or_admin(actor, user) -> bool:
     return actor.has_role(Role.ADMIN) or getattr(user, "id", None) == actor.id
+
+
+@rule("profile.update")
+def _own_profile(actor, user) -> bool:
+    """Each person edits their own contact details, admins included (theirs for others go through user.update)."""
+    actor_id = getattr(actor, "id", None)
+    return actor_id is not None and getattr(user, "id", None) == actor_id

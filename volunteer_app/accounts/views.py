@@ -188,3 +188,6 @@ navigation.add_home_card(
     (Role.ADMIN,),
     [(_l("Users"), "accounts.users"), (_l("New user"), "accounts.new_user"), (_l("Audit log"), "core.audit_entries")],
 )
+
+# The profile pages (accounts/profile_views.py) join this blueprint.
+from volunteer_app.accounts import profile_views  # noqa: E402, F401

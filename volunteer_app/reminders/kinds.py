@@ -21,6 +21,9 @@ class Kind:
     essential: bool = False  # essential notices ignore opt-outs
     urgent: bool = False  # urgent notices ignore quiet hours
     template: str = ""  # base name of the message templates; defaults to reminders/messages/<key>
+    # Sent by email to the address the recipient asked to use and has not confirmed yet (`User.pending_email`),
+    # even with email switched off: the confirmation link itself. Every other kind goes to the confirmed `email`.
+    to_pending_email: bool = False
 
     @property
     def template_base(self) -> str:

@@ -455,7 +455,7 @@ def render_now(row: Claimed, user: Recipient) -> Message:
         notification_id=row.id,
         kind=row.kind,
         recipient_name=user.display_name,
-        recipient_email=user.email,
+        recipient_email=user.pending_email if spec.to_pending_email else user.email,
         subject=title,
         text=text,
         markdown=markdown if markdown.startswith("#") else f"### {title}\n\n{markdown}",
@@ -470,6 +470,7 @@ class Recipient:
     username: str
     display_name: str
     email: str | None
+    pending_email: str | None
     locale: str | None
     active: bool
 
@@ -497,7 +498,9 @@ class Claimed:
             id=row.id, kind=row.kind, channel=row.channel, subject_type=row.subject_type, subject_id=row.subject_id,
             scheduled_at=row.scheduled_at, urgent=row.urgent, essential=row.essential, attempts=row.attempts,
             context=dict(row.context or {}),
-            recipient=Recipient(user.id, user.username, user.display_name, user.email, user.locale, user.active),
+            recipient=Recipient(
+                user.id, user.username, user.display_name, user.email, user.pending_email, user.locale, user.active
+            ),
         )
 
 
@@ -506,8 +509,8 @@ def _load_batch(ids: list[int], worker_id: str) -> tuple[list[Claimed], dict[int
     result = db.session.execute(
         sa.select(
             N.id, N.kind, N.channel, N.subject_type, N.subject_id, N.scheduled_at, N.urgent, N.essential, N.attempts,
-            N.context, User.id.label("user_id"), User.username, User.display_name, User.email, User.locale,
-            User.active,
+            N.context, User.id.label("user_id"), User.username, User.display_name, User.email, User.pending_email,
+            User.locale, User.active,
         )
         .join(User, User.id == N.recipient_id)
         .where(N.id.in_(ids), N.status == Status.SENDING.value, N.claimed_by == worker_id)
@@ -518,7 +521,7 @@ def _load_batch(ids: list[int], worker_id: str) -> tuple[list[Claimed], dict[int
             id=r.id, kind=r.kind, channel=r.channel, subject_type=r.subject_type, subject_id=r.subject_id,
             scheduled_at=r.scheduled_at, urgent=r.urgent, essential=r.essential, attempts=r.attempts,
             context=dict(r.context or {}),
-            recipient=Recipient(r.user_id, r.username, r.display_name, r.email, r.locale, r.active),
+            recipient=Recipient(r.user_id, r.username, r.display_name, r.email, r.pending_email, r.locale, r.active),
         )
         for r in result
     ]
@@ -547,7 +550,8 @@ def _deliver(
         return drop("account disabled")
     if not row.essential and row.kind in pref.opted_out:
         return drop("recipient opted out of this kind")
-    if (row.channel == Channel.EMAIL and not pref.email) or (row.channel == Channel.WEBHOOK and not pref.webhook):
+    email_off = not pref.email and not kind_registry.get(row.kind).to_pending_email
+    if (row.channel == Channel.EMAIL and email_off) or (row.channel == Channel.WEBHOOK and not pref.webhook):
         return drop("recipient switched this channel off")
     if not row.urgent and row.channel != Channel.INBOX:
         later = quiet_until(now, quiet_window(pref))
