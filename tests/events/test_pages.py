@@ -190,3 +190,23 @@ def test_adding_a_session_in_the_past_from_the_page_warns(client, login, staff, 
         follow_redirects=True,
     )
     assert "补记" in added.get_data(as_text=True) and "alert-warning" in added.get_data(as_text=True)
+
+
+def test_the_event_edit_page_refuses_sign_up_closing_after_the_end(client, login, staff, event, communities):
+    login(staff)
+    form = {
+        "title": event.title,
+        "kind": event.kind,
+        "team_id": "",
+        "community_id": str(communities["草场"].id),
+        "place": event.place,
+        "description": "",
+        "signup_opens_at": _local(at(-1)),
+        "signup_closes_at": _local(at(9)),  # its one session ends at day 7
+        "audience": "public",
+    }
+    response = client.post(f"/events/{event.id}/edit", data=form)
+    assert response.status_code == 422
+    assert 'id="signup_closes_at"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).signup_closes_at == at(6)
