@@ -253,6 +253,24 @@ def test_the_youth_group_page_says_what_is_missing_and_refuses_activation(client
     assert org.get_youth_group(SYSTEM, group.id).status == "forming"
 
 
+def test_a_group_member_links_to_their_volunteer_page_only_for_readers_who_may_open_it(
+    client, login, make_user, communities, register
+):
+    """The crawl found members' names linking to /volunteers/<id> for readers that page refuses (403)."""
+    profile = register(political_status="league_member")
+    group = org.create_youth_group(SYSTEM, community_id=communities["草场"].id)
+    org.add_group_member(SYSTEM, group.id, part="league_member", volunteer_id=profile.id)
+    link = f'href="/volunteers/{profile.id}"'
+
+    login(make_user("team_leader"))
+    html = client.get(f"/youth-groups/{group.id}").get_data(as_text=True)
+    assert profile.name in html and link not in html
+
+    client.post("/logout")
+    login(make_user("league_staff"))
+    assert link in client.get(f"/youth-groups/{group.id}").get_data(as_text=True)
+
+
 def test_a_group_member_is_added_from_the_page(client, login, make_user, communities):
     group = org.create_youth_group(SYSTEM, community_id=communities["同声"].id)
     login(make_user("league_staff"))

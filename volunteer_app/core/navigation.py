@@ -9,6 +9,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from volunteer_app.core.policy import can
 from volunteer_app.core.time import utcnow
 
 # Not a role: stands for an anonymous visitor among the roles of a link shown before logging in.
@@ -102,7 +103,12 @@ def init_app(app: Flask) -> None:
     from volunteer_app.accounts.services import scope_name
 
     app.jinja_env.globals.update(
-        nav_items=menu_links, home_cards=home_cards, current_language=select_locale, now_utc=utcnow
+        nav_items=menu_links,
+        home_cards=home_cards,
+        current_language=select_locale,
+        now_utc=utcnow,
+        # A link is drawn only where the reader may follow it: `{% if may("volunteer.view", profile) %}`.
+        may=lambda action, obj=None: can(current_user, action, obj),
     )
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role)
     app.jinja_env.filters["scope_name"] = lambda grant: scope_name(grant.scope_kind, grant.scope_id)
