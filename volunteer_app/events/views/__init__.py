@@ -62,6 +62,7 @@ def form_ids(name: str) -> list[int]:
 
 
 from volunteer_app.events import records as _records  # noqa: E402, F401 — names its records in the audit log
+from volunteer_app.events import summaries as _summaries  # noqa: E402, F401 — its kind, for the inbox and settings
 from volunteer_app.events.views import attendance, calendar, events, signups  # noqa: E402, F401
 
 navigation.add_menu_link(
