@@ -39,6 +39,7 @@ def test_the_audit_log_names_users_and_events_with_links(client, login, make_use
     assert f'<a href="/admin/users/{volunteer.id}">陈静 (chenjing)</a>' in page
     assert "用户（99999 号）" in page  # gone: its kind and number
     assert f"user #{volunteer.id}" not in page and f"event #{event.id}" not in page
+    assert '<option value="household" >服务对象户档案</option>' in page  # the filter offers kinds by their names
 
 
 def test_a_household_is_named_only_inside_its_scope(app, client, login, people, open_file):  # noqa: F811

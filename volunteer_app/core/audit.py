@@ -99,6 +99,7 @@ class RecordType:
 
 
 _record_types: dict[str, RecordType] = {}
+_audited_names: list[str] = []  # the first name of each type: the one the audit log records
 
 
 def register_record_type(*names: str, label: Any, describe: Describer | None = None) -> None:
@@ -106,6 +107,13 @@ def register_record_type(*names: str, label: Any, describe: Describer | None = N
     outbox's table name "event_sessions")."""
     for name in names:
         _record_types[name] = RecordType(label, describe)
+    if names[0] not in _audited_names:
+        _audited_names.append(names[0])
+
+
+def record_type_choices() -> list[tuple[str, str]]:
+    """(name, label) of the audited record types, by label, for the audit page's filter."""
+    return sorted(((name, record_type_label(name)) for name in _audited_names), key=lambda choice: choice[1])
 
 
 def record_type_label(name: str) -> str:

@@ -47,4 +47,7 @@ def audit_entries():
     filters = audit.AuditFilter.from_args(request.args)
     page = audit.search(current_user, filters, page=request.args.get("page", type=int))
     records = audit.name_records(current_user, [(entry.object_type, entry.object_id) for entry in page.items])
-    return render_template("core/audit.html", page=page, filters=filters, actions=audit.ACTIONS, records=records)
+    return render_template(
+        "core/audit.html", page=page, filters=filters, actions=audit.ACTIONS, records=records,
+        record_types=audit.record_type_choices(),
+    )  # fmt: skip
