@@ -42,7 +42,14 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from volunteer_app.core import audit, crypto, errorhandlers, ids, sqlite  # noqa: F401 — sqlite sets connections up
+    from volunteer_app.core import (  # noqa: F401 — sqlite sets connections up
+        audit,
+        crypto,
+        errorhandlers,
+        ids,
+        security,
+        sqlite,
+    )
 
     ids.init_app(app)
     crypto.init_app(app)
@@ -55,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     rest_api.init_app(app)
     errorhandlers.init_app(app)
+    security.init_app(app)
     audit.set_ip_source(lambda: request.remote_addr if has_request_context() else None)
 
 

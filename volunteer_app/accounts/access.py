@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -118,6 +118,28 @@ def expire_idle_session():
     return None
 
 
+def _anyone_may_see() -> bool:
+    """Static files, and what a public route shows a visitor who is not signed in when asked with GET."""
+    if request.endpoint is None or request.method not in ("GET", "HEAD"):
+        return False
+    access = access_of(request.endpoint)
+    if access is None or access.kind != PUBLIC:
+        return False
+    if request.endpoint.startswith(_EXTENSION_PUBLIC_PREFIXES):
+        return True
+    return not (current_user.is_authenticated or g.get("api_user"))
+
+
+def forbid_storing(response: Response) -> Response:
+    """What depends on who asks (a household, a person's numbers, a user list, an export: every signed-in page and
+    token call, every form sent) is never kept by a browser's cache or a proxy. Decided here, by the route markers,
+    so a new page is covered without anyone remembering to."""
+    if not _anyone_may_see():
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.before_request(expire_idle_session)
     app.before_request(enforce_access)
+    app.after_request(forbid_storing)
