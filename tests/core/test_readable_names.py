@@ -32,10 +32,12 @@ def test_the_audit_log_names_users_and_events_with_links(client, login, make_use
     audit.record(admin, "update", "event", event.id)
     audit.record(admin, "update", "user", volunteer.id)
     audit.record(admin, "delete", "user", 99999)
+    audit.record(admin, "update", "attendance", event.sessions[0].id)  # attendance is recorded by its session
     db.session.commit()
     login(admin)
     page = client.get("/admin/audit").get_data(as_text=True)
     assert f'<a href="/events/{event.id}">草场河涌清漂</a>' in page
+    assert f'<a href="/events/{event.id}">草场河涌清漂 · ' in page
     assert f'<a href="/admin/users/{volunteer.id}">陈静 (chenjing)</a>' in page
     assert "用户（99999 号）" in page  # gone: its kind and number
     assert f"user #{volunteer.id}" not in page and f"event #{event.id}" not in page

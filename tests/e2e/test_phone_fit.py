@@ -53,6 +53,10 @@ def test_the_users_list_reads_on_a_phone(live_server, phone_page, screenshot):
     # a name reads on one line, not one character a line
     name = page.locator("#user-list [data-user] .user-name").first
     assert name.bounding_box()["height"] < 2 * 24
+    page.goto(live_server + "/admin/audit")
+    expect(page.locator("#audit-entries a").first).to_be_visible()  # records are named and linked
+    screenshot(page, "phone-audit")
+    assert_fits(page)
 
 
 def test_the_event_filter_fits_a_phone(live_server, phone_page, screenshot):

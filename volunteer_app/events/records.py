@@ -64,7 +64,8 @@ audit.register_record_type("event_role", "event_roles", label=lazy_pgettext("eve
 audit.register_record_type("signup", "signups", label=_l("Sign-up"), describe=describe_signups)
 audit.register_record_type("event_recurrence", label=_l("Recurring event"))
 audit.register_record_type("enrolment", label=_l("Enrolment"))
-audit.register_record_type("attendance", label=_l("Attendance"))
+audit.register_record_type("attendance", label=_l("Attendance"), describe=describe_sessions)  # by its session
 audit.register_record_type("hours_entry", label=_l("Service hours"))
+audit.register_record_type("hours_correction", label=_l("Hours correction"))
 audit.register_record_type("holiday_override", label=_l("Holiday calendar"))
 audit.register_record_type("feed_key", label=_l("Calendar feed"))
