@@ -203,3 +203,13 @@ def test_links_a_day_are_limited(make_user, app, monkeypatch):
         profile.update_profile(user, email="two@example.org", display_name="新名字")
     assert "email" in error.value.errors
     assert (fresh(user).pending_email, fresh(user).display_name) == ("one@example.org", user.display_name)
+
+
+def test_an_admin_creating_a_user_gives_a_well_formed_address(client, make_user, token_for):
+    headers = token_for(make_user("admin"))
+    body = {"username": "chenxiao", "password": "long-enough-pw", "display_name": "陈晓", "roles": ["league_staff"]}
+    refused = client.post("/api/v1/users", json={**body, "email": "chenxiao at example"}, headers=headers)
+    assert refused.status_code == 422 and list(refused.get_json()["errors"]) == ["email"]
+    created = client.post("/api/v1/users", json={**body, "email": "ChenXiao@Example.org"}, headers=headers)
+    assert created.status_code == 201
+    assert db.session.scalar(sa.select(User.email).where(User.username == "chenxiao")) == "ChenXiao@example.org"

@@ -12,7 +12,6 @@ enter (as `create_user` already takes an email), and the change is audited. Phon
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from volunteer_app.accounts.addresses import clean_email
 from volunteer_app.accounts.models import User
 from volunteer_app.core import audit
 from volunteer_app.core.errors import Invalid, NotFound
@@ -40,22 +40,6 @@ EMAIL_CONFIRMATION = kinds.register(
     )
 )  # fmt: skip
 SALT = "shanzhi.email-confirmation"
-# The shape of an address, no more: the link sent to it is the real check.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-EMAIL_MAX = 120
-
-
-def clean_email(errors: dict[str, list[str]], value: str | None) -> str | None:
-    """The address as stored (the domain in lower case), None for none; an error under "email" if malformed."""
-    address = (value or "").strip()
-    if not address:
-        return None
-    local, _sep, domain = address.rpartition("@")
-    address = f"{local}@{domain.lower()}"
-    if len(address) > EMAIL_MAX or not EMAIL_RE.match(address):
-        errors["email"] = [_("Give an email address such as name@example.org (at most %(n)d characters).", n=EMAIL_MAX)]
-        return None
-    return address
 
 
 def _serializer() -> URLSafeTimedSerializer:
