@@ -6,6 +6,7 @@ import pytest
 from flask_babel import force_locale
 
 from volunteer_app.events import summaries  # noqa: F401 — registers the organisers' summary (the scheduler imports it)
+from volunteer_app.extensions import db
 from volunteer_app.reminders import services
 from volunteer_app.reminders.views import quotable
 
@@ -47,3 +48,27 @@ def test_a_quoted_title_is_not_quoted_twice(app, make_user, kind, locale):
 )
 def test_quotable_unwraps_a_whole_quoted_title_and_turns_inner_quotes_single(title, shown):
     assert quotable(title) == shown
+
+
+def test_counts_in_english_use_real_plural_forms(app, client, login, make_user, clock):
+    user = make_user()
+    services.notify(user, "test", ("user", user.id), clock.now(), {"requested_at": clock.now()}, channels=["inbox"])
+    db.session.commit()
+    services.dispatch_due(clock)
+    login(user)
+    client.post("/language", data={"lang": "en"})
+    page = client.post("/notifications/read-all", follow_redirects=True).get_data(as_text=True)
+    assert "1 notice marked read." in page
+
+    context = {**CONTEXT, "more_sessions": 1}
+    row = services.Claimed.of(
+        services.notify(user, "event_signups_closed", ("user", user.id), None, context, channels=["inbox"])[0]
+    )
+    with app.test_request_context(), force_locale("en"):
+        assert "…and 1 later session." in services.render_now(row, row.recipient).text
+        row = services.Claimed.of(
+            services.notify(
+                user, "event_signups_closed", ("user", -1), None, {**context, "more_sessions": 3}, channels=["inbox"]
+            )[0]
+        )
+        assert "…and 3 later sessions." in services.render_now(row, row.recipient).text

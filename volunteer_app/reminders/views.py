@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -89,7 +89,7 @@ def mark_read(notification_id: int):
 @access.signed_in
 def mark_all_read():
     count = services.mark_all_read(current_user)
-    flash(_("%(n)d notices marked read.", n=count), "success")
+    flash(ngettext("%(num)d notice marked read.", "%(num)d notices marked read.", count), "success")
     return redirect(url_for("reminders.inbox"))
 
 
