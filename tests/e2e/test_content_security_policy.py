@@ -91,6 +91,26 @@ def test_event_pages_keep_to_the_policy(live_server, watched, screenshot):
     assert all(found == [] for found in refused.values()), refused
 
 
+def test_the_attendance_sheet_and_check_in_code_keep_to_the_policy(live_server, watched, screenshot):
+    log_in(watched, live_server, "duizhang")
+    links = "els => [...new Set(els.map(e => e.href))]"
+    sheets = []
+    for event in watched(live_server + "/events").locator("main a[href*='/events/']").evaluate_all(links):
+        sheets += watched(event).locator("a[href$='/attendance']").evaluate_all(links)
+    page = next(
+        page for page in (watched(sheet) for sheet in sheets) if page.locator("input.tick").count()
+    )  # a sheet with volunteers on it (the demo's past events have them)
+    attendance = page.url.removeprefix(live_server)
+    boxes = page.locator("input.tick")
+    page.locator("#tick-all").check()  # data-tick-all, no onclick=: ticks every row
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    refused = watched.refusals()
+    page = watched(live_server + attendance.replace("/attendance", "/qr"))
+    expect(page.locator("#qr svg")).to_be_visible()
+    screenshot(page, "csp-qr")
+    assert refused == [] and watched.refusals() == []
+
+
 def test_the_volunteers_certificate_keeps_to_the_policy(live_server, watched, screenshot):
     log_in(watched, live_server, "zhiyuanzhe")
     page = watched(live_server + "/me/hours/certificate")
