@@ -62,6 +62,8 @@ def test_a_password_change_ends_the_other_sessions_and_the_tokens(client, make_u
     headers = token_for(user)
     elsewhere = second_browser(client.get_cookie("session").value)
 
+    assert 'id="change-password"' in client.get("/profile").get_data(as_text=True)
+
     response = client.post(
         "/account/password", data={"current_password": PASSWORD, "new_password": "a-new-password-7"}
     )
