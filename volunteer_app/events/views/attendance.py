@@ -26,7 +26,8 @@ def session_qr(session_id: int):
     session = services.get_session(current_user, session_id)
     require(current_user, "attendance.manage", session.event)
     url = url_for(".check_in", token=hours.check_in_token(session.id), _external=True)
-    svg = Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True))  # segno's own markup, no user text
+    # segno's own markup, no user text; a viewBox instead of a fixed size, so it scales into its box, centred
+    svg = Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True))
     return render_template("events/qr.html", session=session, url=url, svg=svg)
 
 
