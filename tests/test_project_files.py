@@ -47,13 +47,19 @@ def test_the_lock_files_hold_exactly_the_pins_of_pyproject(lock, extras):
     differing = {name: (version, in_lock.get(name)) for name, version in wanted.items() if in_lock.get(name) != version}
     assert not differing, f"requirements/{lock} is stale, run scripts/lock: {differing} (pyproject, lock)"
     lines = (ROOT / "requirements" / lock).read_text(encoding="utf-8").splitlines()
-    unhashed = [line for line, after in zip(lines, [*lines[1:], ""]) if PIN.match(line) and "--hash=" not in after]
+    following = [*lines[1:], ""]
+    pairs = zip(lines, following, strict=True)
+    unhashed = [line for line, after in pairs if PIN.match(line) and "--hash=" not in after]
     assert not unhashed, f"scripts/setup installs with --require-hashes; these have no hash: {unhashed}"
 
 
 @pytest.mark.no_db
 def test_ruff_finds_nothing():
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
