@@ -25,6 +25,9 @@ class Role(enum.StrEnum):
         return str(ROLE_LABELS[self])
 
 
+# The town's staff: they plan, approve and see every team's work. Each domain's policy and menu means these two.
+TOWN_STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
+
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
     Role.LEAGUE_STAFF: _l("Town Youth League staff"),

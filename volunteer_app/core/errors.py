@@ -13,17 +13,26 @@ class DomainError(Exception):
         self.params = params
 
 
+Errors = dict[str, list[str]]  # field name -> its messages, as forms and the API show them
+
+
 class Invalid(DomainError):
     """Input broke a rule. `errors` maps each field to its messages, as forms and the API show them."""
 
     status = 422
     code = "invalid"
 
-    def __init__(self, errors: dict[str, list[str]] | str, field: str = "_schema") -> None:
+    def __init__(self, errors: Errors | str, field: str = "_schema") -> None:
         if isinstance(errors, str):
             errors = {field: [errors]}
         self.errors = errors
         super().__init__("; ".join(m for messages in errors.values() for m in messages))
+
+
+def raise_if(errors: Errors) -> None:
+    """Services collect every field's problems first, then refuse once, so a form shows them all together."""
+    if errors:
+        raise Invalid(errors)
 
 
 class Unauthenticated(DomainError):

@@ -7,16 +7,33 @@ Each domain registers its rules with `@rule("action")` in its own `policy.py`; s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, runtime_checkable
 
 from flask_babel import lazy_gettext as _l
 
 from volunteer_app.core.errors import Forbidden
 
-if TYPE_CHECKING:
-    from volunteer_app.accounts.models import User
 
-Rule = Callable[["User", Any], bool]
+@runtime_checkable
+class Actor(Protocol):
+    """Whoever acts through a service: a signed-in user, or SYSTEM for the CLI, seeds and scheduler jobs.
+
+    A service asks only this of them: who they are (`id`, None for SYSTEM), whether they may act at all
+    (`is_active`), which roles they hold and to which objects a role is limited (`scopes`).
+    """
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    def has_role(self, *roles: str) -> bool: ...
+
+    def scopes(self, role: str, kind: str) -> set[int]: ...
+
+
+Rule = Callable[[Actor, Any], bool]
 _rules: dict[str, Rule] = {}
 _visitor_rules: set[str] = set()
 
@@ -36,7 +53,7 @@ def rule(action: str, *, visitors: bool = False) -> Callable[[Rule], Rule]:
     return register
 
 
-def can(actor: User | None, action: str, obj: Any = None) -> bool:
+def can(actor: Actor | None, action: str, obj: Any = None) -> bool:
     check = _rules.get(action)
     if actor is SYSTEM and check is not None:
         return True
@@ -49,7 +66,7 @@ def can(actor: User | None, action: str, obj: Any = None) -> bool:
     return bool(check(actor, obj))
 
 
-def require(actor: User | None, action: str, obj: Any = None) -> None:
+def require(actor: Actor | None, action: str, obj: Any = None) -> None:
     if not can(actor, action, obj):
         raise Forbidden(str(_l("You are not allowed to do this.")))
 
@@ -67,6 +84,10 @@ class _System:
 
     def has_role(self, *roles: str) -> bool:
         return True
+
+    def scopes(self, role: str, kind: str) -> set[int]:
+        """Trusted everywhere through `can`, SYSTEM stands for nobody in particular: it leads no team."""
+        return set()
 
 
 SYSTEM = _System()

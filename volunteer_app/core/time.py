@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,11 @@ def local_zone() -> ZoneInfo:
 
 def to_local(value: datetime) -> datetime:
     return as_utc(value).astimezone(local_zone())
+
+
+def today(now: datetime | None = None) -> date:
+    """The town's date now (or at `now`): a day in Lishui begins at local midnight, not at UTC midnight."""
+    return to_local(now or utcnow()).date()
 
 
 def as_utc(value: datetime) -> datetime:

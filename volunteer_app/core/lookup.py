@@ -1,0 +1,26 @@
+"""Finding one record by the id a request named. Ids outside 1..2**31-1 name nothing (see core.ids)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from volunteer_app.core.errors import NotFound
+from volunteer_app.core.ids import valid_id
+from volunteer_app.extensions import db
+
+Model = TypeVar("Model")
+
+
+def find(model: type[Model], object_id: object, *options: Any) -> Model | None:
+    """The record, or None when the id names nothing (an id given in a form or body, checked as a field)."""
+    if not valid_id(object_id):
+        return None
+    return db.session.get(model, object_id, options=list(options))
+
+
+def get_or_404(model: type[Model], object_id: object, message: str, *options: Any) -> Model:
+    """The record, or NotFound with `message` (an id in the path: the answer is 404)."""
+    obj = find(model, object_id, *options)
+    if obj is None:
+        raise NotFound(message)
+    return obj
