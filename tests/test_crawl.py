@@ -73,16 +73,9 @@ def test_the_crawl_gets_past_the_login_down_to_the_deep_pages(findings):
     assert deep <= reached, sorted(reached)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the security engineer is moving these out for the coming CSP (script-src 'self'): onchange= in "
-    "socialwork/households.html and events/team_signup.html, onclick= in events/attendance.html, "
-    "events/certificate.html and events/subscriptions.html, href=javascript: in socialwork/print_household.html "
-    "and socialwork/ledger.html",
-)
 def test_no_crawled_page_carries_inline_script(findings):
-    """A Content-Security-Policy with script-src 'self' is coming: it blocks inline <script> blocks, on*= handler
-    attributes and javascript: URLs."""
+    """Pages run under a Content-Security-Policy with script-src 'self' (core/security.py): it would block inline
+    <script> blocks, on*= handler attributes and javascript: URLs."""
     pages_by_finding: dict[str, list[str]] = defaultdict(list)
     for crawl in findings.crawls:
         for url, items in crawl.inline_scripts.items():
