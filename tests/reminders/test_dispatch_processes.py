@@ -21,6 +21,7 @@ from tests.reminders.conftest import SmtpSink, free_port
 from volunteer_app import create_app
 from volunteer_app.accounts import services as accounts
 from volunteer_app.core.policy import SYSTEM
+from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
 from volunteer_app.reminders import services
 from volunteer_app.reminders.models import Notification
@@ -69,7 +70,7 @@ def make_recipients(app, count: int) -> list[int]:
 def plan_reminders(app, user_ids: list[int], total: int) -> set[int]:
     """`total` email notices, spread over the users, due now ("test" is urgent: no quiet hours in the way)."""
     with app.app_context():
-        now = services.utcnow()
+        now = utcnow()
         planned = set()
         for n in range(total):
             rows = services.notify(

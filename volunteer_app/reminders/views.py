@@ -103,7 +103,7 @@ def preferences():
     if request.method == "GET":
         form.opted_out.data = list(pref.opted_out or [])
     webhook_available = bool(current_app.config.get("WEBHOOK_URL"))
-    staff = services.is_staff(current_user)
+    staff = services.has_work_role(current_user)
     if form.validate_on_submit():
         try:
             services.update_preferences(
