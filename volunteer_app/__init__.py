@@ -66,7 +66,8 @@ def _init_extensions(app: Flask) -> None:
     audit.set_ip_source(lambda: request.remote_addr if has_request_context() else None)
 
 
-# Each domain package may have `policy` (rules), `views.bp` (pages), `api.blp` (/api/v1) and `cli`.
+# Each domain package may have `policy` (rules), `views.bp` (pages), `api.blp` (/api/v1), `jobs.JOBS` (what the
+# scheduler process runs) and `cli`.
 DOMAINS = ("accounts", "organisations", "events", "socialwork", "reminders")
 
 
@@ -77,13 +78,14 @@ def _register_domains(app: Flask) -> None:
     from volunteer_app import cli
     from volunteer_app.accounts import access
     from volunteer_app.api import docs
-    from volunteer_app.core import navigation
+    from volunteer_app.core import jobs, navigation
     from volunteer_app.core import views as core_views
 
     access.init_app(app)
     navigation.init_app(app)
     app.register_blueprint(core_views.bp)
     app.register_blueprint(docs.bp)
+    app.extensions[jobs.EXTENSION] = []
     for domain in DOMAINS:
         package = f"volunteer_app.{domain}"
         if find_spec(f"{package}.policy"):
@@ -94,4 +96,6 @@ def _register_domains(app: Flask) -> None:
             blueprint = import_module(f"{package}.api").blp
             rest_api.register_blueprint(blueprint)
             csrf.exempt(blueprint)
+        if find_spec(f"{package}.jobs"):
+            app.extensions[jobs.EXTENSION].extend(import_module(f"{package}.jobs").JOBS)
     cli.init_app(app)

@@ -10,10 +10,10 @@ import sys
 SCRIPT = """
 from volunteer_app import create_app
 from volunteer_app.reminders import kinds
-create_app("testing")
+app = create_app("testing")
 web = {kind.key for kind in kinds.all_kinds()}
 from volunteer_app.reminders import scheduler
-scheduler.registered_jobs()
+scheduler.registered_jobs(app)
 print(sorted({kind.key for kind in kinds.all_kinds()} - web))
 """
 

@@ -1,6 +1,6 @@
 from volunteer_app.accounts import services
+from volunteer_app.core.jobs import Job
 from volunteer_app.core.time import Clock
-from volunteer_app.reminders.scheduler import Job
 
 
 def purge_expired_tokens(clock: Clock) -> int:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from volunteer_app.core.jobs import Job
 from volunteer_app.core.time import Clock
 from volunteer_app.reminders import services
-from volunteer_app.reminders.scheduler import Job
 
 
 def dispatch(clock: Clock) -> services.DispatchReport:

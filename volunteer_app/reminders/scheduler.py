@@ -5,37 +5,21 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
+from volunteer_app.core import jobs
+from volunteer_app.core.jobs import Job
 from volunteer_app.core.time import Clock, SystemClock
 from volunteer_app.extensions import db
 
 log = logging.getLogger("shanzhi.scheduler")
 
 
-@dataclass(frozen=True)
-class Job:
-    id: str
-    func: Callable[[Clock], object]
-    seconds: int
-    interval_setting: str | None = None  # a config key that overrides `seconds` (e.g. DISPATCH_INTERVAL_SECONDS)
-
-    def interval(self, config) -> int:
-        return int(config.get(self.interval_setting, self.seconds)) if self.interval_setting else self.seconds
-
-
-def registered_jobs() -> list[Job]:
-    """Each domain's `jobs.py` contributes its jobs here."""
-    from volunteer_app.accounts import jobs as account_jobs
-    from volunteer_app.events import jobs as event_jobs
-    from volunteer_app.reminders import jobs as reminder_jobs
-    from volunteer_app.socialwork import jobs as socialwork_jobs
-
-    return [*account_jobs.JOBS, *event_jobs.JOBS, *reminder_jobs.JOBS, *socialwork_jobs.JOBS]
+def registered_jobs(app: Flask | None = None) -> list[Job]:
+    """The jobs the app factory collected from each domain's `jobs.JOBS` (the current app's when none is given)."""
+    return list((app or current_app).extensions[jobs.EXTENSION])
 
 
 def run_job(app: Flask, job: Job, clock: Clock) -> None:
@@ -54,7 +38,7 @@ def run_job(app: Flask, job: Job, clock: Clock) -> None:
 def build_scheduler(app: Flask, clock: Clock | None = None) -> BlockingScheduler:
     clock = clock or SystemClock()
     scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
-    for job in registered_jobs():
+    for job in registered_jobs(app):
         scheduler.add_job(
             run_job, "interval", seconds=job.interval(app.config), args=(app, job, clock), id=job.id, name=job.id,
             max_instances=1, coalesce=True, next_run_time=clock.now(),

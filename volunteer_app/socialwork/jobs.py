@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 
+from volunteer_app.core.jobs import Job
 from volunteer_app.core.time import Clock
-from volunteer_app.reminders.scheduler import Job
 from volunteer_app.socialwork import notices, services
 
 log = logging.getLogger("shanzhi.socialwork")
