@@ -21,7 +21,7 @@ from volunteer_app.accounts.models import User
 from volunteer_app.core.errors import DomainError
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import as_utc, to_local, utcnow
-from volunteer_app.events import calendar, enrolments, hours, services, signups
+from volunteer_app.events import calendar, enrolments, hours, services, signups, team_signups
 from volunteer_app.events.models import Event, EventStatus, Signup
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Team, Town
@@ -151,7 +151,7 @@ def _past_event(spec: dict[str, Any], report: list[str]) -> None:
         for role in session.roles:
             names = [item["username"] for item in present if item["role"] == role.name]
             if names:
-                results = signups.bulk_sign_up(
+                results = team_signups.bulk_sign_up(
                     SYSTEM, role.id, [people[n] for n in names], now=session.starts_at - timedelta(days=3)
                 )
                 for name, result in zip(names, results, strict=True):

@@ -285,7 +285,7 @@ def test_when_two_requests_race_to_one_start_the_database_gives_the_same_422(
     client, staff, token_for, make_event, monkeypatch
 ):
     event = make_event()
-    monkeypatch.setattr(services, "check_event", lambda *args, **kwargs: None)  # as if the other request won
+    monkeypatch.setattr(services.writing, "check_event", lambda *args, **kwargs: None)  # as if the other request won
     headers = token_for(staff)
     start = event.sessions[0].starts_at
     added = client.post(

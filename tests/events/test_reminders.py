@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from tests.events.conftest import NOW, at
 from tests.reminders.conftest import MovableClock
 from volunteer_app.core.policy import SYSTEM
-from volunteer_app.events import hours, reminders, services, signups
+from volunteer_app.events import hours, services, signups, team_signups
+from volunteer_app.events import notices as reminders
 from volunteer_app.extensions import db
 from volunteer_app.reminders import services as outbox
 from volunteer_app.reminders.models import Notification as N
@@ -177,7 +178,7 @@ def test_cancelling_the_event_cancels_reminders_and_tells_confirmed_and_waitlist
 
 def test_a_team_sign_up_in_bulk_plans_reminders_for_the_confirmed(role, register):
     people = [register() for _ in range(3)]
-    signups.bulk_sign_up(SYSTEM, role.id, [p.id for p in people], now=NOW)
+    team_signups.bulk_sign_up(SYSTEM, role.id, [p.id for p in people], now=NOW)
     assert len(rows(reminders.REMINDER.key)) == 4  # two confirmed, two reminders each
     assert len(rows(reminders.SIGNUP_CONFIRMED.key)) == 2
     assert [r.context["position"] for r in rows(reminders.SIGNUP_WAITLISTED.key)] == [1]

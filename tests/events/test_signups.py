@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests.events.conftest import NOW, at
 from volunteer_app.core.errors import Forbidden
 from volunteer_app.core.policy import SYSTEM
-from volunteer_app.events import services, signups
+from volunteer_app.events import services, signups, team_signups
 from volunteer_app.events.models import Signup
 from volunteer_app.events.signups import SignupRefused
 from volunteer_app.extensions import db
@@ -185,7 +185,7 @@ def test_a_leader_signs_up_300_members_in_one_step_with_a_bounded_number_of_quer
     ids = [p.id for p in people]
     db.session.expire_all()
     with query_counter() as statements:
-        results = signups.bulk_sign_up(leader, event.sessions[0].roles[0].id, ids, now=NOW)
+        results = team_signups.bulk_sign_up(leader, event.sessions[0].roles[0].id, ids, now=NOW)
     assert sum(r.status == "confirmed" for r in results) == 250
     waitlisted = [r.waitlist_position for r in results if r.status == "waitlisted"]
     assert waitlisted == list(range(1, 51))

@@ -1,5 +1,5 @@
 """/api/v1 endpoints for events, sign-ups, attendance, hours, enrolments, recurrence and calendar feeds.
-Thin: parse with a schema (api_schemas.py), call one service, dump."""
+Thin: parse with a schema (schemas.py), call one service, dump."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import PageArgs, page_of
-from volunteer_app.events import api_schemas as s
-from volunteer_app.events import calendar, enrolments, feeds, hours, services, signups
+from volunteer_app.events import calendar, enrolments, feeds, hours, services, signups, team_signups
+from volunteer_app.events import schemas as s
 from volunteer_app.events.models import SignupStatus
 
 blp = Blueprint(
@@ -20,7 +20,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Events, sessions, roles, sign-ups and waitlists, attendance, service hours, enrolments, calendars",
 )
-STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
 
 
 def _actor():
@@ -161,8 +160,8 @@ class BulkSignups(MethodView):
         """Sign many volunteers up in one step: `volunteer_ids`, or `team_id` for all current members of a team."""
         ids = list(body["volunteer_ids"])
         if body.get("team_id"):
-            ids += signups.team_member_ids(body["team_id"])
-        results = signups.bulk_sign_up(_actor(), body["role_id"], ids)
+            ids += team_signups.team_member_ids(body["team_id"])
+        results = team_signups.bulk_sign_up(_actor(), body["role_id"], ids)
         return {
             "results": results,
             "confirmed": sum(r.status == SignupStatus.CONFIRMED for r in results),
@@ -366,13 +365,13 @@ class GenerateSessions(MethodView):
 
 @blp.route("/holiday-overrides")
 class HolidayOverrides(MethodView):
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(s.OverrideSchema))
     def get(self, args):
         return calendar.list_overrides(_actor(), **args)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(s.OverrideInSchema)
     @blp.response(201, s.OverrideSchema)
     def post(self, body):
@@ -382,7 +381,7 @@ class HolidayOverrides(MethodView):
 
 @blp.route("/holiday-overrides/<int:override_id>")
 class HolidayOverrideById(MethodView):
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.response(204)
     def delete(self, override_id):
         calendar.delete_override(_actor(), override_id)
@@ -425,12 +424,12 @@ class TeamFeed(MethodView):
 
 @blp.route("/communities/<int:community_id>/calendar-feed")
 class CommunityFeed(MethodView):
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.response(200, s.FeedSchema)
     def get(self, community_id):
         return _feed_url(feeds.feed_token(_actor(), "community", community_id))
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.response(200, s.FeedSchema)
     def delete(self, community_id):
         return _feed_url(feeds.revoke(_actor(), "community", community_id))

@@ -6,22 +6,21 @@ Guardian phones are shown in full only to the event's organisers."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Conflict, Invalid, NotFound
+from volunteer_app.core.errors import Conflict, Errors, NotFound, raise_if
 from volunteer_app.core.identity import is_mainland_mobile, normalise_phone
+from volunteer_app.core.lookup import get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import can, require
+from volunteer_app.core.policy import Actor, can, require
+from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import utcnow
 from volunteer_app.events.models import Enrolment, Event, EventRole, EventSession, EventStatus, Signup, SignupStatus
-from volunteer_app.events.services import get_or_404, own_profile, text
 from volunteer_app.extensions import db
-
-Actor = Any
+from volunteer_app.organisations.services import own_profile
 
 
 def _lock_event(event_id: int) -> int:
@@ -70,8 +69,12 @@ def enrol(
     now = now or utcnow()
     event = get_or_404(Event, event_id, _("No such event."))
     require(actor, "enrolment.manage", event)
-    errors: dict[str, list[str]] = {}
-    child_name, guardian_name, school = text(child_name, 81), text(guardian_name, 81), text(school, 121)
+    errors: Errors = {}
+    child_name, guardian_name, school = (
+        clean_text(child_name, 81),
+        clean_text(guardian_name, 81),
+        clean_text(school, 121),
+    )
     if not child_name or len(child_name) > 80:
         errors["child_name"] = [_("Give the child's name (at most 80 characters).")]
     if not isinstance(child_age, int) or isinstance(child_age, bool) or not 3 <= child_age <= 17:
@@ -85,8 +88,7 @@ def enrol(
         errors["guardian_phone"] = [_("Give the guardian's 11-digit mobile number.")]
     if guardian_consent is not True:
         errors["guardian_consent"] = [_("The guardian must consent before the child is enrolled.")]
-    if errors:
-        raise Invalid(errors)
+    raise_if(errors)
     if event.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
         raise Conflict(_("This event is no longer taking enrolments."))
     if not event.beneficiary_capacity:
@@ -197,7 +199,7 @@ def list_enrolments(
         query = query.where(Enrolment.status == status)
     else:
         query = query.where(Enrolment.status != SignupStatus.CANCELLED)
-    q = text(q, 100)
+    q = clean_text(q, 100)
     if q:
         query = query.where(
             sa.or_(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +19,9 @@ from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
 from volunteer_app.core.errors import NotFound
-from volunteer_app.core.policy import require
+from volunteer_app.core.ids import valid_id
+from volunteer_app.core.lookup import get_or_404
+from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.events.models import (
     Audience,
@@ -32,11 +33,10 @@ from volunteer_app.events.models import (
     Signup,
     SignupStatus,
 )
-from volunteer_app.events.services import get_or_404, own_profile, valid_id
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Team
+from volunteer_app.organisations.services import own_profile
 
-Actor = Any
 KINDS = ("volunteer", "team", "community")
 PAST_DAYS = 90
 MAX_ITEMS = 500
@@ -168,9 +168,7 @@ def ics(token: str, *, now: datetime | None = None) -> bytes:
         cal = _calendar(team.name if team else _("Team events"))
     else:
         community = db.session.get(Community, target_id)
-        query = _session_query(since).where(
-            Event.community_id == target_id, public, Event.audience == Audience.PUBLIC
-        )
+        query = _session_query(since).where(Event.community_id == target_id, public, Event.audience == Audience.PUBLIC)
         cal = _calendar(community.name if community else _("Community events"))
     for session in db.session.scalars(query):
         cal.add_component(_vevent(session))

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from volunteer_app.accounts.models import Role
-from volunteer_app.core.policy import rule
+from volunteer_app.accounts.models import TOWN_STAFF
+from volunteer_app.core.policy import Actor, rule
 from volunteer_app.events.models import Audience, Event, EventStatus
-
-STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
-
-
-def is_staff(actor) -> bool:
-    return actor.has_role(*STAFF)
+from volunteer_app.organisations.team_scope import leads, leads_member
 
 
-def leads(actor, team_id: int | None) -> bool:
-    return team_id is not None and team_id in actor.scopes(Role.TEAM_LEADER, "team")
+def is_town_staff(actor: Actor) -> bool:
+    """An administrator or League staff: they organise and oversee every event of the town."""
+    return actor.has_role(*TOWN_STAFF)
 
 
-def organises(actor, event) -> bool:
-    """Staff organise every event; a team leader the events of the team they lead."""
-    return is_staff(actor) or leads(actor, getattr(event, "team_id", None))
+def organises(actor: Actor, event) -> bool:
+    """Town staff organise every event; a team leader the events of the team they lead."""
+    return is_town_staff(actor) or leads(actor, getattr(event, "team_id", None))
 
 
 def open_to_visitors(event) -> bool:
@@ -48,7 +44,7 @@ def _view(actor, event) -> bool:
 @rule("event.create")
 def _create(actor, team_id) -> bool:
     """`team_id` is the organising team: staff may name any (or none), a leader only their own."""
-    return is_staff(actor) or leads(actor, team_id)
+    return is_town_staff(actor) or leads(actor, team_id)
 
 
 @rule("event.manage")
@@ -61,11 +57,10 @@ def _organiser(actor, event) -> bool:
 
 @rule("signup.create")
 def _sign_up(actor, volunteer) -> bool:
-    """Oneself; a team leader a current member of their team; staff anyone."""
-    if is_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:
+    """Oneself; a team leader a current member of their team; town staff anyone."""
+    if is_town_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:
         return True
-    led = actor.scopes(Role.TEAM_LEADER, "team")
-    return any(m.team_id in led and m.left_on is None for m in getattr(volunteer, "memberships", ()))
+    return leads_member(actor, volunteer)
 
 
 @rule("signup.cancel")
@@ -77,21 +72,20 @@ def _cancel(actor, signup) -> bool:
 
 @rule("hours.view")
 def _hours(actor, volunteer) -> bool:
-    if is_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:
+    if is_town_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:
         return True
-    led = actor.scopes(Role.TEAM_LEADER, "team")
-    return any(m.team_id in led and m.left_on is None for m in getattr(volunteer, "memberships", ()))
+    return leads_member(actor, volunteer)
 
 
 @rule("hours.correction.decide")
 def _second_approver(actor, event) -> bool:
     """A large hours correction is approved by town staff (the service refuses the one who asked for it)."""
-    return is_staff(actor)
+    return is_town_staff(actor)
 
 
 @rule("holiday.manage")
 def _holidays(actor, obj) -> bool:
-    return is_staff(actor)
+    return is_town_staff(actor)
 
 
 @rule("feed.manage")
@@ -101,5 +95,5 @@ def _feed(actor, target) -> bool:
     if kind == "volunteer":
         return getattr(obj, "user_id", None) == actor.id
     if kind == "team":
-        return is_staff(actor) or leads(actor, obj)
-    return is_staff(actor)
+        return is_town_staff(actor) or leads(actor, obj)
+    return is_town_staff(actor)

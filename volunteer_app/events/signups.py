@@ -12,9 +12,7 @@ Lock order, to rule out deadlocks: the role first, then volunteer rows (in id or
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,10 +21,12 @@ from sqlalchemy.orm import selectinload
 from volunteer_app.core import audit
 from volunteer_app.core.errors import Conflict, Invalid, NotFound
 from volunteer_app.core.identity import age_on
+from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import can, require
+from volunteer_app.core.policy import Actor, can, require
+from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import to_local, utcnow
-from volunteer_app.events import notices, reminders
+from volunteer_app.events import notices
 from volunteer_app.events.models import (
     Audience,
     Event,
@@ -37,11 +37,9 @@ from volunteer_app.events.models import (
     SignupStatus,
     event_audience_teams,
 )
-from volunteer_app.events.services import get_or_404, own_profile, text, valid_id
 from volunteer_app.extensions import db
-from volunteer_app.organisations.models import POLITICAL_STATUS_LABELS, Community, TeamMembership, VolunteerProfile
-
-Actor = Any
+from volunteer_app.organisations.models import POLITICAL_STATUS_LABELS, Community, VolunteerProfile
+from volunteer_app.organisations.services import own_profile
 
 
 class SignupRefused(Conflict):
@@ -61,7 +59,7 @@ def lock_role(role_id: int) -> int:
     return db.session.scalar(sa.select(EventRole.next_seq).where(EventRole.id == role_id))
 
 
-def _lock_volunteers(ids: Iterable[int]) -> None:
+def lock_volunteers(ids: Iterable[int]) -> None:
     ids = sorted(set(ids))
     if ids and db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.select(VolunteerProfile.id).where(VolunteerProfile.id.in_(ids)).with_for_update())
@@ -73,11 +71,11 @@ def confirmed_count(role_id: int) -> int:
     )
 
 
-def _capacity(role_id: int) -> int:
+def role_capacity(role_id: int) -> int:
     return db.session.scalar(sa.select(EventRole.capacity).where(EventRole.id == role_id))
 
 
-def _overlapping(volunteer_ids: Iterable[int], session: EventSession, exclude_role: int) -> set[int]:
+def with_overlapping_place(volunteer_ids: Iterable[int], session: EventSession, exclude_role: int) -> set[int]:
     """Volunteers among these who already hold a confirmed place in a session overlapping this one."""
     ids = sorted(set(volunteer_ids))
     if not ids:
@@ -145,7 +143,7 @@ def eligibility_problem(role: EventRole, volunteer: VolunteerProfile, team_ids: 
     return None
 
 
-def _refuse_if_closed(role: EventRole, now: datetime) -> None:
+def refuse_if_closed(role: EventRole, now: datetime) -> None:
     event, session = role.session.event, role.session
     if event.status == EventStatus.CANCELLED:
         raise SignupRefused("event_cancelled", _("This event has been cancelled."))
@@ -158,7 +156,7 @@ def _refuse_if_closed(role: EventRole, now: datetime) -> None:
         raise SignupRefused("signup_closed", _("Sign-up for this event has closed."))
 
 
-def _load_role(role_id: int) -> EventRole:
+def load_role(role_id: int) -> EventRole:
     return get_or_404(
         EventRole,
         role_id,
@@ -173,9 +171,7 @@ def _volunteer_for(actor: Actor, volunteer_id: int | None) -> VolunteerProfile:
         if profile is None:
             raise Invalid({"volunteer_id": [_("Register as a volunteer before signing up.")]})
         return profile
-    if not valid_id(volunteer_id):
-        raise Invalid({"volunteer_id": [_("No volunteer with this id.")]})
-    profile = db.session.get(VolunteerProfile, volunteer_id, options=[selectinload(VolunteerProfile.memberships)])
+    profile = find(VolunteerProfile, volunteer_id, selectinload(VolunteerProfile.memberships))
     if profile is None:
         raise Invalid({"volunteer_id": [_("No volunteer with this id.")]})
     return profile
@@ -190,16 +186,16 @@ def sign_up(actor: Actor, role_id: int, *, volunteer_id: int | None = None, now:
     now = now or utcnow()
     volunteer = _volunteer_for(actor, volunteer_id)
     require(actor, "signup.create", volunteer)
-    role = _load_role(role_id)
+    role = load_role(role_id)
     if not can(actor, "event.view", role.session.event):
         raise NotFound(_("No such role."))
-    _refuse_if_closed(role, now)
+    refuse_if_closed(role, now)
     problem = eligibility_problem(role, volunteer)
     if problem:
         raise SignupRefused("requirement_not_met", problem)
 
     seq = lock_role(role.id)  # from here on, this role's sign-ups wait for us
-    _lock_volunteers([volunteer.id])
+    lock_volunteers([volunteer.id])
     signup = db.session.scalar(
         sa.select(Signup)
         .where(Signup.role_id == role.id, Signup.volunteer_id == volunteer.id)
@@ -208,8 +204,8 @@ def sign_up(actor: Actor, role_id: int, *, volunteer_id: int | None = None, now:
     if signup is not None and signup.status != SignupStatus.CANCELLED:
         db.session.rollback()
         raise SignupRefused("already_signed_up", _("You have already signed up for this role."))
-    if confirmed_count(role.id) < _capacity(role.id):
-        if _overlapping([volunteer.id], role.session, role.id):
+    if confirmed_count(role.id) < role_capacity(role.id):
+        if with_overlapping_place([volunteer.id], role.session, role.id):
             db.session.rollback()
             raise SignupRefused(
                 "overlapping_place", _("You already have a confirmed place at a session that overlaps this one.")
@@ -225,156 +221,11 @@ def sign_up(actor: Actor, role_id: int, *, volunteer_id: int | None = None, now:
     signup.confirmed_at = now if status == SignupStatus.CONFIRMED else None
     db.session.flush()
     waitlist_positions([signup])
-    reminders.signed_up([signup], now)
+    notices.signed_up([signup], now)
     if signup.volunteer.user_id != getattr(actor, "id", None):
         audit.record(actor, "create", "signup", signup.id, detail={"role_id": role.id, "volunteer_id": volunteer.id})
     db.session.commit()
     return signup
-
-
-@dataclass
-class BulkResult:
-    volunteer_id: int
-    name: str
-    status: str | None = None
-    waitlist_position: int | None = None
-    signup_id: int | None = None
-    problem: str | None = None
-
-
-def team_member_ids(team_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(TeamMembership.volunteer_id)
-            .where(TeamMembership.team_id == team_id, TeamMembership.left_on.is_(None))
-            .order_by(TeamMembership.id)
-        )
-    )
-
-
-def bulk_sign_up(
-    actor: Actor, role_id: int, volunteer_ids: list[int], *, now: datetime | None = None
-) -> list[BulkResult]:
-    """A team leader signs many members up in one step (300 for a clean-up is normal): one lock, a few queries.
-    Each volunteer gets a result; those the rules refuse say why, the others are confirmed or waitlisted."""
-    now = now or utcnow()
-    ids = list(dict.fromkeys(i for i in volunteer_ids if valid_id(i)))
-    if not ids:
-        raise Invalid({"volunteer_ids": [_("Choose at least one volunteer.")]})
-    if len(ids) > 2000:
-        raise Invalid({"volunteer_ids": [_("At most 2000 volunteers at a time.")]})
-    role = _load_role(role_id)
-    require(actor, "event.view", role.session.event)
-    volunteers = {
-        v.id: v
-        for v in db.session.scalars(
-            sa.select(VolunteerProfile)
-            .where(VolunteerProfile.id.in_(ids))
-            .options(selectinload(VolunteerProfile.memberships))
-        )
-    }
-    missing = [i for i in ids if i not in volunteers]
-    if missing:
-        raise Invalid({"volunteer_ids": [_("No volunteer with the ids: %(ids)s.", ids=", ".join(map(str, missing)))]})
-    for volunteer in volunteers.values():
-        require(actor, "signup.create", volunteer)
-    _refuse_if_closed(role, now)
-    results = {i: BulkResult(i, volunteers[i].name) for i in ids}
-    allowed_teams = (
-        set(
-            db.session.scalars(
-                sa.select(event_audience_teams.c.team_id).where(
-                    event_audience_teams.c.event_id == role.session.event_id
-                )
-            )
-        )
-        if role.session.event.audience == Audience.TEAMS
-        else None
-    )
-    for i in ids:
-        volunteer = volunteers[i]
-        teams = {m.team_id for m in volunteer.memberships if m.left_on is None}
-        if allowed_teams is not None and not teams & allowed_teams:
-            results[i].problem = _("This event is only for members of the teams it names.")
-            continue
-        results[i].problem = _eligibility_without_audience(role, volunteer)
-
-    lock_role(role.id)
-    _lock_volunteers(ids)
-    existing = {
-        s.volunteer_id: s
-        for s in db.session.scalars(
-            sa.select(Signup)
-            .where(Signup.role_id == role.id, Signup.volunteer_id.in_(ids))
-            .execution_options(populate_existing=True)
-        )
-    }
-    overlapping = _overlapping(ids, role.session, role.id)
-    free = _capacity(role.id) - confirmed_count(role.id)
-    seq = db.session.scalar(sa.select(EventRole.next_seq).where(EventRole.id == role.id))
-    new_rows: list[dict[str, Any]] = []
-    reused: list[Signup] = []
-    for i in ids:
-        result = results[i]
-        if result.problem:
-            continue
-        signup = existing.get(i)
-        if signup is not None and signup.status != SignupStatus.CANCELLED:
-            result.problem = _("Already signed up for this role.")
-            continue
-        if free > 0 and i in overlapping:
-            result.problem = _("Already has a confirmed place at a session that overlaps this one.")
-            continue
-        status = SignupStatus.CONFIRMED if free > 0 else SignupStatus.WAITLISTED
-        free -= status == SignupStatus.CONFIRMED
-        seq += 1
-        values = {
-            "status": status.value,
-            "seq": seq,
-            "signed_up_by_id": getattr(actor, "id", None),
-            "created_at": now,
-            "cancelled_at": None,
-            "promoted_at": None,
-            "confirmed_at": now if status == SignupStatus.CONFIRMED else None,
-        }
-        if signup is None:
-            new_rows.append({"role_id": role.id, "volunteer_id": i, **values})
-        else:
-            for key, value in values.items():
-                setattr(signup, key, value)
-            reused.append(signup)
-    db.session.execute(sa.update(EventRole).where(EventRole.id == role.id).values(next_seq=seq))
-    if new_rows:  # one executemany, not an INSERT per volunteer
-        db.session.execute(sa.insert(Signup), new_rows)
-    db.session.flush()
-    created = (
-        reused
-        + list(
-            db.session.scalars(
-                sa.select(Signup).where(
-                    Signup.role_id == role.id, Signup.volunteer_id.in_([row["volunteer_id"] for row in new_rows])
-                )
-            )
-        )
-        if new_rows
-        else reused
-    )
-    waitlist_positions(created)
-    reminders.signed_up(created, now)
-    for signup in created:
-        result = results[signup.volunteer_id]
-        result.status, result.waitlist_position, result.signup_id = signup.status, signup.waitlist_position, signup.id
-    audit.record(actor, "create", "signup", None, detail={"role_id": role.id, "bulk": len(created)})
-    db.session.commit()
-    return [results[i] for i in ids]
-
-
-def _eligibility_without_audience(role: EventRole, volunteer: VolunteerProfile) -> str | None:
-    audience, role.session.event.audience = role.session.event.audience, Audience.PUBLIC
-    try:
-        return eligibility_problem(role, volunteer)
-    finally:
-        role.session.event.audience = audience
 
 
 # ---------------------------------------------------------------------------------------------- cancelling
@@ -408,7 +259,7 @@ def cancel(actor: Actor, signup_id: int, *, now: datetime | None = None) -> list
     signup.status, signup.cancelled_at = SignupStatus.CANCELLED, now
     db.session.flush()
     if was_confirmed:
-        reminders.signup_cancelled(signup)
+        notices.signup_cancelled(signup)
     promoted = promote(signup.role, now) if was_confirmed else []
     if signup.volunteer.user_id != getattr(actor, "id", None):
         audit.record(actor, "delete", "signup", signup.id, detail={"role_id": signup.role_id})
@@ -420,7 +271,7 @@ def promote(role: EventRole, now: datetime) -> list[Signup]:
     """Fills free places of a role (whose lock the caller holds) from its waitlist, in order."""
     if role.session.event.status == EventStatus.CANCELLED:
         return []
-    free = _capacity(role.id) - confirmed_count(role.id)
+    free = role_capacity(role.id) - confirmed_count(role.id)
     if free <= 0:
         return []
     waiting = list(
@@ -431,8 +282,8 @@ def promote(role: EventRole, now: datetime) -> list[Signup]:
             .execution_options(populate_existing=True)
         )
     )
-    _lock_volunteers(s.volunteer_id for s in waiting[: free * 4])
-    overlapping = _overlapping((s.volunteer_id for s in waiting), role.session, role.id)
+    lock_volunteers(s.volunteer_id for s in waiting[: free * 4])
+    overlapping = with_overlapping_place((s.volunteer_id for s in waiting), role.session, role.id)
     promoted = []
     for signup in waiting:
         if free == 0:
@@ -445,7 +296,7 @@ def promote(role: EventRole, now: datetime) -> list[Signup]:
     db.session.flush()
     for signup in promoted:
         notices.notify_promoted(signup)
-    reminders.promoted(promoted, now)
+    notices.promoted(promoted, now)
     return promoted
 
 
@@ -479,7 +330,7 @@ def list_for_role(
     per_page: int | None = None,
 ) -> Page:
     """A role's roster (organisers): confirmed first, then the waitlist in order."""
-    role = _load_role(role_id)
+    role = load_role(role_id)
     require(actor, "signup.list", role.session.event)
     query = (
         _signup_query()
@@ -494,7 +345,7 @@ def list_for_role(
     )
     if status in set(SignupStatus):
         query = query.where(Signup.status == status)
-    q = text(q, 100)
+    q = clean_text(q, 100)
     if q:
         query = query.where(VolunteerProfile.name.icontains(q, autoescape=True))
     result = paginate(query, page, per_page)
@@ -515,7 +366,7 @@ def list_for_session(
         .where(EventRole.session_id == session.id, Signup.status == SignupStatus.CONFIRMED)
         .order_by(VolunteerProfile.name, Signup.id)
     )
-    q = text(q, 100)
+    q = clean_text(q, 100)
     if q:
         query = query.where(VolunteerProfile.name.icontains(q, autoescape=True))
     return paginate(query, page, per_page)
@@ -545,7 +396,7 @@ def my_signups(
         query = query.where(Signup.status != SignupStatus.CANCELLED)
     if upcoming_from is not None:
         query = query.where(EventSession.ends_at >= upcoming_from)
-    q = text(q, 100)
+    q = clean_text(q, 100)
     if q:
         query = query.where(Event.title.icontains(q, autoescape=True))
     result = paginate(query, page, per_page)

@@ -20,7 +20,7 @@ from volunteer_app.accounts.models import Role, User
 from volunteer_app.accounts.services import grant_holders
 from volunteer_app.core.time import as_utc, utcnow
 from volunteer_app.events.models import Event, EventStatus
-from volunteer_app.events.reminders import place_of, when_text
+from volunteer_app.events.notices import place_of, when_text
 from volunteer_app.events.services import attach_role_counts
 from volunteer_app.extensions import db
 from volunteer_app.reminders import kinds

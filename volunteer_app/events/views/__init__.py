@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
 from volunteer_app.events.models import (
     AUDIENCE_LABELS,
@@ -19,8 +19,7 @@ from volunteer_app.events.models import (
 
 bp = Blueprint("events", __name__, template_folder="../templates")
 
-STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
-ORGANISERS = (Role.ADMIN, Role.LEAGUE_STAFF, Role.TEAM_LEADER)
+ORGANISERS = (*TOWN_STAFF, Role.TEAM_LEADER)
 
 
 @bp.record_once
@@ -71,8 +70,8 @@ navigation.add_menu_link(
 navigation.add_menu_link(_l("My sign-ups"), "events.my_signups", Role.VOLUNTEER)
 navigation.add_menu_link(_l("My hours"), "events.my_hours", Role.VOLUNTEER)
 navigation.add_menu_link(_l("Calendar"), "events.month", *ORGANISERS, Role.VOLUNTEER, navigation.VISITOR)
-navigation.add_menu_link(_l("Holiday calendar"), "events.holidays", Role.ADMIN, Role.LEAGUE_STAFF, group="admin")
-navigation.add_menu_link(_l("Corrections to approve"), "events.hours_corrections", *STAFF, group="admin")
+navigation.add_menu_link(_l("Holiday calendar"), "events.holidays", *TOWN_STAFF, group="admin")
+navigation.add_menu_link(_l("Corrections to approve"), "events.hours_corrections", *TOWN_STAFF, group="admin")
 navigation.add_home_card(
     _l("My volunteering"), signups.HomeSummary(), (Role.VOLUNTEER,),
     [
@@ -94,6 +93,6 @@ navigation.add_home_card(
 navigation.add_home_card(
     _l("Holiday calendar"),
     _l("Dates the holiday package does not know yet: extra holidays and make-up working days."),
-    STAFF,
+    TOWN_STAFF,
     [(_l("Holiday calendar"), "events.holidays")],
 )

@@ -10,13 +10,15 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import show_errors
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import forms, hours, services, signups
 from volunteer_app.events.models import CorrectionStatus
-from volunteer_app.events.views import ORGANISERS, STAFF, bp, form_ids, page_arg, q_arg
+from volunteer_app.events.views import ORGANISERS, bp, form_ids, page_arg, q_arg
+from volunteer_app.organisations.services import own_profile
 
 
 @bp.route("/sessions/<int:session_id>/qr")
@@ -134,7 +136,7 @@ def correct_hours(signup_id: int):
 
 
 @bp.route("/hours-corrections")
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def hours_corrections():
     """Large corrections waiting for a second staff member."""
     page = hours.pending_corrections(current_user, page=page_arg())
@@ -142,7 +144,7 @@ def hours_corrections():
 
 
 @bp.route("/hours-corrections/<int:correction_id>/approval", methods=["POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def approve_correction(correction_id: int):
     correction = hours.approve_correction(current_user, correction_id)
     flash(_("Correction approved: the hours now count."), "success")
@@ -150,7 +152,7 @@ def approve_correction(correction_id: int):
 
 
 @bp.route("/hours-corrections/<int:correction_id>/rejection", methods=["POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def reject_correction(correction_id: int):
     correction = hours.reject_correction(current_user, correction_id)
     flash(_("Correction rejected: the hours stay as they were."), "success")
@@ -167,7 +169,7 @@ def _back_from(correction):
 @bp.route("/me/hours")
 @access.signed_in
 def my_hours():
-    if services.own_profile(current_user) is None:
+    if own_profile(current_user) is None:
         return render_template("events/no_profile.html")
     summary = hours.summary(current_user)
     page = hours.ledger(current_user, q=q_arg(), page=page_arg())
@@ -177,6 +179,6 @@ def my_hours():
 @bp.route("/me/hours/certificate")
 @access.signed_in
 def certificate():
-    if services.own_profile(current_user) is None:
+    if own_profile(current_user) is None:
         return render_template("events/no_profile.html")
     return render_template("events/certificate.html", cert=hours.certificate(current_user))

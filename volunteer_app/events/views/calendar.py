@@ -9,15 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import show_errors
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.events import calendar, enrolments, feeds, forms, services
 from volunteer_app.events.models import SignupStatus
-from volunteer_app.events.views import ORGANISERS, STAFF, bp, page_arg, q_arg
+from volunteer_app.events.views import ORGANISERS, bp, page_arg, q_arg
 from volunteer_app.organisations.reception import weekday_name
+from volunteer_app.organisations.services import own_profile
 
 
 def _month_arg() -> date:
@@ -95,11 +96,11 @@ def subscriptions():
         feeds.revoke(current_user, kind, target)
         flash(_("The old address no longer works. Subscribe again with the new one."), "warning")
         return redirect(url_for(".subscriptions"))
-    mine = _feed_url(feeds.feed_token(current_user, "volunteer")) if services.own_profile(current_user) else None
+    mine = _feed_url(feeds.feed_token(current_user, "volunteer")) if own_profile(current_user) else None
     teams = [
         (name, team_id, _feed_url(feeds.feed_token(current_user, "team", team_id)))
-        for team_id, name in services.event_choices_for_leader(current_user)
-        if current_user.has_role(Role.TEAM_LEADER) and not current_user.has_role(*STAFF)
+        for team_id, name in services.teams_to_organise_for(current_user)
+        if current_user.has_role(Role.TEAM_LEADER) and not current_user.has_role(*TOWN_STAFF)
     ]
     return render_template("events/subscriptions.html", mine=mine, teams=teams)
 
@@ -108,7 +109,7 @@ def subscriptions():
 
 
 @bp.route("/admin/holidays", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def holidays():
     form = forms.OverrideForm()
     if form.validate_on_submit():
@@ -124,7 +125,7 @@ def holidays():
 
 
 @bp.route("/admin/holidays/<int:override_id>/delete", methods=["POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def delete_holiday(override_id: int):
     calendar.delete_override(current_user, override_id)
     flash(_("Deleted."), "success")

@@ -53,7 +53,7 @@ def index():
     status = request.args.get("status") if request.args.get("status") in set(EventStatus) else None
     community_id = int_arg("community_id")
     mine = request.args.get("near") == "1"
-    profile = services.own_profile(current_user)
+    profile = org.own_profile(current_user)
     if mine and profile is not None:
         community_id = profile.community_id
     start = _day_arg("from")
@@ -99,12 +99,12 @@ def event(event_id: int):
         enrolment_counts=enrolments.counts(item.id) if item.beneficiary_capacity else {},
         missing=services.completeness_errors(item) if manage and item.status == EventStatus.DRAFT else {},
         now=utcnow(),
-        has_profile=services.own_profile(current_user) is not None,
+        has_profile=org.own_profile(current_user) is not None,
     )
 
 
 def _fill_choices(form: forms.EventForm) -> None:
-    teams = services.event_choices_for_leader(current_user)
+    teams = services.teams_to_organise_for(current_user)
     blank = [("", _("— none —"))] if can(current_user, "event.create", None) else []
     form.team_id.choices = [*blank, *teams]
     form.community_id.choices = [("", _("— none —")), *org.community_choices(current_user)]

@@ -12,7 +12,7 @@ from volunteer_app.accounts import access
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import utcnow
-from volunteer_app.events import hours, services, signups
+from volunteer_app.events import hours, services, signups, team_signups
 from volunteer_app.events.models import SignupStatus
 from volunteer_app.events.views import ORGANISERS, bp, form_ids, int_arg, page_arg, q_arg
 from volunteer_app.organisations import services as org
@@ -22,7 +22,7 @@ class HomeSummary:
     """The volunteer's home card text, worked out when the home page is drawn: upcoming sign-ups, hours, stars."""
 
     def __str__(self) -> str:
-        if not current_user.is_authenticated or services.own_profile(current_user) is None:
+        if not current_user.is_authenticated or org.own_profile(current_user) is None:
             return _("Register as a volunteer to sign up for events.")
         upcoming = signups.my_signups(current_user, upcoming_from=utcnow(), per_page=1).total
         summary = hours.summary(current_user)
@@ -106,7 +106,7 @@ def roster(role_id: int):
 def team_signup(role_id: int):
     """A leader picks one of their teams and signs its members up in one step."""
     role = services.get_role(current_user, role_id)
-    teams = services.event_choices_for_leader(current_user)
+    teams = services.teams_to_organise_for(current_user)
     team_id = int_arg("team_id") or (teams[0][0] if len(teams) == 1 else None)
     if team_id is not None and team_id not in {t[0] for t in teams}:
         team_id = None
@@ -114,9 +114,9 @@ def team_signup(role_id: int):
     if request.method == "POST":
         ids = form_ids("volunteer_ids")
         if request.form.get("all_members") == "1" and team_id is not None:
-            ids = signups.team_member_ids(team_id)
+            ids = team_signups.team_member_ids(team_id)
         try:
-            results = signups.bulk_sign_up(current_user, role.id, ids)
+            results = team_signups.bulk_sign_up(current_user, role.id, ids)
         except Invalid as error:
             flash("; ".join(m for ms in error.errors.values() for m in ms), "danger")
         else:
