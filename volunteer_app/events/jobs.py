@@ -4,9 +4,9 @@ reminders still pending for sessions that have already started, and the organise
 (Listed in reminders.scheduler.registered_jobs with the other domains' JOBS.)
 """
 
+from volunteer_app.core.jobs import Job
 from volunteer_app.core.time import Clock
 from volunteer_app.events import calendar, notices, summaries
-from volunteer_app.reminders.scheduler import Job
 
 
 def generate_recurring_sessions(clock: Clock) -> int:
