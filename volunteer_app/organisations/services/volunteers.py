@@ -32,6 +32,7 @@ from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import SYSTEM, can, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
+from volunteer_app.organisations import team_scope
 from volunteer_app.organisations.models import (
     Availability,
     Community,
@@ -348,14 +349,7 @@ def _volunteer_query(actor: Actor) -> sa.Select:
         selectinload(VolunteerProfile.memberships).selectinload(TeamMembership.team),
     )
     if not can(actor, "volunteer.list_all"):
-        led = actor.scopes(Role.TEAM_LEADER, "team")
-        query = query.where(
-            VolunteerProfile.id.in_(
-                sa.select(TeamMembership.volunteer_id).where(
-                    TeamMembership.team_id.in_(led), TeamMembership.left_on.is_(None)
-                )
-            )
-        )
+        query = query.where(VolunteerProfile.id.in_(team_scope.led_members(actor)))
     return query
 
 
