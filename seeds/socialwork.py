@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from volunteer_app.accounts.models import User
+from volunteer_app.core import time as clock
 from volunteer_app.core.identity import check_character
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import as_utc
@@ -41,7 +42,7 @@ def _at(today: date, days_ago: int, hour: int = 10) -> datetime:
 def load(data: dict[str, Any] | None = None) -> list[str]:
     data = data or json.loads(DATA.read_text(encoding="utf-8"))
     report: list[str] = []
-    today = services.today()
+    today = clock.today()
     for spec in data["policies"]:
         if db.session.scalar(sa.select(WelfarePolicy.id).where(WelfarePolicy.code == spec["code"])) is None:
             services.create_policy(SYSTEM, **spec)

@@ -14,6 +14,7 @@ from tests.organisations.conftest import make_id_number
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import User
 from volunteer_app.core import crypto
+from volunteer_app.core import time as clock
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.errors import Forbidden, Invalid, NotFound
@@ -41,7 +42,7 @@ def audit_text() -> str:
 
 
 def minor_id(today: date | None = None) -> str:
-    today = today or org.today()
+    today = today or clock.today()
     return make_id_number(today.replace(year=today.year - 15) - timedelta(days=3), sequence=222)
 
 
@@ -185,7 +186,7 @@ def test_team_leaders_see_only_their_current_members_and_staff_see_all(register,
     org.add_member(SYSTEM, team.id, volunteer_id=mine.id)
     org.add_member(SYSTEM, other_team.id, volunteer_id=theirs.id)
     membership = org.add_member(SYSTEM, team.id, volunteer_id=former.id, joined_on=date(2025, 1, 1))
-    org.update_member(SYSTEM, team.id, membership.id, left_on=org.today())
+    org.update_member(SYSTEM, team.id, membership.id, left_on=clock.today())
     leader = make_user("team_leader", scope=f"team:{team.id}")
     assert [p.name for p in org.list_volunteers(leader).items] == ["甲"]
     assert org.list_volunteers(make_user("league_staff")).total == 3
@@ -302,7 +303,7 @@ def test_making_a_member_leader_grants_the_scoped_role_and_leaving_takes_it_away
     org.update_member(SYSTEM, team.id, membership.id, role="leader")
     user = db.session.get(User, profile.user_id)
     assert user.scopes("team_leader", "team") == {team.id}
-    org.update_member(SYSTEM, team.id, membership.id, left_on=org.today())
+    org.update_member(SYSTEM, team.id, membership.id, left_on=clock.today())
     assert user.scopes("team_leader", "team") == set()
     assert user.roles == ["volunteer"]
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.policy import SYSTEM
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.socialwork import services
 
@@ -33,7 +33,7 @@ def theirs(place, people, open_file):
         people["other_worker"], household.id, visited_at=utcnow() - timedelta(hours=1), contact_type="home",
         purpose="秘密探访", attachments=[services.Upload("photo.png", PNG)],
     )  # fmt: skip
-    follow_up = services.add_follow_up(people["other_worker"], household.id, task="复访", due_on=services.today())
+    follow_up = services.add_follow_up(people["other_worker"], household.id, task="复访", due_on=today())
     referral = services.create_referral(people["other_worker"], household.id, target_kind="department",
                                         department="区医保局", reason="医疗救助")  # fmt: skip
     return {

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from tests.socialwork.conftest import make_id_number
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.policy import SYSTEM
-from volunteer_app.core.time import to_local, utcnow
+from volunteer_app.core.time import to_local, today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.socialwork import services
 from volunteer_app.socialwork.models import Household, Visit
@@ -31,7 +31,7 @@ def test_a_worker_opens_a_file_and_logs_a_visit_with_a_follow_up(client, place, 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "何细妹" in page and head_id not in page and "440605********" in page
     when = to_local(utcnow() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    due = (services.today() + timedelta(days=3)).isoformat()
+    due = (today() + timedelta(days=3)).isoformat()
     saved = client.post(f"/social-work/households/{household.id}/visits/new", data={
         "visited_at": when, "contact_type": "home", "met": "何细妹", "purpose": "季度探访", "needs": ["housing"],
         "risk_level": "high", "follow_up_task": "跟进房屋维修", "follow_up_due_on": due,

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from tests.socialwork.conftest import make_id_number
+from volunteer_app.core import time
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.errors import Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
@@ -75,17 +76,17 @@ def test_prompts_point_at_a_disability_allowance_not_recorded_and_a_target_house
     policy = services.create_policy(SYSTEM, code="disability_allowances", name="残疾人两项补贴",
                                     target_flags=["disability"])  # fmt: skip
     household = open_file()
-    kinds = [p.kind for p in services.prompts(household, on=services.today())]
+    kinds = [p.kind for p in services.prompts(household, on=time.today())]
     assert "benefit" in kinds and "visit" in kinds
     services.log_visit(people["worker"], household.id, visited_at=utcnow() - timedelta(minutes=5),
                        contact_type="home", policies={"applied": [policy.id]})  # fmt: skip
-    kinds = [p.kind for p in services.prompts(household, on=services.today())]
+    kinds = [p.kind for p in services.prompts(household, on=time.today())]
     assert "benefit" not in kinds and "visit" not in kinds
 
 
 def test_the_sweep_reminds_the_owner_before_and_tells_the_supervisor_after_the_due_date(people, open_file, app):
     household = open_file()
-    today = services.today()
+    today = time.today()
     soon = services.add_follow_up(people["worker"], household.id, task="复访", due_on=today + timedelta(days=1))
     late = services.add_follow_up(SYSTEM, household.id, task="陪诊", due_on=today - timedelta(days=3))
     services.add_follow_up(people["worker"], household.id, task="远期", due_on=today + timedelta(days=30))

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from flask_babel import force_locale
 
+from volunteer_app.core import time
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.socialwork import services
 
 
 def test_the_household_page_adds_a_member_and_marks_a_follow_up_done(client, login, people, open_file):
     household = open_file()
-    services.add_follow_up(people["worker"], household.id, task="复访", due_on=services.today())
+    services.add_follow_up(people["worker"], household.id, task="复访", due_on=time.today())
     login(people["worker"])
     members = client.get(f"/social-work/households/{household.id}?tab=members").get_data(as_text=True)
     assert "添加成员" in members and "添加队员" not in members
@@ -24,7 +25,7 @@ def test_the_household_page_adds_a_member_and_marks_a_follow_up_done(client, log
 
 def test_overdue_follow_ups_are_counted_in_real_plural_forms(app, people, open_file):
     household = open_file()
-    today = services.today()
+    today = time.today()
     services.add_follow_up(SYSTEM, household.id, task="陪诊", due_on=today - timedelta(days=3))
 
     def overdue_prompt(locale: str) -> str:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.policy import rule
-
-STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
 
 
 def _is_staff(actor) -> bool:
-    return actor.has_role(*STAFF)
+    return actor.has_role(*TOWN_STAFF)
 
 
 def _leads(actor, team_id: int | None) -> bool:

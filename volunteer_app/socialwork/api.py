@@ -9,10 +9,12 @@ from flask_smorest import Blueprint
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
 from volunteer_app.api import page_of
+from volunteer_app.core.time import today
 from volunteer_app.socialwork import schemas as s
 from volunteer_app.socialwork import services
 from volunteer_app.socialwork.downloads import attachment_response
 from volunteer_app.socialwork.models import Household
+from volunteer_app.socialwork.policy import CASEWORK, NUMBERS
 
 blp = Blueprint(
     "socialwork_api",
@@ -20,10 +22,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Social work: household files, members, visits, follow-ups, consent, referrals, policies, coverage",
 )
-
-CASEWORK = (Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR)
-NUMBERS = (Role.ADMIN, Role.LEAGUE_STAFF, *CASEWORK)
-
 
 def _actor():
     return access.current_actor()
@@ -40,7 +38,7 @@ def _with_numbers(household: Household, full: bool) -> Household:
 def _file(household_id: int) -> Household:
     opened = services.read_household(_actor(), household_id, purpose="api")
     household = _with_numbers(opened.household, opened.full)
-    household.prompts = services.prompts(household, on=services.today())
+    household.prompts = services.prompts(household, on=today())
     return household
 
 

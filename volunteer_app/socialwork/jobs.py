@@ -16,7 +16,7 @@ log = logging.getLogger("shanzhi.socialwork")
 
 
 def follow_up_sweep(clock: Clock) -> int:
-    planned = notices.plan_follow_up_notices(clock.now())
+    planned = notices.plan_follow_up_notices(services.due_follow_up_notices(clock.now()))
     log.info("follow-ups: %d notices planned into the outbox", planned)
     return planned
 

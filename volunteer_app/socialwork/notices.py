@@ -5,6 +5,7 @@ dates, the community and the need only; no personal data travels in a notice."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
@@ -15,7 +16,6 @@ from volunteer_app.events.models import Event
 from volunteer_app.extensions import db
 from volunteer_app.reminders import kinds
 from volunteer_app.reminders.services import Planned, notify, notify_many, subject_key
-from volunteer_app.socialwork import services
 
 FOLLOW_UP_DUE = kinds.register(
     kinds.Kind("follow_up_due", _l("Follow-up due soon"), template="socialwork/messages/follow_up_due")
@@ -35,15 +35,26 @@ REFERRAL_EVENT = kinds.register(
 MORNING = time(8, 0)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Who should be told what about a follow-up. `key` is unique per notice, for the reminders outbox (#6)."""
+
+    key: str
+    kind: str  # "due_soon" to the owner, "overdue" to the station's supervisors
+    recipient_id: int
+    follow_up_id: int
+    household_id: int
+    due_on: date
+
+
 def _morning_of(day: date) -> datetime:
     """A fixed time per follow-up, so the hourly sweep plans each notice once (the outbox key includes it)."""
     return as_utc(datetime.combine(day, MORNING))
 
 
-def plan_follow_up_notices(now: datetime) -> int:
-    """Plans the sweep's notices into the outbox; planning again adds nothing."""
+def plan_follow_up_notices(notices: list[Notice]) -> int:
+    """Plans the sweep's notices (`services.due_follow_up_notices`) into the outbox; planning again adds nothing."""
     remind_days = current_app.config["FOLLOW_UP_REMIND_DAYS"]
-    notices = services.due_follow_up_notices(now)
     for notice in notices:
         if notice.kind == "due_soon":
             kind, when = FOLLOW_UP_DUE.key, _morning_of(notice.due_on - timedelta(days=remind_days))

@@ -3,12 +3,12 @@ say which kinds of action a user may take at all, and the few that depend on the
 
 from __future__ import annotations
 
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.policy import rule
 from volunteer_app.socialwork import scope
 
 CASEWORK = (Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR)
-NUMBERS = (Role.ADMIN, Role.LEAGUE_STAFF, *CASEWORK)
+NUMBERS = (*TOWN_STAFF, *CASEWORK)
 
 
 def _caseworker(actor) -> bool:

@@ -7,29 +7,28 @@ A household outside the scope is answered exactly like one that does not exist.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import sqlalchemy as sa
 
-from volunteer_app.accounts.models import Role
-from volunteer_app.core.policy import SYSTEM
+from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.core.policy import SYSTEM, Actor
 from volunteer_app.socialwork.models import Household, HouseholdStatus
 
 Purpose = Literal["file", "numbers", "retention"]
-NUMBERS_ROLES = (Role.ADMIN, Role.LEAGUE_STAFF)
 
 
-def point_ids(actor: Any) -> set[int]:
+def point_ids(actor: Actor) -> set[int]:
     """The service points whose households this user works on (social_worker grants scoped to a point)."""
-    return set(actor.scopes(Role.SOCIAL_WORKER, "service_point")) if hasattr(actor, "scopes") else set()
+    return set(actor.scopes(Role.SOCIAL_WORKER, "service_point"))
 
 
-def station_ids(actor: Any) -> set[int]:
+def station_ids(actor: Actor) -> set[int]:
     """The stations this user supervises (station_supervisor grants scoped to a station)."""
-    return set(actor.scopes(Role.STATION_SUPERVISOR, "service_station")) if hasattr(actor, "scopes") else set()
+    return set(actor.scopes(Role.STATION_SUPERVISOR, "service_station"))
 
 
-def household_scope(actor: Any, purpose: Purpose = "file") -> sa.ColumnElement[bool]:
+def household_scope(actor: Actor, purpose: Purpose = "file") -> sa.ColumnElement[bool]:
     """The condition a household must meet for `actor` to reach it, for a purpose:
 
     - "file": open the file itself — a social worker their point's households, a supervisor their station's;
@@ -43,7 +42,7 @@ def household_scope(actor: Any, purpose: Purpose = "file") -> sa.ColumnElement[b
         return sa.false()
     if purpose == "retention":
         return Household.status == HouseholdStatus.ARCHIVED if actor.has_role(Role.ADMIN) else sa.false()
-    if purpose == "numbers" and actor.has_role(*NUMBERS_ROLES):
+    if purpose == "numbers" and actor.has_role(*TOWN_STAFF):
         return sa.true()
     conditions = []
     if points := point_ids(actor):
@@ -53,16 +52,16 @@ def household_scope(actor: Any, purpose: Purpose = "file") -> sa.ColumnElement[b
     return sa.or_(*conditions) if conditions else sa.false()
 
 
-def households(actor: Any, purpose: Purpose = "file") -> sa.Select:
+def households(actor: Actor, purpose: Purpose = "file") -> sa.Select:
     """SELECT households the actor may reach; add joins, filters and eager loads to it."""
     return sa.select(Household).where(household_scope(actor, purpose))
 
 
-def is_supervisor_of(actor: Any, household: Household) -> bool:
+def is_supervisor_of(actor: Actor, household: Household) -> bool:
     return household.station_id in station_ids(actor)
 
 
-def may_see_full(actor: Any, household: Household) -> bool:
+def may_see_full(actor: Actor, household: Household) -> bool:
     """The one masking decision: full ID and phone numbers only for the household's own social worker (while
     still at its point) and the supervisor of its station. Everyone else sees them masked."""
     if actor is SYSTEM:

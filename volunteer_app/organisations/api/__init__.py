@@ -2,15 +2,15 @@
 
 # Importing each module registers its routes on the blueprint.
 from volunteer_app.organisations.api import (  # noqa: F401
-    _common,
+    common,
     liaison,
     pairings,
     places,
-    social_work,
+    service_points,
     teams,
     volunteers,
     youth_groups,
 )
-from volunteer_app.organisations.api._common import blp
+from volunteer_app.organisations.api.common import blp
 
 __all__ = ["blp"]

@@ -6,9 +6,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, acting_user, blp
+from volunteer_app.organisations.api.common import acting_user, blp
 from volunteer_app.organisations.models import (
     DeputyLevel,
 )
@@ -92,7 +93,7 @@ class LiaisonStations(MethodView):
         """人大代表联络站 with their deputies, reception rule and next reception dates."""
         return services.list_liaison_stations(acting_user(), **args)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(LiaisonInSchema)
     @blp.response(201, LiaisonStationSchema)
     def post(self, body):
@@ -106,11 +107,9 @@ class LiaisonStationById(MethodView):
     def get(self, station_id):
         return services.get_liaison_station(acting_user(), station_id)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(LiaisonPatchSchema(partial=True))
     @blp.response(200, LiaisonStationSchema)
     def patch(self, body, station_id):
         """Edit a station; `deputies`, when given, replaces the list."""
         return services.update_liaison_station(acting_user(), station_id, **body)
-
-

@@ -6,10 +6,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, acting_user, blp
+from volunteer_app.organisations.api.common import acting_user, blp
 from volunteer_app.organisations.models import (
     TeamKind,
 )
@@ -61,7 +61,7 @@ class Pairings(MethodView):
         """结对共建: which teams serve which communities, since when, for what."""
         return services.list_pairings(acting_user(), **args)
 
-    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(PairingInSchema)
     @blp.response(201, PairingSchema)
     def post(self, body):
@@ -76,10 +76,8 @@ class PairingById(MethodView):
     def get(self, pairing_id):
         return services.get_pairing(acting_user(), pairing_id)
 
-    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(PairingPatchSchema)
     @blp.response(200, PairingSchema)
     def patch(self, body, pairing_id):
         return services.update_pairing(acting_user(), pairing_id, **body)
-
-

@@ -6,9 +6,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, acting_user, blp
+from volunteer_app.organisations.api.common import acting_user, blp
 from volunteer_app.organisations.models import (
     CommunityKind,
 )
@@ -38,7 +39,7 @@ class Towns(MethodView):
         """Towns and subdistricts, searchable by name."""
         return services.list_towns(acting_user(), **args)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(TownInSchema)
     @blp.response(201, TownSchema)
     def post(self, body):
@@ -53,13 +54,11 @@ class TownById(MethodView):
     def get(self, town_id):
         return services.get_town(acting_user(), town_id)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(TownPatchSchema(partial=True))
     @blp.response(200, TownSchema)
     def patch(self, body, town_id):
         return services.update_town(acting_user(), town_id, **body)
-
-
 
 
 class CommunitySchema(BaseSchema):
@@ -99,7 +98,7 @@ class Communities(MethodView):
         """Villages and communities, by town, kind (village/community) or name."""
         return services.list_communities(acting_user(), **args)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(CommunityInSchema)
     @blp.response(201, CommunitySchema)
     def post(self, body):
@@ -114,10 +113,8 @@ class CommunityById(MethodView):
     def get(self, community_id):
         return services.get_community(acting_user(), community_id)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(CommunityPatchSchema(partial=True))
     @blp.response(200, CommunitySchema)
     def patch(self, body, community_id):
         return services.update_community(acting_user(), community_id, **body)
-
-

@@ -6,10 +6,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, acting_user, blp
+from volunteer_app.organisations.api.common import acting_user, blp
 from volunteer_app.organisations.models import (
     MemberRole,
     TeamKind,
@@ -73,7 +73,7 @@ class Teams(MethodView):
         """Volunteer teams, by kind, by a community they are paired with, or by name."""
         return services.list_teams(acting_user(), **args)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(TeamInSchema)
     @blp.response(201, TeamDetailSchema)
     def post(self, body):
@@ -88,7 +88,7 @@ class TeamById(MethodView):
     def get(self, team_id):
         return services.get_team(acting_user(), team_id)
 
-    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(TeamPatchSchema(partial=True))
     @blp.response(200, TeamDetailSchema)
     def patch(self, body, team_id):
@@ -126,14 +126,14 @@ class MemberArgs(PageArgs):
 
 @blp.route("/teams/<int:team_id>/members")
 class TeamMembers(MethodView):
-    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(MemberArgs, location="query")
     @blp.response(200, page_of(MemberSchema))
     def get(self, args, team_id):
         """A team's members with join/leave dates (phone numbers masked); its leaders and the staff only."""
         return services.list_members(acting_user(), team_id, **args)
 
-    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(MemberInSchema)
     @blp.response(201, MemberSchema)
     def post(self, body, team_id):
@@ -143,11 +143,9 @@ class TeamMembers(MethodView):
 
 @blp.route("/teams/<int:team_id>/members/<int:membership_id>")
 class TeamMemberById(MethodView):
-    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(MemberPatchSchema)
     @blp.response(200, MemberSchema)
     def patch(self, body, team_id, membership_id):
         """Record that a member left (left_on), or change their role (staff)."""
         return services.update_member(acting_user(), team_id, membership_id, **body)
-
-

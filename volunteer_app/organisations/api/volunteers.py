@@ -9,13 +9,13 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts import services as accounts
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs, page_of
 from volunteer_app.core.errors import NotFound
 from volunteer_app.core.identity import mask_phone
 from volunteer_app.extensions import limiter
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, acting_user, blp
+from volunteer_app.organisations.api.common import acting_user, blp
 from volunteer_app.organisations.models import (
     Availability,
     PoliticalStatus,
@@ -126,7 +126,7 @@ class VolunteerArgs(PageArgs):
 
 @blp.route("/volunteers")
 class Volunteers(MethodView):
-    @access.roles(*STAFF, Role.TEAM_LEADER)
+    @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(VolunteerArgs, location="query")
     @blp.response(200, page_of(VolunteerSchema))
     def get(self, args):

@@ -6,9 +6,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, acting_user, blp
+from volunteer_app.organisations.api.common import acting_user, blp
 from volunteer_app.organisations.models import (
     GroupPart,
     GroupStatus,
@@ -78,7 +79,7 @@ class YouthGroups(MethodView):
         """青治团, each with `is_complete` and what it is `missing`."""
         return services.list_youth_groups(acting_user(), **args)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(YouthGroupInSchema)
     @blp.response(201, YouthGroupSchema)
     def post(self, body):
@@ -93,7 +94,7 @@ class YouthGroupById(MethodView):
     def get(self, group_id):
         return services.get_youth_group(acting_user(), group_id)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(YouthGroupPatchSchema)
     @blp.response(200, YouthGroupSchema)
     def patch(self, body, group_id):
@@ -102,7 +103,7 @@ class YouthGroupById(MethodView):
 
 @blp.route("/youth-groups/<int:group_id>/members")
 class YouthGroupMembers(MethodView):
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(GroupMemberInSchema)
     @blp.response(201, YouthGroupSchema)
     def post(self, body, group_id):
@@ -113,7 +114,7 @@ class YouthGroupMembers(MethodView):
 
 @blp.route("/youth-groups/<int:group_id>/members/<int:member_id>")
 class YouthGroupMemberById(MethodView):
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.response(200, YouthGroupSchema)
     def delete(self, group_id, member_id):
         """Remove a member. Answers the group, which may now be incomplete."""
@@ -123,10 +124,8 @@ class YouthGroupMemberById(MethodView):
 
 @blp.route("/youth-groups/<int:group_id>/activate")
 class YouthGroupActivation(MethodView):
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.response(200, YouthGroupSchema)
     def post(self, group_id):
         """Activate a complete group; an incomplete one is refused (422) with what it still lacks."""
         return services.activate_youth_group(acting_user(), group_id)
-
-

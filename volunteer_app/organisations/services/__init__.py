@@ -5,12 +5,9 @@ messages before anything is written), and writes in one transaction.
 """
 
 # The public functions live in one module per part of the registry; callers use them as `services.name`.
-from volunteer_app.organisations.services._common import (  # noqa: F401
-    ADULT_AGE,
-    Actor,
+from volunteer_app.organisations.services.common import (  # noqa: F401
     led_team_ids,
     registry_counts,
-    today,
 )
 from volunteer_app.organisations.services.liaison import (  # noqa: F401
     DeputySpec,
@@ -40,7 +37,7 @@ from volunteer_app.organisations.services.places import (  # noqa: F401
     update_community,
     update_town,
 )
-from volunteer_app.organisations.services.social_work import (  # noqa: F401
+from volunteer_app.organisations.services.service_points import (  # noqa: F401
     CoverageStep,
     TownCoverage,
     assign_social_worker,

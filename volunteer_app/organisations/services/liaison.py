@@ -11,8 +11,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
+from volunteer_app.core.errors import raise_if
+from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import require
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import (
     Community,
@@ -21,15 +25,9 @@ from volunteer_app.organisations.models import (
     LiaisonStation,
 )
 from volunteer_app.organisations.reception import Reception, ReceptionRule
-from volunteer_app.organisations.services._common import (
-    Actor,
-    clean_text,
+from volunteer_app.organisations.services.common import (
     commit_or_conflict,
-    find_by_id,
-    get_or_not_found,
-    raise_if_errors,
     required_name,
-    today,
 )
 
 
@@ -76,7 +74,7 @@ def list_liaison_stations(
 
 def get_liaison_station(actor: Actor, station_id: int) -> LiaisonStation:
     require(actor, "organisation.view")
-    return get_or_not_found(
+    return get_or_404(
         LiaisonStation,
         station_id,
         _("No such liaison station."),
@@ -102,7 +100,7 @@ def _validate_liaison(
             clash = clash.where(LiaisonStation.id != current.id)
         if data["name"] and db.session.scalar(clash):
             errors["name"] = [_("A liaison station with this name is already registered.")]
-    if data.get("community_id") is not None and find_by_id(Community, data["community_id"]) is None:
+    if data.get("community_id") is not None and find(Community, data["community_id"]) is None:
         errors["community_id"] = [_("No such community. Choose a registered community.")]
     weekday = data.get("reception_weekday", current.reception_weekday if current else None)
     if weekday is None or not isinstance(weekday, int) or not 0 <= weekday <= 6:
@@ -173,7 +171,7 @@ def create_liaison_station(
     }
     errors: dict[str, list[str]] = {}
     specs = _validate_liaison(errors, data)
-    raise_if_errors(errors)
+    raise_if(errors)
     station = LiaisonStation(
         name=data["name"],
         community_id=community_id,
@@ -193,12 +191,12 @@ def create_liaison_station(
 
 def update_liaison_station(actor: Actor, station_id: int, **changes: Any) -> LiaisonStation:
     require(actor, "organisation.manage")
-    station = get_or_not_found(
+    station = get_or_404(
         LiaisonStation, station_id, _("No such liaison station."), selectinload(LiaisonStation.deputies)
     )
     errors: dict[str, list[str]] = {}
     specs = _validate_liaison(errors, changes, station)
-    raise_if_errors(errors)
+    raise_if(errors)
     for key in ("name", "community_id", "reception_weekday", "reception_start", "reception_end"):
         if key in changes:
             setattr(station, key, changes[key])

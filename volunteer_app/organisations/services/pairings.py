@@ -10,24 +10,22 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
+from volunteer_app.core.errors import raise_if
+from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import require
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import (
     Community,
     Pairing,
     Team,
 )
-from volunteer_app.organisations.services._common import (
-    Actor,
+from volunteer_app.organisations.services.common import (
     check_dates,
-    clean_text,
     commit_or_conflict,
-    find_by_id,
-    get_or_not_found,
-    raise_if_errors,
     search,
-    today,
 )
 
 
@@ -68,7 +66,7 @@ def list_pairings(
 
 def get_pairing(actor: Actor, pairing_id: int) -> Pairing:
     require(actor, "organisation.view")
-    return get_or_not_found(Pairing, pairing_id, _("No such pairing."))
+    return get_or_404(Pairing, pairing_id, _("No such pairing."))
 
 
 def create_pairing(
@@ -76,13 +74,13 @@ def create_pairing(
 ) -> Pairing:
     require(actor, "pairing.create")
     errors: dict[str, list[str]] = {}
-    team = find_by_id(Team, team_id)
-    community = find_by_id(Community, community_id)
+    team = find(Team, team_id)
+    community = find(Community, community_id)
     if team is None:
         errors["team_id"] = [_("No such team. Choose a registered team.")]
     if community is None:
         errors["community_id"] = [_("No such community. Choose a registered community.")]
-    raise_if_errors(errors)
+    raise_if(errors)
     require(actor, "pairing.manage", team)
     since = since or today()
     if since > today():
@@ -93,7 +91,7 @@ def create_pairing(
     duplicate = _("This team is already paired with this community.")
     if db.session.scalar(sa.select(Pairing.id).where(Pairing.team_id == team.id, Pairing.community_id == community.id)):
         errors["community_id"] = [duplicate]
-    raise_if_errors(errors)
+    raise_if(errors)
     pairing = Pairing(team=team, community=community, since=since, purpose=purpose)
     db.session.add(pairing)
     db.session.flush()
@@ -103,7 +101,7 @@ def create_pairing(
 
 
 def update_pairing(actor: Actor, pairing_id: int, **changes: Any) -> Pairing:
-    pairing = get_or_not_found(Pairing, pairing_id, _("No such pairing."))
+    pairing = get_or_404(Pairing, pairing_id, _("No such pairing."))
     require(actor, "pairing.manage", pairing.team)
     errors: dict[str, list[str]] = {}
     since = changes.get("since", pairing.since)
@@ -117,7 +115,7 @@ def update_pairing(actor: Actor, pairing_id: int, **changes: Any) -> Pairing:
         changes["purpose"] = clean_text(changes["purpose"])
         if len(changes["purpose"]) > 500:
             errors["purpose"] = [_("Use at most %(n)d characters.", n=500)]
-    raise_if_errors(errors)
+    raise_if(errors)
     for key in ("since", "purpose", "ended_on"):
         if key in changes:
             setattr(pairing, key, changes[key])

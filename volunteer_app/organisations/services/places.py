@@ -9,8 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
+from volunteer_app.core.errors import raise_if
+from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import require
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import (
     Community,
@@ -18,13 +21,8 @@ from volunteer_app.organisations.models import (
     Pairing,
     Town,
 )
-from volunteer_app.organisations.services._common import (
-    Actor,
-    clean_text,
+from volunteer_app.organisations.services.common import (
     commit_or_conflict,
-    find_by_id,
-    get_or_not_found,
-    raise_if_errors,
     required_name,
     search,
 )
@@ -43,7 +41,7 @@ def all_towns(actor: Actor) -> list[Town]:
 
 def get_town(actor: Actor, town_id: int) -> Town:
     require(actor, "organisation.view")
-    return get_or_not_found(Town, town_id, _("No such town."))
+    return get_or_404(Town, town_id, _("No such town."))
 
 
 def create_town(actor: Actor, *, name: str, district: str = "") -> Town:
@@ -52,7 +50,7 @@ def create_town(actor: Actor, *, name: str, district: str = "") -> Town:
     name = required_name(errors, name)
     if name and db.session.scalar(sa.select(Town.id).where(Town.name == name)):
         errors["name"] = [_("A town with this name is already registered.")]
-    raise_if_errors(errors)
+    raise_if(errors)
     town = Town(name=name, district=clean_text(district, 60))
     db.session.add(town)
     db.session.flush()
@@ -63,14 +61,14 @@ def create_town(actor: Actor, *, name: str, district: str = "") -> Town:
 
 def update_town(actor: Actor, town_id: int, **changes: Any) -> Town:
     require(actor, "organisation.manage")
-    town = get_or_not_found(Town, town_id, _("No such town."))
+    town = get_or_404(Town, town_id, _("No such town."))
     errors: dict[str, list[str]] = {}
     if "name" in changes:
         name = required_name(errors, changes["name"])
         if name and db.session.scalar(sa.select(Town.id).where(Town.name == name, Town.id != town.id)):
             errors["name"] = [_("A town with this name is already registered.")]
         changes["name"] = name
-    raise_if_errors(errors)
+    raise_if(errors)
     for key in ("name", "district"):
         if key in changes:
             setattr(town, key, clean_text(changes[key], 60))
@@ -117,7 +115,7 @@ def community_choices(actor: Actor | None = None) -> list[tuple[int, str]]:
 
 def get_community(actor: Actor, community_id: int) -> Community:
     require(actor, "organisation.view")
-    return get_or_not_found(
+    return get_or_404(
         Community,
         community_id,
         _("No such community."),
@@ -141,7 +139,7 @@ def community_pairings(actor: Actor, community: Community) -> list[Pairing]:
 
 def _validate_community(errors: dict[str, list[str]], data: dict[str, Any], current: Community | None = None) -> None:
     town_id = data.get("town_id", current.town_id if current else None)
-    if "town_id" in data and find_by_id(Town, town_id) is None:
+    if "town_id" in data and find(Town, town_id) is None:
         errors["town_id"] = [_("Choose a town that is registered.")]
     if "kind" in data and data["kind"] not in set(CommunityKind):
         errors["kind"] = [_("Choose village or community.")]
@@ -160,7 +158,7 @@ def create_community(actor: Actor, *, town_id: int, name: str, kind: str = Commu
     data = {"town_id": town_id, "name": name, "kind": kind}
     errors: dict[str, list[str]] = {}
     _validate_community(errors, data)
-    raise_if_errors(errors)
+    raise_if(errors)
     community = Community(town_id=town_id, name=data["name"], kind=kind)
     db.session.add(community)
     db.session.flush()
@@ -171,12 +169,12 @@ def create_community(actor: Actor, *, town_id: int, name: str, kind: str = Commu
 
 def update_community(actor: Actor, community_id: int, **changes: Any) -> Community:
     require(actor, "organisation.manage")
-    community = get_or_not_found(Community, community_id, _("No such community."))
+    community = get_or_404(Community, community_id, _("No such community."))
     errors: dict[str, list[str]] = {}
     _validate_community(errors, changes, community)
     if "town_id" in changes and changes["town_id"] != community.town_id and community.is_covered:
         errors["town_id"] = [_("Take the community off its service point before moving it to another town.")]
-    raise_if_errors(errors)
+    raise_if(errors)
     for key in ("town_id", "name", "kind"):
         if key in changes:
             setattr(community, key, changes[key])

@@ -12,13 +12,16 @@ from sqlalchemy.orm import selectinload
 
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
-from volunteer_app.core.errors import NotFound
+from volunteer_app.core.errors import NotFound, raise_if
 from volunteer_app.core.identity import (
     is_mainland_mobile,
     normalise_phone,
 )
+from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import can, require
+from volunteer_app.core.policy import Actor, can, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import (
     Community,
@@ -30,16 +33,10 @@ from volunteer_app.organisations.models import (
     Town,
     VolunteerProfile,
 )
-from volunteer_app.organisations.services._common import (
-    Actor,
-    clean_text,
+from volunteer_app.organisations.services.common import (
     commit_or_conflict,
-    find_by_id,
-    get_or_not_found,
-    raise_if_errors,
     required_name,
     search,
-    today,
 )
 from volunteer_app.organisations.services.volunteers import _volunteer_search
 
@@ -92,7 +89,7 @@ def team_choices(actor: Actor) -> list[tuple[int, str]]:
 
 def get_team(actor: Actor, team_id: int) -> Team:
     require(actor, "organisation.view")
-    team = get_or_not_found(
+    team = get_or_404(
         Team,
         team_id,
         _("No such team."),
@@ -115,7 +112,7 @@ def _validate_team(errors: dict[str, list[str]], data: dict[str, Any], current: 
             errors["name"] = [_("A team with this name is already registered.")]
     if ("kind" in data or current is None) and data.get("kind") not in set(TeamKind):
         errors["kind"] = [_("Choose the kind of team.")]
-    if data.get("town_id") is not None and find_by_id(Town, data["town_id"]) is None:
+    if data.get("town_id") is not None and find(Town, data["town_id"]) is None:
         errors["town_id"] = [_("Choose a town that is registered.")]
     if "description" in data:
         data["description"] = clean_text(data["description"], 2000)
@@ -134,7 +131,7 @@ def create_team(
     data = {"name": name, "kind": kind, "town_id": town_id, "description": description}
     errors: dict[str, list[str]] = {}
     _validate_team(errors, data)
-    raise_if_errors(errors)
+    raise_if(errors)
     team = Team(name=data["name"], kind=kind, town_id=town_id, description=data["description"], founded_on=founded_on)
     db.session.add(team)
     db.session.flush()
@@ -144,11 +141,11 @@ def create_team(
 
 
 def update_team(actor: Actor, team_id: int, **changes: Any) -> Team:
-    team = get_or_not_found(Team, team_id, _("No such team."))
+    team = get_or_404(Team, team_id, _("No such team."))
     require(actor, "team.update", team)
     errors: dict[str, list[str]] = {}
     _validate_team(errors, changes, team)
-    raise_if_errors(errors)
+    raise_if(errors)
     for key in ("name", "kind", "town_id", "description", "founded_on"):
         if key in changes:
             setattr(team, key, changes[key])
@@ -167,7 +164,7 @@ def list_members(
     per_page: int | None = None,
 ) -> Page:
     """A team's members (current ones unless `include_former`); their leaders and the staff may see them."""
-    team = get_or_not_found(Team, team_id, _("No such team."))
+    team = get_or_404(Team, team_id, _("No such team."))
     require(actor, "team.members.view", team)
     query = (
         sa.select(TeamMembership)
@@ -219,14 +216,14 @@ def add_member(
     joined_on: date | None = None,
 ) -> TeamMembership:
     """Adds a volunteer, named by profile id (API) or by their full mobile number (a leader's form)."""
-    team = get_or_not_found(Team, team_id, _("No such team."))
+    team = get_or_404(Team, team_id, _("No such team."))
     require(actor, "team.members.manage", team)
     if role == MemberRole.LEADER:
         require(actor, "team.leaders.manage", team)
     errors: dict[str, list[str]] = {}
     volunteer = None
     if volunteer_id is not None:
-        volunteer = find_by_id(VolunteerProfile, volunteer_id)
+        volunteer = find(VolunteerProfile, volunteer_id)
         if volunteer is None:
             errors["volunteer_id"] = [_("No volunteer with this id.")]
     elif phone:
@@ -250,7 +247,7 @@ def add_member(
         errors["volunteer_id" if volunteer_id is not None else "phone"] = [
             _("This volunteer is already a member of the team.")
         ]
-    raise_if_errors(errors)
+    raise_if(errors)
     membership = TeamMembership(team=team, volunteer=volunteer, role=role, joined_on=joined_on)
     db.session.add(membership)
     db.session.flush()
@@ -266,9 +263,9 @@ def update_member(
     actor: Actor, team_id: int, membership_id: int, *, role: str | None = None, left_on: date | None = None
 ) -> TeamMembership:
     """Changes a member's role, or records the date they left (members are never deleted: history stays)."""
-    team = get_or_not_found(Team, team_id, _("No such team."))
+    team = get_or_404(Team, team_id, _("No such team."))
     require(actor, "team.members.manage", team)
-    membership = get_or_not_found(TeamMembership, membership_id, _("No such member."))
+    membership = get_or_404(TeamMembership, membership_id, _("No such member."))
     if membership.team_id != team.id:
         raise NotFound(_("No such member."))
     errors: dict[str, list[str]] = {}
@@ -286,7 +283,7 @@ def update_member(
             errors["left_on"] = [_("The leave date cannot be in the future.")]
         elif membership.role == MemberRole.LEADER and not can(actor, "team.leaders.manage", team):
             errors["left_on"] = [_("Only the Youth League staff can end a leader's membership.")]
-    raise_if_errors(errors)
+    raise_if(errors)
     if role is not None:
         membership.role = role
     if left_on is not None:

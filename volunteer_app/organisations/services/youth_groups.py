@@ -12,10 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Invalid, NotFound
+from volunteer_app.core.errors import Invalid, NotFound, raise_if
+from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import require
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations import notices
 from volunteer_app.organisations.models import (
@@ -28,16 +30,10 @@ from volunteer_app.organisations.models import (
     YouthGroup,
     YouthGroupMember,
 )
-from volunteer_app.organisations.services._common import (
-    Actor,
-    clean_text,
+from volunteer_app.organisations.services.common import (
     commit_or_conflict,
-    find_by_id,
-    get_or_not_found,
-    raise_if_errors,
     required_name,
     search,
-    today,
 )
 
 
@@ -82,7 +78,7 @@ def list_youth_groups(
 
 def get_youth_group(actor: Actor, group_id: int) -> YouthGroup:
     require(actor, "organisation.view")
-    return get_or_not_found(
+    return get_or_404(
         YouthGroup,
         group_id,
         _("No such youth governance group."),
@@ -94,7 +90,7 @@ def get_youth_group(actor: Actor, group_id: int) -> YouthGroup:
 def create_youth_group(actor: Actor, *, community_id: int, name: str | None = None, youth_home: str = "") -> YouthGroup:
     require(actor, "organisation.manage")
     errors: dict[str, list[str]] = {}
-    community = find_by_id(Community, community_id)
+    community = find(Community, community_id)
     one_per_community = _("This community already has a youth governance group.")
     if community is None:
         errors["community_id"] = [_("No such community. Choose a registered community.")]
@@ -103,7 +99,7 @@ def create_youth_group(actor: Actor, *, community_id: int, name: str | None = No
     name = clean_text(name) or (f"{community.name}青治团" if community else "")
     if len(name) > 120:
         errors["name"] = [_("Use at most %(n)d characters.", n=120)]
-    raise_if_errors(errors)
+    raise_if(errors)
     group = YouthGroup(community=community, name=name, youth_home=clean_text(youth_home, 200))
     db.session.add(group)
     db.session.flush()
@@ -114,13 +110,13 @@ def create_youth_group(actor: Actor, *, community_id: int, name: str | None = No
 
 def update_youth_group(actor: Actor, group_id: int, **changes: Any) -> YouthGroup:
     require(actor, "organisation.manage")
-    group = get_or_not_found(YouthGroup, group_id, _("No such youth governance group."))
+    group = get_or_404(YouthGroup, group_id, _("No such youth governance group."))
     errors: dict[str, list[str]] = {}
     if "name" in changes:
         changes["name"] = required_name(errors, changes["name"], limit=120)
     if "status" in changes:
         errors["status"] = [_("Use the activate action to activate a group.")]
-    raise_if_errors(errors)
+    raise_if(errors)
     if "name" in changes:
         group.name = changes["name"]
     if "youth_home" in changes:
@@ -144,13 +140,13 @@ def add_group_member(
 ) -> YouthGroupMember:
     """A member by name, optionally linked to their volunteer profile (then their political status must fit)."""
     require(actor, "organisation.manage")
-    group = get_or_not_found(YouthGroup, group_id, _("No such youth governance group."))
+    group = get_or_404(YouthGroup, group_id, _("No such youth governance group."))
     errors: dict[str, list[str]] = {}
     if part not in set(GroupPart):
         errors["part"] = [_("Choose Party member, community League cadre or League member.")]
     volunteer = None
     if volunteer_id is not None:
-        volunteer = find_by_id(VolunteerProfile, volunteer_id)
+        volunteer = find(VolunteerProfile, volunteer_id)
         if volunteer is None:
             errors["volunteer_id"] = [_("No volunteer with this id.")]
         elif any(m.volunteer_id == volunteer.id for m in group.members):
@@ -166,7 +162,7 @@ def add_group_member(
         errors["name"] = [_("Use at most %(n)d characters.", n=80)]
     if joined_on and joined_on > today():
         errors["joined_on"] = [_("The join date cannot be in the future.")]
-    raise_if_errors(errors)
+    raise_if(errors)
     member = YouthGroupMember(group=group, name=name, part=part, volunteer=volunteer, joined_on=joined_on or today())
     db.session.add(member)
     db.session.flush()
@@ -177,8 +173,8 @@ def add_group_member(
 
 def remove_group_member(actor: Actor, group_id: int, member_id: int) -> YouthGroup:
     require(actor, "organisation.manage")
-    group = get_or_not_found(YouthGroup, group_id, _("No such youth governance group."))
-    member = get_or_not_found(YouthGroupMember, member_id, _("No such member."))
+    group = get_or_404(YouthGroup, group_id, _("No such youth governance group."))
+    member = get_or_404(YouthGroupMember, member_id, _("No such member."))
     if member.group_id != group.id:
         raise NotFound(_("No such member."))
     group.members.remove(member)
@@ -202,9 +198,7 @@ def _lapse_if_incomplete(actor: Actor, group: YouthGroup) -> None:
 def activate_youth_group(actor: Actor, group_id: int) -> YouthGroup:
     """A group becomes active only when complete: 1 Party member, 1 community League cadre, 2 League members."""
     require(actor, "organisation.manage")
-    group = get_or_not_found(
-        YouthGroup, group_id, _("No such youth governance group."), selectinload(YouthGroup.members)
-    )
+    group = get_or_404(YouthGroup, group_id, _("No such youth governance group."), selectinload(YouthGroup.members))
     if not group.is_complete:
         still_needed = format_list(missing_messages(group), locale=get_locale())
         raise Invalid({"status": [_("The group is not complete yet. It still needs: %(m)s.", m=still_needed)]})

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
-from volunteer_app.organisations.views._common import (
-    STAFF,
+from volunteer_app.organisations.views.common import (
     arg_id,
     bp,
     community_choices,
@@ -83,7 +83,7 @@ def _liaison_values(form: forms.LiaisonForm) -> dict:
 
 
 @bp.route("/liaison-stations/new", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def new_liaison_station():
     form = _liaison_form()
     if form.validate_on_submit():
@@ -100,7 +100,7 @@ def new_liaison_station():
 
 
 @bp.route("/liaison-stations/<int:station_id>/edit", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def edit_liaison_station(station_id: int):
     station = services.get_liaison_station(current_user, station_id)
     form = _liaison_form(station)

@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_app.accounts.models import Role
 from volunteer_app.core import navigation
-from volunteer_app.organisations.views._common import EVERYONE_WORKING, STAFF
+from volunteer_app.organisations.views.common import EVERYONE_WORKING, TOWN_STAFF
 
 navigation.add_menu_link(_l("Organisations"), "organisations.index", *EVERYONE_WORKING)
-navigation.add_menu_link(_l("Volunteers"), "organisations.volunteers", *STAFF, Role.TEAM_LEADER)
-navigation.add_menu_link(_l("Coverage"), "organisations.coverage", *STAFF, Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR)
+navigation.add_menu_link(_l("Volunteers"), "organisations.volunteers", *TOWN_STAFF, Role.TEAM_LEADER)
+navigation.add_menu_link(
+    _l("Coverage"), "organisations.coverage", *TOWN_STAFF, Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR
+)
 navigation.add_menu_link(_l("My volunteer profile"), "organisations.my_profile", Role.VOLUNTEER)
 navigation.add_home_card(
     _l("Organisations registry"),
@@ -18,7 +20,7 @@ navigation.add_home_card(
         "Towns and communities, volunteer teams and their pairings, youth governance groups, social-work points "
         "and liaison stations."
     ),
-    STAFF,
+    TOWN_STAFF,
     [
         (_l("Communities"), "organisations.communities"),
         (_l("Teams"), "organisations.teams"),

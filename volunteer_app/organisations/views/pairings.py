@@ -7,15 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can, require
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
     TeamKind,
 )
-from volunteer_app.organisations.views._common import (
-    STAFF,
+from volunteer_app.organisations.views.common import (
     arg_choice,
     arg_id,
     bp,
@@ -47,7 +46,7 @@ def pairings():
 
 
 @bp.route("/pairings/new", methods=["GET", "POST"])
-@access.roles(*STAFF, Role.TEAM_LEADER)
+@access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
 def new_pairing():
     form = forms.PairingForm(team_id=arg_id("team_id"), community_id=arg_id("community_id"))
     teams = services.team_choices(current_user)
@@ -81,7 +80,7 @@ def new_pairing():
 
 
 @bp.route("/pairings/<int:pairing_id>/edit", methods=["GET", "POST"])
-@access.roles(*STAFF, Role.TEAM_LEADER)
+@access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
 def edit_pairing(pairing_id: int):
     pairing = services.get_pairing(current_user, pairing_id)
     require(current_user, "pairing.manage", pairing.team)
@@ -102,5 +101,3 @@ def edit_pairing(pairing_id: int):
             return redirect(url_for(".pairings"))
     title = _("%(team)s · %(community)s", team=pairing.team.name, community=pairing.community.name)
     return form_page(form, title, url_for(".pairings"))
-
-

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
     CommunityKind,
 )
-from volunteer_app.organisations.views._common import (
-    STAFF,
+from volunteer_app.organisations.views.common import (
     arg_choice,
     arg_id,
     bp,
@@ -35,8 +35,6 @@ def index():
     )
 
 
-
-
 @bp.route("/towns")
 @access.signed_in
 def towns():
@@ -45,7 +43,7 @@ def towns():
 
 
 @bp.route("/towns/new", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def new_town():
     form = forms.TownForm()
     if form.validate_on_submit():
@@ -60,7 +58,7 @@ def new_town():
 
 
 @bp.route("/towns/<int:town_id>/edit", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def edit_town(town_id: int):
     town = services.get_town(current_user, town_id)
     form = forms.TownForm(obj=town)
@@ -73,8 +71,6 @@ def edit_town(town_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for(".towns"))
     return form_page(form, _("Edit %(name)s", name=town.name), url_for(".towns"))
-
-
 
 
 @bp.route("/communities")
@@ -106,7 +102,7 @@ def community(community_id: int):
 
 
 @bp.route("/communities/new", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def new_community():
     form = forms.CommunityForm(town_id=arg_id("town_id"))
     form.town_id.choices = town_choices()
@@ -124,7 +120,7 @@ def new_community():
 
 
 @bp.route("/communities/<int:community_id>/edit", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def edit_community(community_id: int):
     item = services.get_community(current_user, community_id)
     form = forms.CommunityForm(obj=item)
@@ -140,5 +136,3 @@ def edit_community(community_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for(".community", community_id=item.id))
     return form_page(form, _("Edit %(name)s", name=item.name), url_for(".community", community_id=item.id))
-
-

@@ -7,16 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can, require
+from volunteer_app.core.time import today
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
     MemberRole,
     TeamKind,
 )
-from volunteer_app.organisations.views._common import (
-    STAFF,
+from volunteer_app.organisations.views.common import (
     arg_choice,
     arg_id,
     bp,
@@ -67,7 +67,7 @@ def team(team_id: int):
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def new_team():
     form = forms.TeamForm()
     form.town_id.choices = town_choices(optional=True)
@@ -90,7 +90,7 @@ def new_team():
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
-@access.roles(*STAFF, Role.TEAM_LEADER)
+@access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
 def edit_team(team_id: int):
     item = services.get_team(current_user, team_id)
     require(current_user, "team.update", item)  # before showing the form; the service checks again on saving
@@ -123,7 +123,7 @@ def _member_form(team) -> forms.MemberForm:
 
 
 @bp.route("/teams/<int:team_id>/members", methods=["GET", "POST"])
-@access.roles(*STAFF, Role.TEAM_LEADER)
+@access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
 def members(team_id: int):
     item = services.get_team(current_user, team_id)
     include_former = request.args.get("former") == "1"
@@ -152,24 +152,22 @@ def members(team_id: int):
         form=form,
         include_former=include_former,
         can_lead=can(current_user, "team.leaders.manage", item),
-        today=services.today(),
+        today=today(),
     ), status
 
 
 @bp.route("/teams/<int:team_id>/members/<int:membership_id>/leave", methods=["POST"])
-@access.roles(*STAFF, Role.TEAM_LEADER)
+@access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
 def member_leaves(team_id: int, membership_id: int):
-    services.update_member(current_user, team_id, membership_id, left_on=services.today())
+    services.update_member(current_user, team_id, membership_id, left_on=today())
     flash(_("The member's leave date is recorded."), "success")
     return redirect(url_for(".members", team_id=team_id))
 
 
 @bp.route("/teams/<int:team_id>/members/<int:membership_id>/role", methods=["POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def member_role(team_id: int, membership_id: int):
     role = request.form.get("role", "")
     services.update_member(current_user, team_id, membership_id, role=role)
     flash(_("Saved."), "success")
     return redirect(url_for(".members", team_id=team_id))
-
-

@@ -7,18 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.identity import age_on
 from volunteer_app.core.policy import can, require
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import limiter
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
     PoliticalStatus,
 )
-from volunteer_app.organisations.views._common import (
-    STAFF,
+from volunteer_app.organisations.views.common import (
     arg_choice,
     arg_id,
     bp,
@@ -38,7 +37,7 @@ def _volunteer_filters() -> dict:
 
 
 @bp.route("/volunteers")
-@access.roles(*STAFF, Role.TEAM_LEADER)
+@access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
 def volunteers():
     filters = _volunteer_filters()
     page = services.list_volunteers(current_user, page=page_arg(), **filters)
@@ -53,7 +52,7 @@ def volunteers():
 
 
 @bp.route("/volunteers/export.csv")
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def export_volunteers():
     filters = _volunteer_filters()
     filters.pop("team_id")
@@ -74,7 +73,7 @@ def _volunteer_page(profile, revealed: dict | None = None, status: int = 200):
         can_reveal=can(current_user, "volunteer.reveal", profile),
         can_edit=can(current_user, "volunteer.update", profile),
         is_self=profile.user_id == current_user.id,
-        age=age_on(profile.birth_date, services.today()),
+        age=age_on(profile.birth_date, today()),
     ), status
 
 
@@ -195,5 +194,3 @@ def edit_volunteer(profile_id: int):
     return render_template("organisations/volunteer_form.html", form=form, profile=profile), (
         422 if form.errors else 200
     )
-
-

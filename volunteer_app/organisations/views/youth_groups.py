@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
     GroupStatus,
 )
-from volunteer_app.organisations.views._common import (
-    STAFF,
+from volunteer_app.organisations.views.common import (
     arg_choice,
     arg_id,
     bp,
@@ -71,7 +71,7 @@ def youth_group(group_id: int):
 
 
 @bp.route("/youth-groups/<int:group_id>/members", methods=["POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def add_group_member(group_id: int):
     group = services.get_youth_group(current_user, group_id)
     form = _group_member_form()
@@ -94,7 +94,7 @@ def add_group_member(group_id: int):
 
 
 @bp.route("/youth-groups/<int:group_id>/members/<int:member_id>/remove", methods=["POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def remove_group_member(group_id: int, member_id: int):
     group = services.remove_group_member(current_user, group_id, member_id)
     flash(_("Member removed."), "success")
@@ -106,7 +106,7 @@ def remove_group_member(group_id: int, member_id: int):
 
 
 @bp.route("/youth-groups/<int:group_id>/activate", methods=["POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def activate_youth_group(group_id: int):
     try:
         group = services.activate_youth_group(current_user, group_id)
@@ -121,7 +121,7 @@ def activate_youth_group(group_id: int):
 
 
 @bp.route("/youth-groups/new", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def new_youth_group():
     form = forms.YouthGroupForm(community_id=arg_id("community_id"))
     form.community_id.choices = community_choices()
@@ -142,7 +142,7 @@ def new_youth_group():
 
 
 @bp.route("/youth-groups/<int:group_id>/edit", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def edit_youth_group(group_id: int):
     group = services.get_youth_group(current_user, group_id)
     form = forms.YouthGroupEditForm(obj=group)
@@ -157,5 +157,3 @@ def edit_youth_group(group_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for(".youth_group", group_id=group.id))
     return form_page(form, _("Edit %(name)s", name=group.name), url_for(".youth_group", group_id=group.id))
-
-

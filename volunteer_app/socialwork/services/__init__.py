@@ -14,7 +14,6 @@ from volunteer_app.socialwork.services.catalogue import (
     prompts,
     quarter_start,
 )
-from volunteer_app.socialwork.services.common import today
 from volunteer_app.socialwork.services.consents import (
     active_consent,
     create_referral,
@@ -121,7 +120,6 @@ __all__ = [
     "record_consent",
     "reopen_household",
     "reveal",
-    "today",
     "update_household",
     "update_member",
     "update_referral",

@@ -13,9 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.errors import Errors, Invalid, raise_if
+from volunteer_app.core.lookup import find
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import require
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Team
 from volunteer_app.socialwork import labels
@@ -38,7 +40,10 @@ from volunteer_app.socialwork.models import (
     Visit,
     WelfarePolicy,
 )
-from volunteer_app.socialwork.services.common import Actor, Errors, choice, find, raise_if, search, text
+from volunteer_app.socialwork.services.common import (
+    choice,
+    search,
+)
 
 # A household type implies the flag it is known by, for the prompts.
 TYPE_FLAGS = {
@@ -74,7 +79,7 @@ def create_policy(actor: Actor, *, code: str, name: str, kind: str = PolicyKind.
                   description: str = "", target_flags: list[str] | None = None) -> WelfarePolicy:  # fmt: skip
     require(actor, "welfare_policy.manage")
     errors: Errors = {}
-    code, name = text(code, 40).lower(), text(name, 120)
+    code, name = clean_text(code, 40).lower(), clean_text(name, 120)
     if not code:
         errors["code"] = [_("Give a short code.")]
     elif db.session.scalar(sa.select(WelfarePolicy.id).where(WelfarePolicy.code == code)):
@@ -86,8 +91,8 @@ def create_policy(actor: Actor, *, code: str, name: str, kind: str = PolicyKind.
     kind = choice(errors, "kind", kind, PolicyKind, _("Choose a kind."))
     flags = _clean_flags(errors, "target_flags", target_flags or [], Flag)
     raise_if(errors)
-    policy = WelfarePolicy(code=code, name=name, kind=kind, department=text(department, 120),
-                           description=text(description, 4000), target_flags=flags)  # fmt: skip
+    policy = WelfarePolicy(code=code, name=name, kind=kind, department=clean_text(department, 120),
+                           description=clean_text(description, 4000), target_flags=flags)  # fmt: skip
     db.session.add(policy)
     db.session.flush()
     audit.record(actor, "create", "welfare_policy", policy.id, detail={"code": code})
@@ -116,7 +121,7 @@ def create_resource(actor: Actor, *, kind: str, name: str, team_id: int | None =
     require(actor, "welfare_policy.manage")
     errors: Errors = {}
     kind = choice(errors, "kind", kind, ResourceKind, _("Choose a kind."))
-    name = text(name, 120)
+    name = clean_text(name, 120)
     if not name:
         errors["name"] = [_("Give a name.")]
     elif db.session.scalar(sa.select(Resource.id).where(Resource.name == name)):
@@ -126,7 +131,8 @@ def create_resource(actor: Actor, *, kind: str, name: str, team_id: int | None =
     needs = _clean_flags(errors, "helps_with", helps_with or [], Need)
     raise_if(errors)
     resource = Resource(kind=kind, name=name, team_id=team_id if kind == ResourceKind.VOLUNTEER_TEAM else None,
-                        description=text(description, 4000), contact=text(contact, 120), helps_with=needs)  # fmt: skip
+                        description=clean_text(description, 4000), contact=clean_text(contact, 120),
+                        helps_with=needs)  # fmt: skip
     db.session.add(resource)
     db.session.flush()
     audit.record(actor, "create", "social_resource", resource.id, detail={"name": name})

@@ -1,45 +1,21 @@
-"""Helpers every social-work service shares: text cleaning, today, and finding a household through the scope."""
+"""Helpers every social-work service shares: finding a household through the scope, its history, choices."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from volunteer_app.core.errors import Invalid, NotFound
+from volunteer_app.core.errors import Errors, Invalid, NotFound
 from volunteer_app.core.ids import valid_id
-from volunteer_app.core.time import to_local, utcnow
+from volunteer_app.core.policy import Actor
+from volunteer_app.core.text import clean_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community
 from volunteer_app.socialwork import scope
 from volunteer_app.socialwork.models import Household, HouseholdEvent, HouseholdStatus
-
-Actor = Any
-Errors = dict[str, list[str]]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def today(now: datetime | None = None) -> date:
-    """The town's date now (or at `now`)."""
-    return to_local(now or utcnow()).date()
-
-
-def text(value: object, limit: int | None = None) -> str:
-    cleaned = _CONTROL.sub("", str(value or "")).strip()
-    return cleaned[:limit] if limit else cleaned
-
-
-def find(model: type, object_id: object) -> Any:
-    return db.session.get(model, object_id) if valid_id(object_id) else None
-
-
-def raise_if(errors: Errors) -> None:
-    if errors:
-        raise Invalid(errors)
 
 
 def not_found() -> NotFound:
@@ -81,7 +57,7 @@ def choice(errors: Errors, field: str, value: object, allowed: type, message: st
 
 
 def search(query: sa.Select, q: str | None, *columns: Any) -> sa.Select:
-    q = text(q, 100)
+    q = clean_text(q, 100)
     if not q:
         return query
     return query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in columns)))

@@ -10,8 +10,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import NotFound
-from volunteer_app.core.policy import require
+from volunteer_app.core.errors import Errors, NotFound, raise_if
+from volunteer_app.core.ids import valid_id
+from volunteer_app.core.lookup import find
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Team
@@ -29,15 +32,9 @@ from volunteer_app.socialwork.models import (
 )
 from volunteer_app.socialwork.services import uploads
 from volunteer_app.socialwork.services.common import (
-    Actor,
-    Errors,
     choice,
     event,
-    find,
     household_for,
-    raise_if,
-    text,
-    valid_id,
     writable,
 )
 
@@ -98,10 +95,10 @@ def record_consent(
         member = next((m for m in household.members if m.id == member_id and m.left_on is None), None)
         if member is None:
             errors["member_id"] = [_("Choose a member of this household.")]
-    given_by = text(given_by, 80) or (member.name if member else "")
+    given_by = clean_text(given_by, 80) or (member.name if member else "")
     if not given_by:
         errors["given_by"] = [_("Say who gave consent.")]
-    witness = text(witness, 80)
+    witness = clean_text(witness, 80)
     if method == ConsentMethod.VERBAL and not witness:
         errors["witness"] = [_("Verbal consent needs a witness.")]
     given_at = given_at or now
@@ -141,7 +138,7 @@ def withdraw_consent(
     if consent.withdrawn_at is not None:
         raise_if({"_schema": [_("This consent was already withdrawn.")]})
     consent.withdrawn_at = max(now or utcnow(), consent.given_at)
-    consent.withdrawn_reason = text(reason, 255) or None
+    consent.withdrawn_reason = clean_text(reason, 255) or None
     event(household, actor, "consent_withdrawn", consent=consent.id, purpose=consent.purpose)
     audit.record(actor, "update", "consent", consent.id, detail={"withdrawn": True, "household": household.id})
     db.session.commit()
@@ -190,7 +187,7 @@ def create_referral(
     target_kind = choice(errors, "target_kind", target_kind, ReferralTarget, _("Choose where to refer to."))
     fields: dict[str, Any] = {}
     if target_kind == ReferralTarget.DEPARTMENT:
-        fields["department"] = text(department, 120)
+        fields["department"] = clean_text(department, 120)
         if not fields["department"]:
             errors["department"] = [_("Name the department.")]
     elif target_kind == ReferralTarget.RESOURCE:
@@ -205,7 +202,7 @@ def create_referral(
         else:
             fields["team_id"] = team_id
     need = choice(errors, "need", need, Need, _("Choose a need from the list."), optional=True)
-    reason = text(reason, 500)
+    reason = clean_text(reason, 500)
     if not reason:
         errors["reason"] = [_("Say what the referral is for.")]
     if visit_id not in (None, ""):
@@ -259,8 +256,8 @@ def update_referral(
     raise_if(errors)
     now = now or utcnow()
     referral.status = status
-    if text(outcome):
-        referral.outcome = text(outcome, 500)
+    if clean_text(outcome):
+        referral.outcome = clean_text(outcome, 500)
     referral.updated_at = now
     if status in (ReferralStatus.CLOSED, ReferralStatus.DECLINED):
         referral.closed_at = now

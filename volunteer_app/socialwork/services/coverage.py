@@ -14,12 +14,14 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy.orm import selectinload
 
-from volunteer_app.accounts.models import User
+from volunteer_app.accounts.models import TOWN_STAFF, User
 from volunteer_app.core import audit
-from volunteer_app.core.errors import NotFound
+from volunteer_app.core.errors import NotFound, raise_if
 from volunteer_app.core.identity import mask_id_number, mask_phone
-from volunteer_app.core.policy import require
-from volunteer_app.core.time import as_utc, to_local
+from volunteer_app.core.ids import valid_id
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import as_utc, to_local, today
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, ServicePoint, ServiceStation
 from volunteer_app.socialwork import labels, scope
@@ -35,7 +37,9 @@ from volunteer_app.socialwork.models import (
     visit_workers,
 )
 from volunteer_app.socialwork.services.catalogue import quarter_start
-from volunteer_app.socialwork.services.common import Actor, file_options, raise_if, text, today, valid_id
+from volunteer_app.socialwork.services.common import (
+    file_options,
+)
 from volunteer_app.socialwork.services.households import list_households
 
 
@@ -160,7 +164,7 @@ def _communities_in_view(actor: Actor, with_data: set[int]) -> list[Community]:
     query = sa.select(Community).options(
         selectinload(Community.service_point), selectinload(Community.covering_station)
     )
-    if actor is scope.SYSTEM or actor.has_role(*scope.NUMBERS_ROLES):
+    if actor is scope.SYSTEM or actor.has_role(*TOWN_STAFF):
         condition = sa.or_(Community.service_point_id.is_not(None), Community.station_id.is_not(None))
     else:
         stations = sorted(scope.station_ids(actor))
@@ -249,7 +253,7 @@ def export_households(
     an unmasked export needs a reason, still masks households the user may not see in full, and every
     household in it is written to the audit log with the reason."""
     require(actor, "household.export")
-    reason = text(reason, 255)
+    reason = clean_text(reason, 255)
     if unmasked and not reason:
         raise_if({"reason": [_("Say why you need the numbers unmasked.")]})
     if fmt not in ("csv", "xlsx"):

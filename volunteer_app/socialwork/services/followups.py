@@ -14,21 +14,18 @@ from sqlalchemy.orm import selectinload
 
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
-from volunteer_app.core.errors import NotFound
-from volunteer_app.core.policy import SYSTEM, require
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.errors import Errors, NotFound, raise_if
+from volunteer_app.core.lookup import find
+from volunteer_app.core.policy import SYSTEM, Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community
 from volunteer_app.socialwork import scope
 from volunteer_app.socialwork.models import FollowUp, FollowUpStatus, Household
+from volunteer_app.socialwork.notices import Notice
 from volunteer_app.socialwork.services.common import (
-    Actor,
-    Errors,
-    find,
     household_for,
-    raise_if,
-    text,
-    today,
     writable,
 )
 from volunteer_app.socialwork.services.households import _workers_of_point
@@ -58,7 +55,7 @@ def add_follow_up(
     writable(household)
     now = now or utcnow()
     errors: Errors = {}
-    task = text(task, 500)
+    task = clean_text(task, 500)
     if not task:
         errors["task"] = [_("Say what is to be done.")]
     if not isinstance(due_on, date):
@@ -97,7 +94,7 @@ def close_follow_up(
         errors["status"] = [_("Choose done or cancelled.")]
     raise_if(errors)
     follow_up.status = str(status)
-    follow_up.outcome = text(outcome, 500)
+    follow_up.outcome = clean_text(outcome, 500)
     follow_up.closed_at = now or utcnow()
     audit.record(actor, "update", "follow_up", follow_up.id, detail={"household": household.id, "status": status})
     db.session.commit()
@@ -157,18 +154,6 @@ def overdue_counts(actor: Actor, *, on: date | None = None) -> dict[str, Any]:
         "per_worker": [{"user_id": r[1], "name": r[2], "overdue": r[0]} for r in per_worker],
         "per_community": [{"community_id": r[1], "name": r[2], "overdue": r[0]} for r in per_community],
     }
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Who should be told what about a follow-up. `key` is unique per notice, for the reminders outbox (#6)."""
-
-    key: str
-    kind: str  # "due_soon" to the owner, "overdue" to the station's supervisors
-    recipient_id: int
-    follow_up_id: int
-    household_id: int
-    due_on: date
 
 
 def due_follow_up_notices(now: datetime) -> list[Notice]:

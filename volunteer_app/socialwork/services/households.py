@@ -16,11 +16,15 @@ from volunteer_app.accounts.services import grant_holders
 from volunteer_app.core import audit
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.crypto import blind_index
+from volunteer_app.core.errors import Errors, raise_if
 from volunteer_app.core.identity import (
     normalise_id_number,
 )
+from volunteer_app.core.lookup import find
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import SYSTEM, require
+from volunteer_app.core.policy import SYSTEM, Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, ServicePoint
 from volunteer_app.socialwork import scope
@@ -37,16 +41,10 @@ from volunteer_app.socialwork.models import (
     Relation,
 )
 from volunteer_app.socialwork.services.common import (
-    Actor,
-    Errors,
     choice,
     event,
     file_options,
-    find,
     household_for,
-    raise_if,
-    text,
-    today,
     writable,
 )
 from volunteer_app.socialwork.services.members import (
@@ -100,7 +98,7 @@ def create_household(
         point = db.session.get(ServicePoint, community.service_point_id) if community.service_point_id else None
         if not _may_open_in(actor, community):
             errors["community_id"] = [_("You can open files only in communities your service point covers.")]
-    address = text(address, 200)
+    address = clean_text(address, 200)
     if not address:
         errors["address"] = [_("Give the address.")]
     household_type = choice(errors, "household_type", household_type, HouseholdType, _("Choose a household type."))
@@ -139,7 +137,7 @@ def create_household(
         opened_on=opened_on or on,
         income_band=income_band,
         housing=housing,
-        notes=text(notes, 4000),
+        notes=clean_text(notes, 4000),
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(household)
@@ -181,7 +179,7 @@ def update_household(actor: Actor, household_id: int, **changes: Any) -> Househo
     writable(household)
     errors: Errors = {}
     if "address" in changes:
-        changes["address"] = text(changes["address"], 200)
+        changes["address"] = clean_text(changes["address"], 200)
         if not changes["address"]:
             errors["address"] = [_("Give the address.")]
     if "household_type" in changes:
@@ -200,7 +198,7 @@ def update_household(actor: Actor, household_id: int, **changes: Any) -> Househo
         ):
             errors["worker_id"] = [_("Choose a social worker of this household's service point.")]
     if "notes" in changes:
-        changes["notes"] = text(changes["notes"], 4000)
+        changes["notes"] = clean_text(changes["notes"], 4000)
     raise_if(errors)
     for key in ("address", "household_type", "income_band", "housing", "notes", "worker_id"):
         if key in changes:
@@ -240,7 +238,7 @@ def list_households(
             .where(MemberFlag.flag == flag, HouseholdMember.left_on.is_(None))
         )
         query = query.where(Household.id.in_(flagged))
-    words = text(q, 100)
+    words = clean_text(q, 100)
     if words:
         by_member = sa.select(HouseholdMember.household_id).where(
             sa.or_(
@@ -292,7 +290,7 @@ def close_household(actor: Actor, household_id: int, *, reason: str, on: date | 
     require(actor, "household.update", household)
     writable(household)
     on = on or today()
-    reason = text(reason, 255)
+    reason = clean_text(reason, 255)
     if not reason:
         raise_if({"reason": [_("Say why the file is closed.")]})
     household.status = HouseholdStatus.CLOSED.value
@@ -324,7 +322,7 @@ def reveal(actor: Actor, household_id: int, member_id: int, *, reason: str = "")
     require(actor, "household.reveal", household)
     member = _member_of(household, member_id)
     audit.record(
-        actor, "reveal", "household", household.id, reason=text(reason, 255) or None,
+        actor, "reveal", "household", household.id, reason=clean_text(reason, 255) or None,
         detail={"member": member.id, "fields": ["id_number", "phone", "disability_certificate"]},
     )  # fmt: skip
     db.session.commit()

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from volunteer_app.core import audit
 from volunteer_app.core.crypto import blind_index
+from volunteer_app.core.errors import Errors, raise_if
 from volunteer_app.core.identity import (
     IdNumberError,
     is_mainland_mobile,
@@ -18,7 +19,9 @@ from volunteer_app.core.identity import (
     normalise_phone,
     parse_id_number,
 )
-from volunteer_app.core.policy import require
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today
 from volunteer_app.extensions import db
 from volunteer_app.socialwork.models import (
     DisabilityType,
@@ -30,15 +33,10 @@ from volunteer_app.socialwork.models import (
     Relation,
 )
 from volunteer_app.socialwork.services.common import (
-    Actor,
-    Errors,
     choice,
     event,
     file_options,
     household_for,
-    raise_if,
-    text,
-    today,
     writable,
 )
 
@@ -56,7 +54,7 @@ def _clean_member(errors: Errors, data: dict[str, Any], prefix: str, on: date) -
     """Checks one member's fields; messages go under `prefix + field` (e.g. "members.0.id_number")."""
     out: dict[str, Any] = {}
     if "name" in data:
-        out["name"] = text(data.get("name"))
+        out["name"] = clean_text(data.get("name"))
         if not out["name"] or len(out["name"]) > 80:
             errors[prefix + "name"] = [_("Give a name of 1 to 80 characters.")]
     if "relation" in data:
@@ -109,10 +107,10 @@ def _clean_member(errors: Errors, data: dict[str, Any], prefix: str, on: date) -
             errors[prefix + "disability_grade"] = [_("The grade is 1 (most severe) to 4.")]
     for key, limit in (("disability_certificate", 40), ("other_flag_note", 200)):
         if key in data:
-            out[key] = text(data.get(key), limit) or (None if key == "disability_certificate" else "")
+            out[key] = clean_text(data.get(key), limit) or (None if key == "disability_certificate" else "")
     for key in ("health_notes", "insurance_notes"):
         if key in data:
-            out[key] = text(data.get(key), 2000)
+            out[key] = clean_text(data.get(key), 2000)
     if Flag.DISABILITY in out.get("flags", ()) and not (out.get("disability_type") and out.get("disability_grade")):
         errors.setdefault(prefix + "disability_type", []).append(
             _("For a member flagged with a disability, give the type and grade of the disability.")
@@ -243,11 +241,11 @@ def member_leaves(actor: Actor, household_id: int, member_id: int, *, reason: st
         errors["member_id"] = [_("This person no longer lives in the household.")]
     elif member.relation == Relation.HEAD:
         errors["member_id"] = [_("Make someone else the head first.")]
-    if not text(reason):
+    if not clean_text(reason):
         errors["reason"] = [_("Say why the member left.")]
     raise_if(errors)
     member.left_on = max(on, member.joined_on)
-    member.left_reason = text(reason, 200)
+    member.left_reason = clean_text(reason, 200)
     event(household, actor, "member_left", member_id=member.id, reason=member.left_reason)
     audit.record(actor, "update", "household", household.id, detail={"member_left": member.id})
     db.session.commit()

@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 from volunteer_app.accounts.models import Role
 from volunteer_app.accounts.services import grant_holders
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Conflict
-from volunteer_app.core.policy import SYSTEM, require
+from volunteer_app.core.errors import Conflict, Errors, raise_if
+from volunteer_app.core.policy import SYSTEM, Actor, require
+from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import services as events
 from volunteer_app.events.models import Audience, EventKind
@@ -29,15 +30,11 @@ from volunteer_app.socialwork.models import (
     ReferralStatus,
     ReferralTarget,
 )
+from volunteer_app.socialwork.services.common import event as file_event
 from volunteer_app.socialwork.services.common import (
-    Actor,
-    Errors,
     household_for,
-    raise_if,
-    text,
     writable,
 )
-from volunteer_app.socialwork.services.common import event as file_event
 from volunteer_app.socialwork.services.consents import referral_of
 
 # Help at one household's home has no event kind of its own. "party_tuesday" goes door to door too, but it is the
@@ -109,8 +106,8 @@ def event_from_referral(
     writable(household)
     referral = referral_of(household, referral_id)
     _require_convertible(referral)
-    title = text(title, 200) or _default_title(referral)
-    description = text(description, 500) or referral.reason
+    title = clean_text(title, 200) or _default_title(referral)
+    description = clean_text(description, 500) or referral.reason
     errors: Errors = {}
     for field, value in (("title", title), ("description", description)):
         if _names_the_household(household, value):

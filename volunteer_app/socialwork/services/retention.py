@@ -11,9 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
+from volunteer_app.core.errors import raise_if
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import SYSTEM, require
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.policy import SYSTEM, Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.socialwork import scope
 from volunteer_app.socialwork.models import (
@@ -26,7 +28,10 @@ from volunteer_app.socialwork.models import (
     VisitVersion,
 )
 from volunteer_app.socialwork.services import uploads
-from volunteer_app.socialwork.services.common import Actor, event, household_for, raise_if, text, today
+from volunteer_app.socialwork.services.common import (
+    event,
+    household_for,
+)
 
 ANONYMOUS = "已匿名"
 
@@ -66,7 +71,7 @@ def anonymise(actor: Actor, household_id: int, *, reason: str, now: datetime | N
     (visits, follow-ups, benefits) stay for the statistics. Logged with the reason."""
     require(actor, "household.anonymise")
     household = household_for(actor, household_id, purpose="retention")
-    reason = text(reason, 255)
+    reason = clean_text(reason, 255)
     if household.anonymised_at is not None:
         raise_if({"_schema": [_("This file is already anonymised.")]})
     if not reason:

@@ -13,10 +13,15 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import NotFound
+from volunteer_app.core.errors import Errors, NotFound
+from volunteer_app.core.ids import valid_id
+from volunteer_app.core.policy import Actor
+from volunteer_app.core.text import clean_text
 from volunteer_app.extensions import db
-from volunteer_app.socialwork.models import Attachment, ConsentPurpose, Household
-from volunteer_app.socialwork.services.common import Actor, Errors, household_for, text, valid_id
+from volunteer_app.socialwork.models import Attachment, Household
+from volunteer_app.socialwork.services.common import (
+    household_for,
+)
 
 # What a file's first bytes must be, and the type and extension we then give it.
 SIGNATURES = (
@@ -68,12 +73,6 @@ def check_uploads(errors: Errors, field: str, uploads: list[Upload]) -> None:
             errors.setdefault(field, []).append(_("%(name)s is not a JPEG, PNG or PDF file.", name=upload.filename))
 
 
-def consent_for_attachments(household: Household):
-    from volunteer_app.socialwork.services.consents import active_consent
-
-    return active_consent(household.id, ConsentPurpose.ATTACHMENTS)
-
-
 def store(actor: Actor, household: Household, upload: Upload, *, visit_id=None, consent_id=None) -> Attachment:
     """Writes the file and adds its row to the session (the caller commits). Checked by `check_uploads` first."""
     content_type, extension = _kind(upload.data) or ("application/octet-stream", "")
@@ -83,7 +82,7 @@ def store(actor: Actor, household: Household, upload: Upload, *, visit_id=None, 
         household_id=household.id,
         visit_id=visit_id,
         consent_id=consent_id,
-        filename=text(Path(upload.filename or "file").name, 200) or "file",
+        filename=clean_text(Path(upload.filename or "file").name, 200) or "file",
         stored_name=stored_name,
         content_type=content_type,
         size=len(upload.data),

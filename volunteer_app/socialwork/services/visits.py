@@ -13,15 +13,18 @@ from sqlalchemy.orm import selectinload
 from volunteer_app.accounts.models import Role, User
 from volunteer_app.accounts.services import grant_holders
 from volunteer_app.core import audit
-from volunteer_app.core.errors import NotFound
+from volunteer_app.core.errors import Errors, NotFound, raise_if
+from volunteer_app.core.ids import valid_id
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import require
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.socialwork import scope
 from volunteer_app.socialwork.models import (
     Benefit,
     BenefitStage,
+    ConsentPurpose,
     ContactType,
     FollowUp,
     Household,
@@ -33,16 +36,11 @@ from volunteer_app.socialwork.models import (
 )
 from volunteer_app.socialwork.services import uploads
 from volunteer_app.socialwork.services.common import (
-    Actor,
-    Errors,
     choice,
     household_for,
-    raise_if,
-    text,
-    today,
-    valid_id,
     writable,
 )
+from volunteer_app.socialwork.services.consents import active_consent
 from volunteer_app.socialwork.services.households import _workers_of_point
 
 TEXT_FIELDS = {
@@ -81,7 +79,7 @@ def _clean(errors: Errors, household: Household, data: dict[str, Any], now: date
         out["risk_level"] = choice(errors, "risk_level", data["risk_level"], RiskLevel, _("Choose a risk level."))
     for key, limit in TEXT_FIELDS.items():
         if key in data:
-            out[key] = text(data[key], limit)
+            out[key] = clean_text(data[key], limit)
     if "needs" in data:
         needs = data["needs"] or []
         if not isinstance(needs, list | tuple) or any(n not in {x.value for x in Need} for n in needs):
@@ -167,7 +165,7 @@ def log_visit(
     data = {"visited_at": visited_at, "contact_type": contact_type, "risk_level": risk_level,
             "worker_ids": worker_ids, **fields}  # fmt: skip
     values = _clean(errors, household, data, now)
-    task = text(follow_up_task, 500)
+    task = clean_text(follow_up_task, 500)
     if task and follow_up_due_on is None:
         errors["follow_up_due_on"] = [_("Give the date the follow-up is due.")]
     elif follow_up_due_on is not None and not task:
@@ -177,7 +175,7 @@ def log_visit(
     attachments = attachments or []
     consent = None
     if attachments:
-        consent = uploads.consent_for_attachments(household)
+        consent = active_consent(household.id, ConsentPurpose.ATTACHMENTS)
         if consent is None:
             errors["attachments"] = [_("Photos and scans need the household's consent. Record it first.")]
         else:
@@ -232,7 +230,7 @@ def edit_visit(actor: Actor, household_id: int, visit_id: int, *, note: str, now
     if unknown:
         errors["_schema"] = [_("Unknown fields: %(names)s", names=", ".join(sorted(unknown)))]
     values = _clean(errors, household, changes, now)
-    note = text(note, 255)
+    note = clean_text(note, 255)
     if not note:
         errors["note"] = [_("Say what you changed and why; the previous version is kept.")]
     raise_if(errors)
@@ -313,7 +311,7 @@ def add_attachments(actor: Actor, household_id: int, visit_id: int, files: list[
     writable(household)
     visit = _visit_of(household, visit_id)
     errors: Errors = {}
-    consent = uploads.consent_for_attachments(household)
+    consent = active_consent(household.id, ConsentPurpose.ATTACHMENTS)
     if consent is None:
         errors["files"] = [_("Photos and scans need the household's consent. Record it first.")]
     elif not files:

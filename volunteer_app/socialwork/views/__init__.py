@@ -13,18 +13,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import show_errors
 from volunteer_app.core.ids import valid_id
 from volunteer_app.socialwork import labels
 from volunteer_app.socialwork import records as _records  # noqa: F401 — names its records in the audit log
+from volunteer_app.socialwork.policy import CASEWORK
 
 bp = Blueprint("socialwork", __name__, url_prefix="/social-work", template_folder="../templates")
 
-CASEWORK = (Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR)
-NUMBERS = (Role.ADMIN, Role.LEAGUE_STAFF, *CASEWORK)
 
 
 @bp.record_once
@@ -69,7 +68,7 @@ def _due_text() -> str:
 
 
 navigation.add_menu_link(_l("Social work"), "socialwork.home", *CASEWORK)
-navigation.add_menu_link(_l("Social-work numbers"), "socialwork.coverage", Role.ADMIN, Role.LEAGUE_STAFF)
+navigation.add_menu_link(_l("Social-work numbers"), "socialwork.coverage", *TOWN_STAFF)
 navigation.add_home_card(
     _l("My follow-ups"),
     LazyString(_due_text),
@@ -87,7 +86,7 @@ navigation.add_home_card(
 navigation.add_home_card(
     _l("Social-work numbers"),
     _l("Households on file, visits this quarter and coverage, without personal data."),
-    (Role.ADMIN, Role.LEAGUE_STAFF),
+    TOWN_STAFF,
     [(_l("Coverage"), "socialwork.coverage")],
 )
 

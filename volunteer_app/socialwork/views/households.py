@@ -10,11 +10,13 @@ from flask_login import current_user
 from volunteer_app.accounts import access
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
+from volunteer_app.core.time import today
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Town
 from volunteer_app.socialwork import forms, labels, scope, services
 from volunteer_app.socialwork.models import Flag, HouseholdStatus
-from volunteer_app.socialwork.views import CASEWORK, bp, form_page, int_arg, page_arg, q_arg, show
+from volunteer_app.socialwork.policy import CASEWORK
+from volunteer_app.socialwork.views import bp, form_page, int_arg, page_arg, q_arg, show
 
 
 def _community_choices() -> list[tuple[object, str]]:
@@ -79,7 +81,7 @@ def new_household():
 def _file_page(household_id: int, revealed: dict | None = None, tab: str | None = None, status: int = 200):
     opened = services.read_household(current_user, household_id)
     household = opened.household
-    on = services.today()
+    on = today()
     benefits = services.household_benefits(household)
     tab = tab or request.args.get("tab", "members")
     referrals = services.list_referrals(current_user, household.id)
@@ -199,6 +201,6 @@ def print_household(household_id: int):
         visits=services.list_visits(current_user, household.id, per_page=100, audited=False).items,
         follow_ups=services.list_follow_ups(current_user, household.id, open_only=True),
         consents=services.list_consents(current_user, household.id),
-        today=services.today(),
+        today=today(),
     )
 

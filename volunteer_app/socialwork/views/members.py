@@ -9,7 +9,8 @@ from flask_login import current_user
 from volunteer_app.accounts import access
 from volunteer_app.core.errors import Invalid, NotFound
 from volunteer_app.socialwork import forms, services
-from volunteer_app.socialwork.views import CASEWORK, bp, form_page, show
+from volunteer_app.socialwork.policy import CASEWORK
+from volunteer_app.socialwork.views import bp, form_page, show
 
 
 def _member(household, member_id: int):

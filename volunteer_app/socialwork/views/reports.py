@@ -11,9 +11,11 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
+from volunteer_app.core.time import today
 from volunteer_app.socialwork import forms, scope, services
 from volunteer_app.socialwork.models import Flag, HouseholdStatus
-from volunteer_app.socialwork.views import CASEWORK, NUMBERS, bp, form_page, page_arg, q_arg, show
+from volunteer_app.socialwork.policy import CASEWORK, NUMBERS
+from volunteer_app.socialwork.views import bp, form_page, page_arg, q_arg, show
 
 
 @bp.route("/")
@@ -26,7 +28,7 @@ def home():
         work=services.my_follow_ups(current_user),
         overdue=services.overdue_counts(current_user) if supervisor else None,
         supervisor=supervisor,
-        today=services.today(),
+        today=today(),
         close_form=forms.FollowUpCloseForm(formdata=None),
     )
 
@@ -57,7 +59,7 @@ def ledgers():
 @access.roles(*CASEWORK)
 def ledger(community_id: int):
     community, lines = services.ledger(current_user, community_id)
-    return render_template("socialwork/ledger.html", community=community, lines=lines, today=services.today())
+    return render_template("socialwork/ledger.html", community=community, lines=lines, today=today())
 
 
 @bp.route("/export", methods=["POST"])

@@ -14,7 +14,8 @@ from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.organisations.models import Team
 from volunteer_app.socialwork import forms, services
 from volunteer_app.socialwork.downloads import attachment_response
-from volunteer_app.socialwork.views import CASEWORK, bp, form_page, show
+from volunteer_app.socialwork.policy import CASEWORK
+from volunteer_app.socialwork.views import bp, form_page, show
 
 
 def _uploads(field) -> list[services.Upload]:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import show_errors
 from volunteer_app.core.ids import valid_id
@@ -26,8 +26,7 @@ from volunteer_app.organisations.models import (
 
 bp = Blueprint("organisations", __name__, template_folder="../templates")
 
-STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
-EVERYONE_WORKING = (Role.ADMIN, Role.LEAGUE_STAFF, Role.TEAM_LEADER, Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR)
+EVERYONE_WORKING = (*TOWN_STAFF, Role.TEAM_LEADER, Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR)
 
 
 def filter_url(endpoint: str | None = None, **changes: object) -> str:
@@ -60,8 +59,6 @@ def _template_globals(state) -> None:
             "sex": SEX_LABELS,
         },
     )
-
-
 
 
 def page_arg() -> int | None:
@@ -99,5 +96,3 @@ def town_choices(optional: bool = False) -> list[tuple[object, str]]:
 def community_choices(optional: bool = False) -> list[tuple[object, str]]:
     blank = _("— none —") if optional else _("— choose —")
     return [("", blank), *services.community_choices(current_user)]
-
-

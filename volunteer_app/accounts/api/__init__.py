@@ -126,5 +126,5 @@ class UserSessions(MethodView):
         services.end_sessions(access.current_actor(), user_id)
 
 
-# /me and the email routes (accounts/profile_api.py) join this blueprint.
-from volunteer_app.accounts import profile_api  # noqa: E402, F401
+# /me and the email routes (api/profile.py) join this blueprint.
+from volunteer_app.accounts.api import profile as _profile  # noqa: E402, F401 — registers /me

@@ -1,20 +1,17 @@
-"""Helpers the organisations services share: cleaning text, loading by id, searching, committing."""
+"""Helpers the organisations services share: searching, naming, committing, the overview counts."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from volunteer_app.accounts.models import Role
-from volunteer_app.core.errors import Invalid, NotFound
-from volunteer_app.core.ids import valid_id
-from volunteer_app.core.policy import can, require
-from volunteer_app.core.time import to_local, utcnow
+from volunteer_app.core.errors import Errors, Invalid
+from volunteer_app.core.policy import Actor, can, require
+from volunteer_app.core.text import clean_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import (
     Community,
@@ -28,35 +25,7 @@ from volunteer_app.organisations.models import (
     YouthGroup,
 )
 
-Actor = Any
 ADULT_AGE = 18
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def today() -> date:
-    """Today in the town's time zone."""
-    return to_local(utcnow()).date()
-
-
-def clean_text(value: object, limit: int | None = None) -> str:
-    text = _CONTROL.sub("", str(value or "")).strip()
-    return text[:limit] if limit else text
-
-
-def get_or_not_found(model: type, object_id: object, message: str, *options) -> Any:
-    if not valid_id(object_id):
-        raise NotFound(message)
-    obj = db.session.get(model, object_id, options=list(options)) if options else db.session.get(model, object_id)
-    if obj is None:
-        raise NotFound(message)
-    return obj
-
-
-def find_by_id(model: type, object_id: object) -> Any:
-    """Like `get_or_not_found`, for ids given in a form or body: None when it names nothing."""
-    if not valid_id(object_id):
-        return None
-    return db.session.get(model, object_id)
 
 
 def search(query: sa.Select, q: str | None, *columns) -> sa.Select:
@@ -66,7 +35,7 @@ def search(query: sa.Select, q: str | None, *columns) -> sa.Select:
     return query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in columns)))
 
 
-def required_name(errors: dict[str, list[str]], value: object, field_name: str = "name", limit: int = 60) -> str:
+def required_name(errors: Errors, value: object, field_name: str = "name", limit: int = 60) -> str:
     name = clean_text(value)
     if not name:
         errors[field_name] = [_("Give a name.")]
@@ -75,7 +44,7 @@ def required_name(errors: dict[str, list[str]], value: object, field_name: str =
     return name
 
 
-def commit_or_conflict(conflict: dict[str, list[str]]) -> None:
+def commit_or_conflict(conflict: Errors) -> None:
     """Commits; a unique constraint that a concurrent request won first becomes the same field message."""
     try:
         db.session.commit()
@@ -84,12 +53,7 @@ def commit_or_conflict(conflict: dict[str, list[str]]) -> None:
         raise Invalid(conflict) from None
 
 
-def raise_if_errors(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise Invalid(errors)
-
-
-def check_dates(errors: dict[str, list[str]], start: date | None, end: date | None, end_field: str) -> None:
+def check_dates(errors: Errors, start: date | None, end: date | None, end_field: str) -> None:
     if start and end and end < start:
         errors[end_field] = [_("This date cannot be before the start date.")]
 

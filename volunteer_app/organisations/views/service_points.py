@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
-from volunteer_app.organisations.views._common import (
-    STAFF,
+from volunteer_app.organisations.views.common import (
     arg_id,
     bp,
     form_page,
@@ -41,7 +40,7 @@ def _coverage_choices(town_id: int | None) -> list[tuple[int, str]]:
 
 
 @bp.route("/service-stations/new", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def new_station():
     form = forms.StationForm()
     form.town_id.choices = town_choices()
@@ -70,7 +69,7 @@ def new_station():
 
 
 @bp.route("/service-stations/<int:station_id>/edit", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def edit_station(station_id: int):
     station = services.get_station(current_user, station_id)
     form = forms.StationForm(obj=station, community_ids=[c.id for c in station.covered_communities])
@@ -131,7 +130,7 @@ def point(point_id: int):
 
 
 @bp.route("/service-points/<int:point_id>/workers", methods=["POST"])
-@access.roles(*STAFF, Role.STATION_SUPERVISOR)
+@access.roles(*TOWN_STAFF, Role.STATION_SUPERVISOR)
 def assign_worker(point_id: int):
     item = services.get_point(current_user, point_id)
     form = forms.AssignWorkerForm()
@@ -148,7 +147,7 @@ def assign_worker(point_id: int):
 
 
 @bp.route("/service-points/<int:point_id>/workers/<int:user_id>/remove", methods=["POST"])
-@access.roles(*STAFF, Role.STATION_SUPERVISOR)
+@access.roles(*TOWN_STAFF, Role.STATION_SUPERVISOR)
 def unassign_worker(point_id: int, user_id: int):
     services.unassign_social_worker(current_user, point_id, user_id=user_id)
     flash(_("The social worker is no longer assigned here."), "success")
@@ -161,7 +160,7 @@ def _station_town(form: forms.PointForm) -> int | None:
 
 
 @bp.route("/service-points/new", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def new_point():
     form = forms.PointForm(station_id=arg_id("station_id"))
     form.station_id.choices = [("", _("— choose —")), *services.station_choices(current_user)]
@@ -187,7 +186,7 @@ def new_point():
 
 
 @bp.route("/service-points/<int:point_id>/edit", methods=["GET", "POST"])
-@access.roles(*STAFF)
+@access.roles(*TOWN_STAFF)
 def edit_point(point_id: int):
     item = services.get_point(current_user, point_id)
     form = forms.PointForm(obj=item, community_ids=[c.id for c in item.communities])
@@ -216,5 +215,3 @@ def edit_point(point_id: int):
 def coverage():
     page = services.coverage(current_user, page=page_arg())
     return render_template("organisations/coverage.html", page=page)
-
-

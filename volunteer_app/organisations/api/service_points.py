@@ -6,10 +6,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
+from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api._common import STAFF, acting_user, blp
+from volunteer_app.organisations.api.common import acting_user, blp
 
 
 class CommunityRefSchema(BaseSchema):
@@ -61,7 +61,7 @@ class Stations(MethodView):
         """Social-work stations, one per town."""
         return services.list_stations(acting_user(), **args)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(StationInSchema)
     @blp.response(201, StationDetailSchema)
     def post(self, body):
@@ -75,7 +75,7 @@ class StationById(MethodView):
     def get(self, station_id):
         return services.get_station(acting_user(), station_id)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(StationPatchSchema)
     @blp.response(200, StationDetailSchema)
     def patch(self, body, station_id):
@@ -134,7 +134,7 @@ class Points(MethodView):
         """Social-work service points with the communities each covers; `q` matches a point or community name."""
         return services.list_points(acting_user(), **args)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(PointInSchema)
     @blp.response(201, PointSchema)
     def post(self, body):
@@ -150,7 +150,7 @@ class PointById(MethodView):
     def get(self, point_id):
         return services.get_point(acting_user(), point_id)
 
-    @access.roles(*STAFF)
+    @access.roles(*TOWN_STAFF)
     @blp.arguments(PointPatchSchema)
     @blp.response(200, PointSchema)
     def patch(self, body, point_id):
@@ -166,7 +166,7 @@ class PointWorkers(MethodView):
         """The social workers assigned to the point (role grant social_worker scoped service_point:ID)."""
         return services.point_workers(acting_user(), services.get_point(acting_user(), point_id))
 
-    @access.roles(*STAFF, Role.STATION_SUPERVISOR)
+    @access.roles(*TOWN_STAFF, Role.STATION_SUPERVISOR)
     @blp.arguments(WorkerInSchema)
     @blp.response(200, WorkerSchema(many=True))
     def post(self, body, point_id):
@@ -177,7 +177,7 @@ class PointWorkers(MethodView):
 
 @blp.route("/service-points/<int:point_id>/workers/<int:user_id>")
 class PointWorkerById(MethodView):
-    @access.roles(*STAFF, Role.STATION_SUPERVISOR)
+    @access.roles(*TOWN_STAFF, Role.STATION_SUPERVISOR)
     @blp.response(204)
     def delete(self, point_id, user_id):
         services.unassign_social_worker(acting_user(), point_id, user_id=user_id)
@@ -219,5 +219,3 @@ class Coverage(MethodView):
         """Per town: communities covered by a service point (or the station) and the percentage."""
         args.pop("q", None)
         return services.coverage(acting_user(), **args)
-
-

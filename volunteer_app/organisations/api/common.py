@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import Role
 
 blp = Blueprint(
     "organisations_api",
@@ -14,10 +13,6 @@ blp = Blueprint(
     description="Towns, communities, teams, pairings, youth groups, social-work points, liaison stations, volunteers",
 )
 
-STAFF = (Role.ADMIN, Role.LEAGUE_STAFF)
-
 
 def acting_user():
     return access.current_actor()
-
-

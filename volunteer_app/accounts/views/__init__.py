@@ -189,5 +189,5 @@ navigation.add_home_card(
     [(_l("Users"), "accounts.users"), (_l("New user"), "accounts.new_user"), (_l("Audit log"), "core.audit_entries")],
 )
 
-# The profile pages (accounts/profile_views.py) join this blueprint.
-from volunteer_app.accounts import profile_views  # noqa: E402, F401
+# The profile pages (views/profile.py) join this blueprint.
+from volunteer_app.accounts.views import profile as _profile  # noqa: E402, F401 — registers the profile pages

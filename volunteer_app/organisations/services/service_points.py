@@ -13,9 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Invalid, NotFound
+from volunteer_app.core.errors import Invalid, NotFound, raise_if
+from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import require
+from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.text import clean_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import (
     Community,
@@ -23,13 +25,8 @@ from volunteer_app.organisations.models import (
     ServiceStation,
     Town,
 )
-from volunteer_app.organisations.services._common import (
-    Actor,
-    clean_text,
+from volunteer_app.organisations.services.common import (
     commit_or_conflict,
-    find_by_id,
-    get_or_not_found,
-    raise_if_errors,
     required_name,
     search,
 )
@@ -57,7 +54,7 @@ def list_stations(
 
 def get_station(actor: Actor, station_id: int) -> ServiceStation:
     require(actor, "organisation.view")
-    return get_or_not_found(
+    return get_or_404(
         ServiceStation,
         station_id,
         _("No such service station."),
@@ -68,7 +65,7 @@ def get_station(actor: Actor, station_id: int) -> ServiceStation:
 
 
 def find_station(station_id: int | None) -> ServiceStation | None:
-    return find_by_id(ServiceStation, station_id)
+    return find(ServiceStation, station_id)
 
 
 def town_communities(actor: Actor, town_id: int | None) -> list[Community]:
@@ -92,7 +89,7 @@ def _coverage_errors(
     communities: list[Community] = []
     messages: list[str] = []
     for community_id in dict.fromkeys(community_ids or ()):
-        community = find_by_id(Community, community_id)
+        community = find(Community, community_id)
         if community is None:
             messages.append(_("No community with id %(id)s.", id=community_id))
             continue
@@ -147,7 +144,7 @@ def create_station(
     """The social-work station of a town (one per town). `community_ids` are covered by the station itself."""
     require(actor, "organisation.manage")
     errors: dict[str, list[str]] = {}
-    town = find_by_id(Town, town_id)
+    town = find(Town, town_id)
     name = required_name(errors, name, limit=120)
     if town is None:
         errors["town_id"] = [_("Choose a town that is registered.")]
@@ -160,7 +157,7 @@ def create_station(
         communities, messages = _coverage_errors(community_ids, town.id, point=None, station=None)
         if messages:
             errors["community_ids"] = messages
-    raise_if_errors(errors)
+    raise_if(errors)
     station = ServiceStation(town=town, name=name, address=clean_text(address, 200), opened_on=opened_on)
     db.session.add(station)
     db.session.flush()
@@ -172,7 +169,7 @@ def create_station(
 
 def update_station(actor: Actor, station_id: int, **changes: Any) -> ServiceStation:
     require(actor, "organisation.manage")
-    station = get_or_not_found(ServiceStation, station_id, _("No such service station."))
+    station = get_or_404(ServiceStation, station_id, _("No such service station."))
     errors: dict[str, list[str]] = {}
     if "name" in changes:
         changes["name"] = required_name(errors, changes["name"], limit=120)
@@ -185,7 +182,7 @@ def update_station(actor: Actor, station_id: int, **changes: Any) -> ServiceStat
         communities, messages = _coverage_errors(changes["community_ids"], station.town_id, point=None, station=station)
         if messages:
             errors["community_ids"] = messages
-    raise_if_errors(errors)
+    raise_if(errors)
     for key in ("name", "address", "opened_on"):
         if key in changes:
             setattr(station, key, clean_text(changes[key], 200) if key == "address" else changes[key])
@@ -256,7 +253,7 @@ def list_points(
 
 def get_point(actor: Actor, point_id: int) -> ServicePoint:
     require(actor, "organisation.view")
-    point = get_or_not_found(
+    point = get_or_404(
         ServicePoint,
         point_id,
         _("No such service point."),
@@ -278,7 +275,7 @@ def create_point(
 ) -> ServicePoint:
     require(actor, "organisation.manage")
     errors: dict[str, list[str]] = {}
-    station = find_by_id(ServiceStation, station_id)
+    station = find(ServiceStation, station_id)
     name = required_name(errors, name, limit=120)
     communities: list[Community] = []
     if station is None:
@@ -291,7 +288,7 @@ def create_point(
         communities, messages = _coverage_errors(community_ids, station.town_id, point=None, station=None)
         if messages:
             errors["community_ids"] = messages
-    raise_if_errors(errors)
+    raise_if(errors)
     point = ServicePoint(station=station, name=name, address=clean_text(address, 200), opened_on=opened_on)
     db.session.add(point)
     db.session.flush()
@@ -305,7 +302,7 @@ def create_point(
 
 def update_point(actor: Actor, point_id: int, **changes: Any) -> ServicePoint:
     require(actor, "organisation.manage")
-    point = get_or_not_found(ServicePoint, point_id, _("No such service point."))
+    point = get_or_404(ServicePoint, point_id, _("No such service point."))
     errors: dict[str, list[str]] = {}
     if "name" in changes:
         changes["name"] = required_name(errors, changes["name"], limit=120)
@@ -324,7 +321,7 @@ def update_point(actor: Actor, point_id: int, **changes: Any) -> ServicePoint:
         )
         if messages:
             errors["community_ids"] = messages
-    raise_if_errors(errors)
+    raise_if(errors)
     for key in ("name", "address", "opened_on"):
         if key in changes:
             setattr(point, key, clean_text(changes[key], 200) if key == "address" else changes[key])
@@ -364,9 +361,9 @@ def social_worker_choices(actor: Actor) -> list[tuple[int, str]]:
 
 def assign_social_worker(actor: Actor, point_id: int, *, user_id: int) -> User:
     """A social worker belongs to one service point: their social_worker grant is re-scoped to this one."""
-    point = get_or_not_found(ServicePoint, point_id, _("No such service point."))
+    point = get_or_404(ServicePoint, point_id, _("No such service point."))
     require(actor, "service_point.assign_worker", point)
-    user = find_by_id(User, user_id)
+    user = find(User, user_id)
     if user is None or not user.has_role(Role.SOCIAL_WORKER):
         raise Invalid({"user_id": [_("Choose a user who has the social worker role.")]})
     if any(
@@ -383,9 +380,9 @@ def assign_social_worker(actor: Actor, point_id: int, *, user_id: int) -> User:
 
 
 def unassign_social_worker(actor: Actor, point_id: int, *, user_id: int) -> User:
-    point = get_or_not_found(ServicePoint, point_id, _("No such service point."))
+    point = get_or_404(ServicePoint, point_id, _("No such service point."))
     require(actor, "service_point.assign_worker", point)
-    user = find_by_id(User, user_id)
+    user = find(User, user_id)
     grant = None
     if user is not None:
         grant = next(
