@@ -132,7 +132,11 @@ def test_the_certificate_lists_services_masked_id_total_and_issuer(client, login
     login(person.user)
     page = client.get("/me/hours/certificate").get_data(as_text=True)
     assert person.id_number_masked in page and person.id_number not in page
-    assert event.title in page and "3.0" in page
+    assert event.title in page
+    line = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
+    service, hours_cell = re.findall(r"<td[^>]*>(.*?)</td>", line, re.S)[2:]
+    assert event.title in service and role.name in service and hours_cell == "3.0"  # the hours of that service
+    assert re.search(r'id="cert-total">([^<]*)<', page).group(1) == "3.0"  # and the total below the lines
     assert "里水镇" in page
     assert client.get("/me/hours").status_code == 200
 

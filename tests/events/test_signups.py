@@ -116,11 +116,19 @@ def test_a_promotion_skips_someone_who_now_holds_an_overlapping_place(make_event
     event = make_event(sessions=[{"starts_at": at(7), "ends_at": at(7, 3), "roles": [{"name": "岗位", "capacity": 1}]}])
     role_id = event.sessions[0].roles[0].id
     first = signups.sign_up(a.user, role_id, now=NOW)
-    signups.sign_up(b.user, role_id, now=NOW)  # waitlisted 1, then takes a place elsewhere at the same time
+    second = signups.sign_up(b.user, role_id, now=NOW)  # waitlisted 1, then takes a place elsewhere at the same time
     third = signups.sign_up(c.user, role_id, now=NOW)  # waitlisted 2
     signups.sign_up(b.user, busy.sessions[0].roles[0].id, now=NOW)
     promoted = signups.cancel(a.user, first.id, now=NOW)
     assert [s.id for s in promoted] == [third.id]
+    db.session.expire_all()
+    promoted_signup = signups.get_signup(c.user, third.id)
+    assert (promoted_signup.status, promoted_signup.waitlist_position) == ("confirmed", None)
+    assert promoted_signup.promoted_at is not None
+    skipped = signups.get_signup(b.user, second.id)
+    assert (skipped.status, skipped.waitlist_position) == ("waitlisted", 1)  # kept first in line, not dropped
+    notices = db.session.scalars(sa.select(Notification).where(Notification.kind == "signup_promoted")).all()
+    assert {(n.recipient_id, n.subject_id) for n in notices} == {(c.user.id, str(third.id))}
 
 
 @pytest.mark.parametrize(

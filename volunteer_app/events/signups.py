@@ -98,7 +98,10 @@ def with_overlapping_place(volunteer_ids: Iterable[int], session: EventSession, 
 
 
 def waitlist_positions(signups: list[Signup]) -> None:
-    """Fills in `waitlist_position` (1 = next in line) for the waitlisted ones, one query per page."""
+    """Fills in `waitlist_position` (1 = next in line) for the waitlisted ones and None for the rest, one query per
+    page. The position is no column: a sign-up promoted since it was last read would otherwise keep its old one."""
+    for signup in signups:
+        signup.waitlist_position = None
     waiting = [s for s in signups if s.status == SignupStatus.WAITLISTED]
     if not waiting:
         return

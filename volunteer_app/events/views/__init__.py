@@ -73,7 +73,9 @@ navigation.add_menu_link(_l("Calendar"), "events.month", *ORGANISERS, Role.VOLUN
 navigation.add_menu_link(_l("Holiday calendar"), "events.holidays", *TOWN_STAFF, group="admin")
 navigation.add_menu_link(_l("Corrections to approve"), "events.hours_corrections", *TOWN_STAFF, group="admin")
 navigation.add_home_card(
-    _l("My volunteering"), signups.HomeSummary(), (Role.VOLUNTEER,),
+    _l("My volunteering"),
+    signups.HomeSummary(),
+    (Role.VOLUNTEER,),
     [
         (_l("Find events"), "events.index"),
         (_l("My sign-ups"), "events.my_signups"),

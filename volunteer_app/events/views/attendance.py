@@ -12,7 +12,7 @@ from markupsafe import Markup
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.errors import Invalid
-from volunteer_app.core.forms import show_errors
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import forms, hours, services, signups
@@ -109,19 +109,16 @@ def correct_hours(signup_id: int):
     signup = signups.get_signup(current_user, signup_id)
     require(current_user, "attendance.manage", signup.role.session.event)
     form = forms.CorrectionForm()
-    if form.validate_on_submit():
-        try:
-            correction = hours.correct_hours(
-                current_user, signup.id, hours=float(form.hours.data), reason=form.reason.data
-            )
-        except Invalid as error:
-            show_errors(form, error)
+    correction = submitted(
+        form,
+        lambda: hours.correct_hours(current_user, signup.id, hours=float(form.hours.data), reason=form.reason.data),
+    )
+    if correction is not None:
+        if correction.status == CorrectionStatus.PENDING:
+            flash(_("The correction waits for a second staff member to approve it before it counts."), "warning")
         else:
-            if correction.status == CorrectionStatus.PENDING:
-                flash(_("The correction waits for a second staff member to approve it before it counts."), "warning")
-            else:
-                flash(_("Hours corrected."), "success")
-            return redirect(url_for(".attendance", session_id=signup.role.session_id))
+            flash(_("Hours corrected."), "success")
+        return redirect(url_for(".attendance", session_id=signup.role.session_id))
     back = url_for(".attendance", session_id=signup.role.session_id)
     title = _("Correct the hours of %(name)s", name=signup.volunteer.name)
     note = _(
@@ -130,9 +127,7 @@ def correct_hours(signup_id: int):
         most=hours.hours_text(hours.most_minutes(signup.role.session)),
         review=hours.hours_text(hours.review_minutes()),
     )
-    return render_template("events/form.html", form=form, title=title, back=back, note=note), (
-        422 if form.errors else 200
-    )
+    return form_page("events/form.html", form, title=title, back=back, note=note)
 
 
 @bp.route("/hours-corrections")

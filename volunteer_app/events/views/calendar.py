@@ -11,7 +11,7 @@ from flask_login import current_user
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.errors import Invalid
-from volunteer_app.core.forms import show_errors
+from volunteer_app.core.forms import form_page, show_errors, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.events import calendar, enrolments, feeds, forms, services
@@ -112,16 +112,14 @@ def subscriptions():
 @access.roles(*TOWN_STAFF)
 def holidays():
     form = forms.OverrideForm()
-    if form.validate_on_submit():
-        try:
-            calendar.set_override(current_user, day=form.day.data, kind=form.kind.data, note=form.note.data or "")
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".holidays"))
+    if submitted(
+        form,
+        lambda: calendar.set_override(current_user, day=form.day.data, kind=form.kind.data, note=form.note.data or ""),
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".holidays"))
     page = calendar.list_overrides(current_user, q=q_arg(), page=page_arg())
-    return render_template("events/holidays.html", form=form, page=page, q=q_arg()), 422 if form.errors else 200
+    return form_page("events/holidays.html", form, page=page, q=q_arg())
 
 
 @bp.route("/admin/holidays/<int:override_id>/delete", methods=["POST"])
@@ -173,16 +171,29 @@ def recurrence(event_id: int):
         "Sessions are planned this many weeks ahead and topped up every day. Holidays come from the Chinese "
         "public-holiday calendar and the staff's holiday overrides."
     )
-    return render_template(
+    return form_page(
         "events/form.html",
-        form=form,
+        form,
         title=_("Repeat %(name)s", name=event.title),
         back=url_for(".event", event_id=event.id),
         note=note,
-    ), 422 if form.errors else 200
+    )
 
 
 # ---------------------------------------------------------------------------------------------- enrolments
+
+
+def _enrol(form: forms.EnrolmentForm, event_id: int):
+    return enrolments.enrol(
+        current_user,
+        event_id,
+        child_name=form.child_name.data,
+        child_age=form.child_age.data,
+        school=form.school.data or "",
+        guardian_name=form.guardian_name.data,
+        guardian_phone=form.guardian_phone.data,
+        guardian_consent=form.guardian_consent.data,
+    )
 
 
 @bp.route("/events/<int:event_id>/enrolments", methods=["GET", "POST"])
@@ -191,33 +202,20 @@ def enrolments_page(event_id: int):
     event = services.get_event(current_user, event_id)
     manage = can(current_user, "enrolment.manage", event)
     form = forms.EnrolmentForm() if manage else None
-    if form is not None and form.validate_on_submit():
-        try:
-            item = enrolments.enrol(
-                current_user,
-                event.id,
-                child_name=form.child_name.data,
-                child_age=form.child_age.data,
-                school=form.school.data or "",
-                guardian_name=form.guardian_name.data,
-                guardian_phone=form.guardian_phone.data,
-                guardian_consent=form.guardian_consent.data,
-            )
-        except Invalid as error:
-            show_errors(form, error)
+    item = submitted(form, lambda: _enrol(form, event.id)) if form is not None else None
+    if item is not None:
+        if item.status == SignupStatus.CONFIRMED:
+            flash(_("%(name)s is enrolled.", name=item.child_name), "success")
         else:
-            if item.status == SignupStatus.CONFIRMED:
-                flash(_("%(name)s is enrolled.", name=item.child_name), "success")
-            else:
-                flash(
-                    _(
-                        "%(name)s is on the waitlist at position %(n)d.",
-                        name=item.child_name,
-                        n=item.waitlist_position or 0,
-                    ),
-                    "warning",
-                )
-            return redirect(url_for(".enrolments_page", event_id=event.id))
+            flash(
+                _(
+                    "%(name)s is on the waitlist at position %(n)d.",
+                    name=item.child_name,
+                    n=item.waitlist_position or 0,
+                ),
+                "warning",
+            )
+        return redirect(url_for(".enrolments_page", event_id=event.id))
     status = request.args.get("status") if request.args.get("status") in set(SignupStatus) else None
     page = enrolments.list_enrolments(current_user, event.id, status=status, q=q_arg(), page=page_arg())
     return render_template(

@@ -11,31 +11,13 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.core.errors import Invalid
-from volunteer_app.core.forms import show_errors
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.events import enrolments, forms, services, signups
 from volunteer_app.events.models import EVENT_STATUS_LABELS, Audience, EventKind, EventStatus
 from volunteer_app.events.views import ORGANISERS, bp, int_arg, page_arg, q_arg
 from volunteer_app.organisations import services as org
-
-
-def _show(form, error: Invalid) -> None:
-    show_errors(
-        form,
-        Invalid(
-            {
-                key.split(".")[-1] if key.startswith("sessions.") else key: messages
-                for key, messages in error.errors.items()
-            }
-        ),
-    )
-
-
-def _form_page(form, title: str, back: str, **context):
-    return render_template("events/form.html", form=form, title=title, back=back, **context), (
-        422 if form.errors else 200
-    )
 
 
 def _day_arg(name: str) -> datetime | None:
@@ -132,15 +114,10 @@ def _event_data(form: forms.EventForm) -> dict:
 def new_event():
     form = forms.EventForm()
     _fill_choices(form)
-    if form.validate_on_submit():
-        try:
-            item = services.create_event(current_user, **_event_data(form))
-        except Invalid as error:
-            _show(form, error)
-        else:
-            flash(_("Event saved as a draft. Add its sessions and roles, then publish it."), "success")
-            return redirect(url_for(".event", event_id=item.id))
-    return _form_page(form, _("New event"), url_for(".index"))
+    if (item := submitted(form, lambda: services.create_event(current_user, **_event_data(form)))) is not None:
+        flash(_("Event saved as a draft. Add its sessions and roles, then publish it."), "success")
+        return redirect(url_for(".event", event_id=item.id))
+    return form_page("events/form.html", form, title=_("New event"), back=url_for(".index"))
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -157,15 +134,12 @@ def edit_event(event_id: int):
             to_local(item.signup_closes_at).replace(tzinfo=None) if item.signup_closes_at else None
         )
         form.audience_team_ids.data = [t.id for t in item.audience_teams]
-    if form.validate_on_submit():
-        try:
-            services.update_event(current_user, item.id, **_event_data(form))
-        except Invalid as error:
-            _show(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".event", event_id=item.id))
-    return _form_page(form, _("Edit %(name)s", name=item.title), url_for(".event", event_id=item.id))
+    if submitted(form, lambda: services.update_event(current_user, item.id, **_event_data(form))):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".event", event_id=item.id))
+    return form_page(
+        "events/form.html", form, title=_("Edit %(name)s", name=item.title), back=url_for(".event", event_id=item.id)
+    )
 
 
 @bp.route("/events/<int:event_id>/status", methods=["POST"])
@@ -191,18 +165,23 @@ def set_status(event_id: int):
 def cancel_event(event_id: int):
     item = services.get_event_for_update(current_user, event_id)
     form = forms.CancelEventForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel_event(current_user, item.id, form.cancel_reason.data)
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            flash(_("The event is cancelled."), "warning")
-            return redirect(url_for(".event", event_id=item.id))
-    return _form_page(form, _("Cancel %(name)s", name=item.title), url_for(".event", event_id=item.id))
+    if submitted(form, lambda: services.cancel_event(current_user, item.id, form.cancel_reason.data)):
+        flash(_("The event is cancelled."), "warning")
+        return redirect(url_for(".event", event_id=item.id))
+    return form_page(
+        "events/form.html", form, title=_("Cancel %(name)s", name=item.title), back=url_for(".event", event_id=item.id)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- sessions and roles
+
+
+def _session_data(form: forms.SessionForm) -> dict:
+    return {
+        "starts_at": forms.local(form.starts_at.data),
+        "ends_at": forms.local(form.ends_at.data),
+        "title": form.title.data or "",
+    }
 
 
 def _flash_warnings(session) -> None:
@@ -215,22 +194,17 @@ def _flash_warnings(session) -> None:
 def new_session(event_id: int):
     item = services.get_event_for_update(current_user, event_id)
     form = forms.SessionForm()
-    if form.validate_on_submit():
-        try:
-            session = services.add_session(
-                current_user,
-                item.id,
-                starts_at=forms.local(form.starts_at.data),
-                ends_at=forms.local(form.ends_at.data),
-                title=form.title.data or "",
-            )
-        except Invalid as error:
-            _show(form, error)
-        else:
-            flash(_("Session added. Now add its roles."), "success")
-            _flash_warnings(session)
-            return redirect(url_for(".new_role", session_id=session.id))
-    return _form_page(form, _("New session of %(name)s", name=item.title), url_for(".event", event_id=item.id))
+    session = submitted(form, lambda: services.add_session(current_user, item.id, **_session_data(form)))
+    if session is not None:
+        flash(_("Session added. Now add its roles."), "success")
+        _flash_warnings(session)
+        return redirect(url_for(".new_role", session_id=session.id))
+    return form_page(
+        "events/form.html",
+        form,
+        title=_("New session of %(name)s", name=item.title),
+        back=url_for(".event", event_id=item.id),
+    )
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -242,22 +216,13 @@ def edit_session(session_id: int):
     if request.method == "GET":
         form.starts_at.data = to_local(session.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_local(session.ends_at).replace(tzinfo=None)
-    if form.validate_on_submit():
-        try:
-            services.update_session(
-                current_user,
-                session.id,
-                starts_at=forms.local(form.starts_at.data),
-                ends_at=forms.local(form.ends_at.data),
-                title=form.title.data or "",
-            )
-        except Invalid as error:
-            _show(form, error)
-        else:
-            flash(_("Saved."), "success")
-            _flash_warnings(session)
-            return redirect(url_for(".event", event_id=session.event_id))
-    return _form_page(form, _("Edit session"), url_for(".event", event_id=session.event_id))
+    if submitted(form, lambda: services.update_session(current_user, session.id, **_session_data(form))):
+        flash(_("Saved."), "success")
+        _flash_warnings(session)
+        return redirect(url_for(".event", event_id=session.event_id))
+    return form_page(
+        "events/form.html", form, title=_("Edit session"), back=url_for(".event", event_id=session.event_id)
+    )
 
 
 @bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
@@ -286,15 +251,10 @@ def new_role(session_id: int):
     session = services.get_session(current_user, session_id)
     services.get_event_for_update(current_user, session.event_id)
     form = forms.RoleForm()
-    if form.validate_on_submit():
-        try:
-            services.add_role(current_user, session.id, **_role_data(form))
-        except Invalid as error:
-            _show(form, error)
-        else:
-            flash(pgettext("event", "Role added."), "success")
-            return redirect(url_for(".event", event_id=session.event_id))
-    return _form_page(form, _("New role"), url_for(".event", event_id=session.event_id))
+    if submitted(form, lambda: services.add_role(current_user, session.id, **_role_data(form))):
+        flash(pgettext("event", "Role added."), "success")
+        return redirect(url_for(".event", event_id=session.event_id))
+    return form_page("events/form.html", form, title=_("New role"), back=url_for(".event", event_id=session.event_id))
 
 
 @bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
@@ -305,15 +265,12 @@ def edit_role(role_id: int):
     form = forms.RoleForm(obj=role)
     if request.method == "GET":
         form.political_status.data = role.political_status or ""
-    if form.validate_on_submit():
-        try:
-            services.update_role(current_user, role.id, **_role_data(form))
-        except Invalid as error:
-            _show(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".event", event_id=role.session.event_id))
-    return _form_page(form, _("Edit role"), url_for(".event", event_id=role.session.event_id))
+    if submitted(form, lambda: services.update_role(current_user, role.id, **_role_data(form))):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".event", event_id=role.session.event_id))
+    return form_page(
+        "events/form.html", form, title=_("Edit role"), back=url_for(".event", event_id=role.session.event_id)
+    )
 
 
 @bp.route("/roles/<int:role_id>/delete", methods=["POST"])
