@@ -18,7 +18,7 @@ from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
 from volunteer_app.core.crypto import blind_index
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.errors import Invalid, raise_if
 from volunteer_app.core.identity import (
     IdNumberError,
     age_on,
@@ -28,9 +28,11 @@ from volunteer_app.core.identity import (
     normalise_phone,
     parse_id_number,
 )
+from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import SYSTEM, can, require
-from volunteer_app.core.time import utcnow
+from volunteer_app.core.policy import SYSTEM, Actor, can, require
+from volunteer_app.core.text import clean_text
+from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations import team_scope
 from volunteer_app.organisations.models import (
@@ -41,15 +43,9 @@ from volunteer_app.organisations.models import (
     TeamMembership,
     VolunteerProfile,
 )
-from volunteer_app.organisations.services._common import (
+from volunteer_app.organisations.services.common import (
     ADULT_AGE,
-    Actor,
-    clean_text,
     commit_or_conflict,
-    find_by_id,
-    get_or_not_found,
-    raise_if_errors,
-    today,
 )
 
 
@@ -107,7 +103,7 @@ def _validate_profile(
             errors["political_status"] = [_("Choose a political status from the list.")]
         clean["political_status"] = political_status
     if community_id is not None or not partial:
-        if find_by_id(Community, community_id) is None:
+        if find(Community, community_id) is None:
             errors["community_id"] = [_("Choose your home community from the list.")]
         clean["community_id"] = community_id
     if skills is not None:
@@ -205,7 +201,7 @@ def add_volunteer_profile(
         errors["_schema"] = [_("This account already has a volunteer profile.")]
     minor = info is not None and info.age_on(on) < ADULT_AGE
     checked_guardian = _validate_guardian(errors, guardian) if minor else None
-    raise_if_errors(errors)
+    raise_if(errors)
     profile = VolunteerProfile(
         user=user,
         name=clean["name"],
@@ -380,7 +376,7 @@ def list_volunteers(
 
 
 def _load_volunteer(profile_id: int) -> VolunteerProfile:
-    return get_or_not_found(
+    return get_or_404(
         VolunteerProfile,
         profile_id,
         _("No such volunteer."),
@@ -436,7 +432,7 @@ def update_volunteer(actor: Actor, profile_id: int, **changes: Any) -> Volunteer
         if isinstance(raw, dict):
             raw = Guardian(raw.get("name") or "", raw.get("phone") or "", raw.get("consent") is True)
         guardian = _validate_guardian(errors, raw)
-    raise_if_errors(errors)
+    raise_if(errors)
     for key, value in clean.items():
         setattr(profile, key, value)
     if "phone" in clean and profile.user.phone != clean["phone"]:
