@@ -28,7 +28,7 @@ TEMPLATES = {
 
 
 @pytest.fixture(autouse=True)
-def test_templates(app, monkeypatch):
+def message_templates(app, monkeypatch):
     monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([DictLoader(TEMPLATES), app.jinja_env.loader]))
     app.jinja_env.cache.clear()
     yield

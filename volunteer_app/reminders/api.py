@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, fields, validate
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
 from volunteer_app.api import BaseSchema, InputSchema, LocalDateTime, PageArgs, page_of
+from volunteer_app.core.text import clean_text
 from volunteer_app.reminders import services
 from volunteer_app.reminders.models import Channel, Status
 
@@ -104,7 +105,7 @@ class Outbox(MethodView):
     def get(self, args):
         """The notification outbox, filtered by status, channel, kind or recipient (`q`) (admins only)."""
         filters = services.OutboxFilter(
-            status=args["status"], channel=args["channel"], kind=args["kind"], q=(args.get("q") or "").strip()
+            status=args["status"], channel=args["channel"], kind=args["kind"], q=clean_text(args.get("q"))
         )
         return services.outbox(access.current_actor(), filters, page=args["page"], per_page=args["per_page"])
 

@@ -13,8 +13,7 @@ from flask_login import current_user
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
 from volunteer_app.core import audit, navigation
-from volunteer_app.core.errors import Invalid
-from volunteer_app.core.forms import show_errors
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.reminders import kinds, services
 from volunteer_app.reminders.forms import PreferencesForm
 from volunteer_app.reminders.models import CHANNEL_LABELS, STATUS_LABELS, Channel, Status
@@ -104,32 +103,31 @@ def preferences():
         form.opted_out.data = list(pref.opted_out or [])
     webhook_available = bool(current_app.config.get("WEBHOOK_URL"))
     staff = services.has_work_role(current_user)
-    if form.validate_on_submit():
-        try:
-            services.update_preferences(
-                current_user,
-                current_user,
-                email=form.email.data,
-                webhook=form.webhook.data and webhook_available,
-                opted_out=form.opted_out.data or [],
-                quiet_hours=form.quiet_hours.data,
-                quiet_start=form.quiet_start.data,
-                quiet_end=form.quiet_end.data,
-                digest=form.digest.data and staff,
-            )
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            flash(_("Your notification settings are saved."), "success")
-            return redirect(url_for("reminders.preferences"))
-    return render_template(
+    saved = submitted(
+        form,
+        lambda: services.update_preferences(
+            current_user,
+            current_user,
+            email=form.email.data,
+            webhook=form.webhook.data and webhook_available,
+            opted_out=form.opted_out.data or [],
+            quiet_hours=form.quiet_hours.data,
+            quiet_start=form.quiet_start.data,
+            quiet_end=form.quiet_end.data,
+            digest=form.digest.data and staff,
+        ),
+    )
+    if saved:
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("reminders.preferences"))
+    return form_page(
         "reminders/preferences.html",
-        form=form,
+        form,
         webhook_available=webhook_available,
         staff=staff,
         default_quiet=(current_app.config["QUIET_HOURS_START"], current_app.config["QUIET_HOURS_END"]),
         has_email=bool(current_user.email),
-    ), 200 if not form.errors else 422
+    )
 
 
 @bp.route("/notifications/test", methods=["POST"])
@@ -170,7 +168,7 @@ def retry(notification_id: int):
 @bp.route("/admin/outbox/<int:notification_id>/cancel", methods=["POST"])
 @access.roles(Role.ADMIN)
 def cancel(notification_id: int):
-    services.cancel(current_user, notification_id, reason=request.form.get("reason", "")[:255])
+    services.cancel(current_user, notification_id, reason=request.form.get("reason", ""))
     flash(_("Notice #%(id)d cancelled.", id=notification_id), "success")
     return _back("reminders.outbox")
 
