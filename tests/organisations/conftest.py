@@ -8,6 +8,7 @@ from datetime import date
 from itertools import count
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import event
 
 from tests.conftest import PASSWORD
@@ -91,3 +92,10 @@ def counted_queries() -> Iterator[list[str]]:
 @pytest.fixture
 def query_counter():
     return counted_queries
+
+
+@pytest.fixture
+def english():
+    """Messages are checked in the source language; the pages' Chinese is checked in test_views."""
+    with force_locale("en"):
+        yield

@@ -20,7 +20,7 @@ from volunteer_app.core import audit
 from volunteer_app.core.errors import Conflict, Invalid, NotFound, Unauthenticated
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import require
+from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
 
@@ -288,6 +288,30 @@ def _self_lockout_guard(actor, user: User, message: str) -> None:
         raise Conflict(message)
 
 
+def grant_role(actor: Actor, user: User, spec: RoleSpec) -> RoleGrant:
+    """Gives `user` the role (as limited by `spec`) in the caller's transaction, audited. Every change of a grant
+    comes through here or `revoke_grant`, also when another domain hands a role out (a team's leader, a service
+    point's social worker) after checking its own rule. A grant the user already holds is returned unchanged."""
+    held = next(
+        (g for g in user.grants if (g.role, g.scope_kind, g.scope_id) == (spec.role, spec.scope_kind, spec.scope_id)),
+        None,
+    )
+    if held is not None:
+        return held
+    grant = RoleGrant(role=spec.role, scope_kind=spec.scope_kind, scope_id=spec.scope_id)
+    user.grants.append(grant)
+    db.session.flush()
+    audit.record(actor, "update", "user", user.id, detail={"added_role": spec.role, "scope": grant.scope_label})
+    return grant
+
+
+def revoke_grant(actor: Actor, user: User, grant: RoleGrant) -> None:
+    """Takes one grant from `user` in the caller's transaction, audited (see `grant_role`)."""
+    user.grants.remove(grant)
+    db.session.flush()
+    audit.record(actor, "update", "user", user.id, detail={"removed_role": grant.role, "scope": grant.scope_label})
+
+
 def add_grant(actor, user_id: int, spec: RoleSpec) -> RoleGrant:
     user = get_user(actor, user_id)
     require(actor, "user.update", user)
@@ -295,10 +319,7 @@ def add_grant(actor, user_id: int, spec: RoleSpec) -> RoleGrant:
         raise Invalid({"role": errors})
     if any((g.role, g.scope_kind, g.scope_id) == (spec.role, spec.scope_kind, spec.scope_id) for g in user.grants):
         raise Invalid({"role": [_("The user already has this role.")]})
-    grant = RoleGrant(role=spec.role, scope_kind=spec.scope_kind, scope_id=spec.scope_id)
-    user.grants.append(grant)
-    db.session.flush()
-    audit.record(actor, "update", "user", user.id, detail={"added_role": spec.role, "scope": grant.scope_label})
+    grant = grant_role(actor, user, spec)
     db.session.commit()
     return grant
 
@@ -313,8 +334,7 @@ def remove_grant(actor, user_id: int, grant_id: int) -> None:
         _self_lockout_guard(actor, user, _("You cannot remove your own administrator role."))
     if len(user.grants) == 1:
         raise Conflict(_("A user keeps at least one role; disable the account instead."))
-    user.grants.remove(grant)
-    audit.record(actor, "update", "user", user.id, detail={"removed_role": grant.role, "scope": grant.scope_label})
+    revoke_grant(actor, user, grant)
     db.session.commit()
 
 

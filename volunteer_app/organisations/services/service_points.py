@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
 from volunteer_app.core.errors import Invalid, NotFound, raise_if
@@ -371,10 +372,8 @@ def assign_social_worker(actor: Actor, point_id: int, *, user_id: int) -> User:
     ):
         return user
     for grant in [g for g in user.grants if g.role == Role.SOCIAL_WORKER]:
-        user.grants.remove(grant)
-    db.session.flush()
-    user.grants.append(RoleGrant(role=Role.SOCIAL_WORKER.value, scope_kind="service_point", scope_id=point.id))
-    audit.record(actor, "update", "user", user.id, detail={"granted": f"social_worker service_point:{point.id}"})
+        accounts.revoke_grant(actor, user, grant)
+    accounts.grant_role(actor, user, accounts.RoleSpec(Role.SOCIAL_WORKER.value, "service_point", point.id))
     db.session.commit()
     return user
 
@@ -395,10 +394,8 @@ def unassign_social_worker(actor: Actor, point_id: int, *, user_id: int) -> User
         )
     if grant is None:
         raise NotFound(_("This social worker is not assigned to this service point."))
-    user.grants.remove(grant)
-    db.session.flush()
-    user.grants.append(RoleGrant(role=Role.SOCIAL_WORKER.value))  # keeps the role, waiting for a new point
-    audit.record(actor, "update", "user", user.id, detail={"revoked": f"social_worker service_point:{point.id}"})
+    accounts.revoke_grant(actor, user, grant)
+    accounts.grant_role(actor, user, accounts.RoleSpec(Role.SOCIAL_WORKER.value))  # keeps the role, for a new point
     db.session.commit()
     return user
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
 from volunteer_app.core.errors import NotFound, raise_if
@@ -192,11 +193,9 @@ def _sync_leader_grant(actor: Actor, membership: TeamMembership) -> None:
     leads = membership.role == MemberRole.LEADER and membership.left_on is None
     grant = _leader_grant(user, membership.team_id)
     if leads and grant is None:
-        user.grants.append(RoleGrant(role=Role.TEAM_LEADER.value, scope_kind="team", scope_id=membership.team_id))
-        audit.record(actor, "update", "user", user.id, detail={"granted": f"team_leader team:{membership.team_id}"})
+        accounts.grant_role(actor, user, accounts.RoleSpec(Role.TEAM_LEADER.value, "team", membership.team_id))
     elif not leads and grant is not None:
-        user.grants.remove(grant)
-        audit.record(actor, "update", "user", user.id, detail={"revoked": f"team_leader team:{membership.team_id}"})
+        accounts.revoke_grant(actor, user, grant)
 
 
 def find_volunteer_by_phone(phone: str | None) -> VolunteerProfile | None:

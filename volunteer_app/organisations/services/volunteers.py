@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.accounts import services as accounts
-from volunteer_app.accounts.models import Role, RoleGrant, User
+from volunteer_app.accounts.models import Role, User
 from volunteer_app.core import audit
 from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.errors import Invalid, raise_if
@@ -221,7 +221,7 @@ def add_volunteer_profile(
     if user.phone is None:
         user.phone = clean["phone"]
     if not user.has_role(Role.VOLUNTEER):
-        user.grants.append(RoleGrant(role=Role.VOLUNTEER.value))
+        accounts.grant_role(actor if actor is not None else user, user, accounts.RoleSpec(Role.VOLUNTEER.value))
     db.session.add(profile)
     db.session.flush()
     audit.record(
