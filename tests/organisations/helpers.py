@@ -33,3 +33,8 @@ def grant_changes(user_id: int) -> list[dict]:
         .order_by(AuditEntry.id)
     )
     return [e.detail for e in entries if e.detail and ({"added_role", "removed_role"} & set(e.detail))]
+
+
+def raw(table: str, column: str, row_id: int) -> str | None:
+    """A column as stored, before the model decrypts it."""
+    return db.session.execute(sa.text(f"SELECT {column} FROM {table} WHERE id = :id"), {"id": row_id}).scalar()

@@ -37,6 +37,11 @@ from volunteer_app.organisations.services.places import (  # noqa: F401
     update_community,
     update_town,
 )
+from volunteer_app.organisations.services.registration import (  # noqa: F401
+    Guardian,
+    add_volunteer_profile,
+    register_volunteer,
+)
 from volunteer_app.organisations.services.service_points import (  # noqa: F401
     CoverageStep,
     TownCoverage,
@@ -70,13 +75,10 @@ from volunteer_app.organisations.services.teams import (  # noqa: F401
 )
 from volunteer_app.organisations.services.volunteers import (  # noqa: F401
     REVEALABLE,
-    Guardian,
-    add_volunteer_profile,
     export_volunteers_csv,
     get_volunteer,
     list_volunteers,
     own_profile,
-    register_volunteer,
     reveal_volunteer,
     update_volunteer,
     volunteer_choices,
