@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.core.errors import Invalid
-from volunteer_app.core.forms import show_errors
 from volunteer_app.core.ids import valid_id
 from volunteer_app.organisations import services
 from volunteer_app.organisations.models import (
@@ -77,15 +74,6 @@ def arg_id(name: str) -> int | None:
 def arg_choice(name: str, allowed) -> str | None:
     value = request.args.get(name)
     return value if value in set(allowed) else None
-
-
-def show_form_errors(form: FlaskForm, error: Invalid) -> None:
-    """Service errors beside their fields; `guardian.name` is the form's `guardian_name`."""
-    show_errors(form, Invalid({key.replace(".", "_"): messages for key, messages in error.errors.items()}))
-
-
-def form_page(form: FlaskForm, title: str, back: str, template: str = "organisations/form.html", **context):
-    return render_template(template, form=form, title=title, back=back, **context), 422 if form.errors else 200
 
 
 def town_choices(optional: bool = False) -> list[tuple[object, str]]:

@@ -8,17 +8,15 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.views.common import (
     arg_id,
     bp,
     community_choices,
-    form_page,
     page_arg,
     search_arg,
-    show_form_errors,
 )
 
 
@@ -86,16 +84,12 @@ def _liaison_values(form: forms.LiaisonForm) -> dict:
 @access.roles(*TOWN_STAFF)
 def new_liaison_station():
     form = _liaison_form()
-    if form.validate_on_submit():
-        try:
-            station = services.create_liaison_station(current_user, **_liaison_values(form))
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s registered.", name=station.name), "success")
-            return redirect(url_for(".liaison_station", station_id=station.id))
+    station = submitted(form, lambda: services.create_liaison_station(current_user, **_liaison_values(form)))
+    if station is not None:
+        flash(_("%(name)s registered.", name=station.name), "success")
+        return redirect(url_for(".liaison_station", station_id=station.id))
     return form_page(
-        form, _("New liaison station"), url_for(".liaison_stations"), template="organisations/liaison_form.html"
+        "organisations/liaison_form.html", form, title=_("New liaison station"), back=url_for(".liaison_stations")
     )
 
 
@@ -104,17 +98,15 @@ def new_liaison_station():
 def edit_liaison_station(station_id: int):
     station = services.get_liaison_station(current_user, station_id)
     form = _liaison_form(station)
-    if form.validate_on_submit():
-        try:
-            services.update_liaison_station(current_user, station.id, **_liaison_values(form))
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".liaison_station", station_id=station.id))
+    if (
+        submitted(form, lambda: services.update_liaison_station(current_user, station.id, **_liaison_values(form)))
+        is not None
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".liaison_station", station_id=station.id))
     return form_page(
+        "organisations/liaison_form.html",
         form,
-        _("Edit %(name)s", name=station.name),
-        url_for(".liaison_station", station_id=station.id),
-        template="organisations/liaison_form.html",
+        title=_("Edit %(name)s", name=station.name),
+        back=url_for(".liaison_station", station_id=station.id),
     )

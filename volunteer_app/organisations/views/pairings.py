@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
@@ -19,10 +19,8 @@ from volunteer_app.organisations.views.common import (
     arg_id,
     bp,
     community_choices,
-    form_page,
     page_arg,
     search_arg,
-    show_form_errors,
 )
 
 
@@ -55,28 +53,27 @@ def new_pairing():
         teams = [choice for choice in teams if choice[0] in led]
     form.team_id.choices = [("", _("— choose —")), *teams]
     form.community_id.choices = community_choices()
-    if form.validate_on_submit():
-        try:
-            pairing = services.create_pairing(
-                current_user,
-                team_id=form.team_id.data,
-                community_id=form.community_id.data,
-                since=form.since.data,
-                purpose=form.purpose.data or "",
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(
-                _(
-                    "%(team)s is now paired with %(community)s.",
-                    team=pairing.team.name,
-                    community=pairing.community.name,
-                ),
-                "success",
-            )
-            return redirect(url_for(".pairings"))
-    return form_page(form, _("New pairing"), url_for(".pairings"))
+    pairing = submitted(
+        form,
+        lambda: services.create_pairing(
+            current_user,
+            team_id=form.team_id.data,
+            community_id=form.community_id.data,
+            since=form.since.data,
+            purpose=form.purpose.data or "",
+        ),
+    )
+    if pairing is not None:
+        flash(
+            _(
+                "%(team)s is now paired with %(community)s.",
+                team=pairing.team.name,
+                community=pairing.community.name,
+            ),
+            "success",
+        )
+        return redirect(url_for(".pairings"))
+    return form_page("organisations/form.html", form, title=_("New pairing"), back=url_for(".pairings"))
 
 
 @bp.route("/pairings/<int:pairing_id>/edit", methods=["GET", "POST"])
@@ -85,19 +82,20 @@ def edit_pairing(pairing_id: int):
     pairing = services.get_pairing(current_user, pairing_id)
     require(current_user, "pairing.manage", pairing.team)
     form = forms.PairingEditForm(obj=pairing)
-    if form.validate_on_submit():
-        try:
-            services.update_pairing(
+    if (
+        submitted(
+            form,
+            lambda: services.update_pairing(
                 current_user,
                 pairing.id,
                 since=form.since.data,
                 purpose=form.purpose.data or "",
                 ended_on=form.ended_on.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".pairings"))
+            ),
+        )
+        is not None
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".pairings"))
     title = _("%(team)s · %(community)s", team=pairing.team.name, community=pairing.community.name)
-    return form_page(form, title, url_for(".pairings"))
+    return form_page("organisations/form.html", form, title=title, back=url_for(".pairings"))

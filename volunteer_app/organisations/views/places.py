@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
@@ -18,10 +18,8 @@ from volunteer_app.organisations.views.common import (
     arg_choice,
     arg_id,
     bp,
-    form_page,
     page_arg,
     search_arg,
-    show_form_errors,
     town_choices,
 )
 
@@ -46,15 +44,13 @@ def towns():
 @access.roles(*TOWN_STAFF)
 def new_town():
     form = forms.TownForm()
-    if form.validate_on_submit():
-        try:
-            town = services.create_town(current_user, name=form.name.data, district=form.district.data or "")
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s registered.", name=town.name), "success")
-            return redirect(url_for(".towns"))
-    return form_page(form, _("New town"), url_for(".towns"))
+    town = submitted(
+        form, lambda: services.create_town(current_user, name=form.name.data, district=form.district.data or "")
+    )
+    if town is not None:
+        flash(_("%(name)s registered.", name=town.name), "success")
+        return redirect(url_for(".towns"))
+    return form_page("organisations/form.html", form, title=_("New town"), back=url_for(".towns"))
 
 
 @bp.route("/towns/<int:town_id>/edit", methods=["GET", "POST"])
@@ -62,15 +58,16 @@ def new_town():
 def edit_town(town_id: int):
     town = services.get_town(current_user, town_id)
     form = forms.TownForm(obj=town)
-    if form.validate_on_submit():
-        try:
-            services.update_town(current_user, town.id, name=form.name.data, district=form.district.data or "")
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".towns"))
-    return form_page(form, _("Edit %(name)s", name=town.name), url_for(".towns"))
+    if (
+        submitted(
+            form,
+            lambda: services.update_town(current_user, town.id, name=form.name.data, district=form.district.data or ""),
+        )
+        is not None
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".towns"))
+    return form_page("organisations/form.html", form, title=_("Edit %(name)s", name=town.name), back=url_for(".towns"))
 
 
 @bp.route("/communities")
@@ -106,17 +103,16 @@ def community(community_id: int):
 def new_community():
     form = forms.CommunityForm(town_id=arg_id("town_id"))
     form.town_id.choices = town_choices()
-    if form.validate_on_submit():
-        try:
-            item = services.create_community(
-                current_user, town_id=form.town_id.data, name=form.name.data, kind=form.kind.data
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s registered.", name=item.name), "success")
-            return redirect(url_for(".community", community_id=item.id))
-    return form_page(form, _("New community"), url_for(".communities"))
+    item = submitted(
+        form,
+        lambda: services.create_community(
+            current_user, town_id=form.town_id.data, name=form.name.data, kind=form.kind.data
+        ),
+    )
+    if item is not None:
+        flash(_("%(name)s registered.", name=item.name), "success")
+        return redirect(url_for(".community", community_id=item.id))
+    return form_page("organisations/form.html", form, title=_("New community"), back=url_for(".communities"))
 
 
 @bp.route("/communities/<int:community_id>/edit", methods=["GET", "POST"])
@@ -125,14 +121,20 @@ def edit_community(community_id: int):
     item = services.get_community(current_user, community_id)
     form = forms.CommunityForm(obj=item)
     form.town_id.choices = town_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_community(
+    if (
+        submitted(
+            form,
+            lambda: services.update_community(
                 current_user, item.id, town_id=form.town_id.data, name=form.name.data, kind=form.kind.data
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".community", community_id=item.id))
-    return form_page(form, _("Edit %(name)s", name=item.name), url_for(".community", community_id=item.id))
+            ),
+        )
+        is not None
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".community", community_id=item.id))
+    return form_page(
+        "organisations/form.html",
+        form,
+        title=_("Edit %(name)s", name=item.name),
+        back=url_for(".community", community_id=item.id),
+    )

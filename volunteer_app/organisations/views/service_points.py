@@ -8,16 +8,14 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.views.common import (
     arg_id,
     bp,
-    form_page,
     page_arg,
     search_arg,
-    show_form_errors,
     town_choices,
 )
 
@@ -45,25 +43,25 @@ def new_station():
     form = forms.StationForm()
     form.town_id.choices = town_choices()
     form.community_ids.choices = _coverage_choices(form.town_id.data)
-    if form.validate_on_submit():
-        try:
-            station = services.create_station(
-                current_user,
-                town_id=form.town_id.data,
-                name=form.name.data,
-                address=form.address.data or "",
-                opened_on=form.opened_on.data,
-                community_ids=form.community_ids.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s registered. Register its service points next.", name=station.name), "success")
-            return redirect(url_for(".stations"))
-    return form_page(
+    station = submitted(
         form,
-        _("New social-work station"),
-        url_for(".stations"),
+        lambda: services.create_station(
+            current_user,
+            town_id=form.town_id.data,
+            name=form.name.data,
+            address=form.address.data or "",
+            opened_on=form.opened_on.data,
+            community_ids=form.community_ids.data,
+        ),
+    )
+    if station is not None:
+        flash(_("%(name)s registered. Register its service points next.", name=station.name), "success")
+        return redirect(url_for(".stations"))
+    return form_page(
+        "organisations/form.html",
+        form,
+        title=_("New social-work station"),
+        back=url_for(".stations"),
         note=_("Choose the town and save; then edit the station to choose communities it covers itself."),
     )
 
@@ -75,22 +73,25 @@ def edit_station(station_id: int):
     form = forms.StationForm(obj=station, community_ids=[c.id for c in station.covered_communities])
     form.town_id.choices = [(station.town_id, station.town.name)]
     form.community_ids.choices = _coverage_choices(station.town_id)
-    if form.validate_on_submit():
-        try:
-            services.update_station(
+    if (
+        submitted(
+            form,
+            lambda: services.update_station(
                 current_user,
                 station.id,
                 name=form.name.data,
                 address=form.address.data or "",
                 opened_on=form.opened_on.data,
                 community_ids=form.community_ids.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".stations"))
-    return form_page(form, _("Edit %(name)s", name=station.name), url_for(".stations"))
+            ),
+        )
+        is not None
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".stations"))
+    return form_page(
+        "organisations/form.html", form, title=_("Edit %(name)s", name=station.name), back=url_for(".stations")
+    )
 
 
 @bp.route("/service-points")
@@ -135,14 +136,10 @@ def assign_worker(point_id: int):
     item = services.get_point(current_user, point_id)
     form = forms.AssignWorkerForm()
     form.user_id.choices = [("", _("— choose —")), *services.social_worker_choices(current_user)]
-    if form.validate_on_submit():
-        try:
-            user = services.assign_social_worker(current_user, item.id, user_id=form.user_id.data)
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s is assigned to %(point)s.", name=user.display_name, point=item.name), "success")
-            return redirect(url_for(".point", point_id=item.id))
+    user = submitted(form, lambda: services.assign_social_worker(current_user, item.id, user_id=form.user_id.data))
+    if user is not None:
+        flash(_("%(name)s is assigned to %(point)s.", name=user.display_name, point=item.name), "success")
+        return redirect(url_for(".point", point_id=item.id))
     return _point_page(item, form, 422)
 
 
@@ -167,22 +164,21 @@ def new_point():
     if request.method == "GET" and form.station_id.data is None and len(form.station_id.choices) == 2:
         form.station_id.data = form.station_id.choices[1][0]  # the usual case: one town, one station
     form.community_ids.choices = _coverage_choices(_station_town(form))
-    if form.validate_on_submit():
-        try:
-            item = services.create_point(
-                current_user,
-                station_id=form.station_id.data,
-                name=form.name.data,
-                address=form.address.data or "",
-                opened_on=form.opened_on.data,
-                community_ids=form.community_ids.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s registered.", name=item.name), "success")
-            return redirect(url_for(".point", point_id=item.id))
-    return form_page(form, _("New service point"), url_for(".points"))
+    item = submitted(
+        form,
+        lambda: services.create_point(
+            current_user,
+            station_id=form.station_id.data,
+            name=form.name.data,
+            address=form.address.data or "",
+            opened_on=form.opened_on.data,
+            community_ids=form.community_ids.data,
+        ),
+    )
+    if item is not None:
+        flash(_("%(name)s registered.", name=item.name), "success")
+        return redirect(url_for(".point", point_id=item.id))
+    return form_page("organisations/form.html", form, title=_("New service point"), back=url_for(".points"))
 
 
 @bp.route("/service-points/<int:point_id>/edit", methods=["GET", "POST"])
@@ -192,22 +188,28 @@ def edit_point(point_id: int):
     form = forms.PointForm(obj=item, community_ids=[c.id for c in item.communities])
     form.station_id.choices = [(item.station_id, item.station.name)]
     form.community_ids.choices = _coverage_choices(item.station.town_id)
-    if form.validate_on_submit():
-        try:
-            services.update_point(
+    if (
+        submitted(
+            form,
+            lambda: services.update_point(
                 current_user,
                 item.id,
                 name=form.name.data,
                 address=form.address.data or "",
                 opened_on=form.opened_on.data,
                 community_ids=form.community_ids.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".point", point_id=item.id))
-    return form_page(form, _("Edit %(name)s", name=item.name), url_for(".point", point_id=item.id))
+            ),
+        )
+        is not None
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".point", point_id=item.id))
+    return form_page(
+        "organisations/form.html",
+        form,
+        title=_("Edit %(name)s", name=item.name),
+        back=url_for(".point", point_id=item.id),
+    )
 
 
 @bp.route("/coverage")

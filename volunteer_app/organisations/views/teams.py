@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import today
 from volunteer_app.organisations import forms, services
@@ -20,10 +20,8 @@ from volunteer_app.organisations.views.common import (
     arg_choice,
     arg_id,
     bp,
-    form_page,
     page_arg,
     search_arg,
-    show_form_errors,
     town_choices,
 )
 
@@ -71,22 +69,21 @@ def team(team_id: int):
 def new_team():
     form = forms.TeamForm()
     form.town_id.choices = town_choices(optional=True)
-    if form.validate_on_submit():
-        try:
-            item = services.create_team(
-                current_user,
-                name=form.name.data,
-                kind=form.kind.data,
-                town_id=form.town_id.data,
-                description=form.description.data or "",
-                founded_on=form.founded_on.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s registered.", name=item.name), "success")
-            return redirect(url_for(".team", team_id=item.id))
-    return form_page(form, _("New team"), url_for(".teams"))
+    item = submitted(
+        form,
+        lambda: services.create_team(
+            current_user,
+            name=form.name.data,
+            kind=form.kind.data,
+            town_id=form.town_id.data,
+            description=form.description.data or "",
+            founded_on=form.founded_on.data,
+        ),
+    )
+    if item is not None:
+        flash(_("%(name)s registered.", name=item.name), "success")
+        return redirect(url_for(".team", team_id=item.id))
+    return form_page("organisations/form.html", form, title=_("New team"), back=url_for(".teams"))
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
@@ -96,9 +93,10 @@ def edit_team(team_id: int):
     require(current_user, "team.update", item)  # before showing the form; the service checks again on saving
     form = forms.TeamForm(obj=item)
     form.town_id.choices = town_choices(optional=True)
-    if form.validate_on_submit():
-        try:
-            services.update_team(
+    if (
+        submitted(
+            form,
+            lambda: services.update_team(
                 current_user,
                 item.id,
                 name=form.name.data,
@@ -106,13 +104,18 @@ def edit_team(team_id: int):
                 town_id=form.town_id.data,
                 description=form.description.data or "",
                 founded_on=form.founded_on.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".team", team_id=item.id))
-    return form_page(form, _("Edit %(name)s", name=item.name), url_for(".team", team_id=item.id))
+            ),
+        )
+        is not None
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".team", team_id=item.id))
+    return form_page(
+        "organisations/form.html",
+        form,
+        title=_("Edit %(name)s", name=item.name),
+        back=url_for(".team", team_id=item.id),
+    )
 
 
 def _member_form(team) -> forms.MemberForm:
@@ -128,20 +131,18 @@ def members(team_id: int):
     item = services.get_team(current_user, team_id)
     include_former = request.args.get("former") == "1"
     form = _member_form(item) if can(current_user, "team.members.manage", item) else None
-    if form is not None and form.validate_on_submit():
-        try:
-            services.add_member(
-                current_user,
-                item.id,
-                phone=form.phone.data,
-                role=form.role.data if "role" in form else MemberRole.MEMBER,
-                joined_on=form.joined_on.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Member added."), "success")
-            return redirect(url_for(".members", team_id=item.id))
+    if form is not None and submitted(
+        form,
+        lambda: services.add_member(
+            current_user,
+            item.id,
+            phone=form.phone.data,
+            role=form.role.data if "role" in form else MemberRole.MEMBER,
+            joined_on=form.joined_on.data,
+        ),
+    ):
+        flash(_("Member added."), "success")
+        return redirect(url_for(".members", team_id=item.id))
     page = services.list_members(current_user, item.id, include_former=include_former, q=search_arg(), page=page_arg())
     status = 422 if form is not None and form.errors else 200
     return render_template(

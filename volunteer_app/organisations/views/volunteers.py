@@ -8,7 +8,7 @@ from flask_login import current_user, login_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.identity import age_on
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import today, utcnow
@@ -23,7 +23,6 @@ from volunteer_app.organisations.views.common import (
     bp,
     page_arg,
     search_arg,
-    show_form_errors,
 )
 
 
@@ -122,34 +121,33 @@ def register():
         return redirect(url_for(".my_profile"))
     form = forms.RegistrationForm()
     _fill_choices(form)
-    if form.validate_on_submit():
-        try:
-            profile = services.register_volunteer(
-                None,
-                username=form.username.data,
-                password=form.password.data,
-                name=form.name.data,
-                phone=form.phone.data,
-                id_number=form.id_number.data,
-                political_status=form.political_status.data,
-                community_id=form.community_id.data,
-                skills=forms.split_skills(form.skills.data),
-                availability=form.availability.data,
-                guardian=_guardian_from(form),
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            login_user(profile.user)
-            session.permanent = True
-            session["last_seen"] = utcnow().timestamp()
-            flash(_("Welcome, %(name)s! You are registered as a volunteer.", name=profile.name), "success")
-            return redirect(url_for(".my_profile"))
-    return render_template("organisations/register.html", form=form), 422 if form.errors else 200
+    profile = submitted(
+        form,
+        lambda: services.register_volunteer(
+            None,
+            username=form.username.data,
+            password=form.password.data,
+            name=form.name.data,
+            phone=form.phone.data,
+            id_number=form.id_number.data,
+            political_status=form.political_status.data,
+            community_id=form.community_id.data,
+            skills=forms.split_skills(form.skills.data),
+            availability=form.availability.data,
+            guardian=_guardian_from(form),
+        ),
+    )
+    if profile is not None:
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        login_user(profile.user)
+        session.permanent = True
+        session["last_seen"] = utcnow().timestamp()
+        flash(_("Welcome, %(name)s! You are registered as a volunteer.", name=profile.name), "success")
+        return redirect(url_for(".my_profile"))
+    return form_page("organisations/register.html", form)
 
 
 @bp.route("/volunteers/<int:profile_id>/edit", methods=["GET", "POST"])
@@ -169,28 +167,25 @@ def edit_volunteer(profile_id: int):
         guardian_consent=profile.guardian_consent_at is not None,
     )
     _fill_choices(form)
-    if form.validate_on_submit():
-        changes = {
-            "name": form.name.data,
-            "political_status": form.political_status.data,
-            "community_id": form.community_id.data,
-            "skills": forms.split_skills(form.skills.data),
-            "availability": form.availability.data,
-        }
-        if form.phone.data != profile.phone_masked:  # the masked number shown means "unchanged"
-            changes["phone"] = form.phone.data
-        if profile.guardian_name or form.guardian_name.data:
-            guardian = _guardian_from(form)
-            if guardian.phone == profile.guardian_phone_masked:
-                guardian = services.Guardian(guardian.name, profile.guardian_phone or "", guardian.consent)
-            changes["guardian"] = guardian.__dict__
-        try:
-            services.update_volunteer(current_user, profile.id, **changes)
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".volunteer", profile_id=profile.id))
-    return render_template("organisations/volunteer_form.html", form=form, profile=profile), (
-        422 if form.errors else 200
-    )
+    if submitted(form, lambda: services.update_volunteer(current_user, profile.id, **_changes(form, profile))):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".volunteer", profile_id=profile.id))
+    return form_page("organisations/volunteer_form.html", form, profile=profile)
+
+
+def _changes(form: forms.VolunteerEditForm, profile) -> dict:
+    changes = {
+        "name": form.name.data,
+        "political_status": form.political_status.data,
+        "community_id": form.community_id.data,
+        "skills": forms.split_skills(form.skills.data),
+        "availability": form.availability.data,
+    }
+    if form.phone.data != profile.phone_masked:  # the masked number shown means "unchanged"
+        changes["phone"] = form.phone.data
+    if profile.guardian_name or form.guardian_name.data:
+        guardian = _guardian_from(form)
+        if guardian.phone == profile.guardian_phone_masked:
+            guardian = services.Guardian(guardian.name, profile.guardian_phone or "", guardian.consent)
+        changes["guardian"] = guardian.__dict__
+    return changes

@@ -11,6 +11,7 @@ from flask_login import current_user
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
@@ -21,10 +22,8 @@ from volunteer_app.organisations.views.common import (
     arg_id,
     bp,
     community_choices,
-    form_page,
     page_arg,
     search_arg,
-    show_form_errors,
 )
 
 
@@ -75,21 +74,20 @@ def youth_group(group_id: int):
 def add_group_member(group_id: int):
     group = services.get_youth_group(current_user, group_id)
     form = _group_member_form()
-    if form.validate_on_submit():
-        try:
-            member = services.add_group_member(
-                current_user,
-                group.id,
-                part=form.part.data,
-                name=form.name.data,
-                volunteer_id=form.volunteer_id.data,
-                joined_on=form.joined_on.data,
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s added.", name=member.name), "success")
-            return redirect(url_for(".youth_group", group_id=group.id))
+    member = submitted(
+        form,
+        lambda: services.add_group_member(
+            current_user,
+            group.id,
+            part=form.part.data,
+            name=form.name.data,
+            volunteer_id=form.volunteer_id.data,
+            joined_on=form.joined_on.data,
+        ),
+    )
+    if member is not None:
+        flash(_("%(name)s added.", name=member.name), "success")
+        return redirect(url_for(".youth_group", group_id=group.id))
     return _group_page(group, form, 422)
 
 
@@ -125,20 +123,21 @@ def activate_youth_group(group_id: int):
 def new_youth_group():
     form = forms.YouthGroupForm(community_id=arg_id("community_id"))
     form.community_id.choices = community_choices()
-    if form.validate_on_submit():
-        try:
-            group = services.create_youth_group(
-                current_user,
-                community_id=form.community_id.data,
-                name=form.name.data,
-                youth_home=form.youth_home.data or "",
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("%(name)s formed. Add its members next.", name=group.name), "success")
-            return redirect(url_for(".youth_group", group_id=group.id))
-    return form_page(form, _("New youth governance group"), url_for(".youth_groups"))
+    group = submitted(
+        form,
+        lambda: services.create_youth_group(
+            current_user,
+            community_id=form.community_id.data,
+            name=form.name.data,
+            youth_home=form.youth_home.data or "",
+        ),
+    )
+    if group is not None:
+        flash(_("%(name)s formed. Add its members next.", name=group.name), "success")
+        return redirect(url_for(".youth_group", group_id=group.id))
+    return form_page(
+        "organisations/form.html", form, title=_("New youth governance group"), back=url_for(".youth_groups")
+    )
 
 
 @bp.route("/youth-groups/<int:group_id>/edit", methods=["GET", "POST"])
@@ -146,14 +145,20 @@ def new_youth_group():
 def edit_youth_group(group_id: int):
     group = services.get_youth_group(current_user, group_id)
     form = forms.YouthGroupEditForm(obj=group)
-    if form.validate_on_submit():
-        try:
-            services.update_youth_group(
+    if (
+        submitted(
+            form,
+            lambda: services.update_youth_group(
                 current_user, group.id, name=form.name.data, youth_home=form.youth_home.data or ""
-            )
-        except Invalid as error:
-            show_form_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".youth_group", group_id=group.id))
-    return form_page(form, _("Edit %(name)s", name=group.name), url_for(".youth_group", group_id=group.id))
+            ),
+        )
+        is not None
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".youth_group", group_id=group.id))
+    return form_page(
+        "organisations/form.html",
+        form,
+        title=_("Edit %(name)s", name=group.name),
+        back=url_for(".youth_group", group_id=group.id),
+    )

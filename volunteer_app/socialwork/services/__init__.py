@@ -36,6 +36,7 @@ from volunteer_app.socialwork.services.followups import (
 from volunteer_app.socialwork.services.households import (
     HouseholdFile,
     close_household,
+    communities_for_new_files,
     create_household,
     get_household,
     household_history,
@@ -83,6 +84,7 @@ __all__ = [
     "change_head",
     "close_follow_up",
     "close_household",
+    "communities_for_new_files",
     "coverage",
     "create_household",
     "create_policy",

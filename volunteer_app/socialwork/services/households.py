@@ -22,11 +22,11 @@ from volunteer_app.core.identity import (
 )
 from volunteer_app.core.lookup import find
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import SYSTEM, Actor, require
+from volunteer_app.core.policy import SYSTEM, Actor, can, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today
 from volunteer_app.extensions import db
-from volunteer_app.organisations.models import Community, ServicePoint
+from volunteer_app.organisations.models import Community, ServicePoint, Town
 from volunteer_app.socialwork import scope
 from volunteer_app.socialwork.models import (
     Flag,
@@ -68,6 +68,17 @@ def worker_choices(actor: Actor, household: Household | None = None, point_id: i
     if not ids:
         return []
     return list(db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.display_name)))
+
+
+def communities_for_new_files(actor: Actor) -> list[Community]:
+    """The communities where this user may open a file (their point's or station's), in town order."""
+    query = (
+        sa.select(Community)
+        .join(Community.town)
+        .options(selectinload(Community.town), selectinload(Community.service_point))
+        .order_by(Town.name, Community.name)
+    )
+    return [c for c in db.session.scalars(query) if can(actor, "household.create", c)]
 
 
 def create_household(

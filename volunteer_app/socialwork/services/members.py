@@ -230,7 +230,9 @@ def change_head(actor: Actor, household_id: int, member_id: int, previous_head_r
     return household
 
 
-def member_leaves(actor: Actor, household_id: int, member_id: int, *, reason: str, on: date | None = None) -> None:
+def member_leaves(
+    actor: Actor, household_id: int, member_id: int, *, reason: str, on: date | None = None
+) -> HouseholdMember:
     household = household_for(actor, household_id, *file_options())
     require(actor, "household.update", household)
     writable(household)
@@ -249,6 +251,7 @@ def member_leaves(actor: Actor, household_id: int, member_id: int, *, reason: st
     event(household, actor, "member_left", member_id=member.id, reason=member.left_reason)
     audit.record(actor, "update", "household", household.id, detail={"member_left": member.id})
     db.session.commit()
+    return member
 
 
 def move_member(

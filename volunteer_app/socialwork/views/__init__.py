@@ -6,17 +6,14 @@ Every route is marked for social workers and supervisors (files), town staff too
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, request
 from flask_babel import LazyString, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
-from volunteer_app.core.errors import Invalid
-from volunteer_app.core.forms import show_errors
 from volunteer_app.core.ids import valid_id
 from volunteer_app.socialwork import labels
 from volunteer_app.socialwork import records as _records  # noqa: F401 — names its records in the audit log
@@ -43,15 +40,6 @@ def q_arg() -> str:
 def int_arg(name: str) -> int | None:
     value = request.args.get(name, type=int)
     return value if valid_id(value) else None
-
-
-def form_page(template: str, form: FlaskForm, **context):
-    return render_template(template, form=form, **context), 422 if form.errors else 200
-
-
-def show(form: FlaskForm, error: Invalid) -> None:
-    """Service errors beside their fields ("members.0.name" is the form's "name")."""
-    show_errors(form, Invalid({key.rsplit(".", 1)[-1]: messages for key, messages in error.errors.items()}))
 
 
 def _due_text() -> str:

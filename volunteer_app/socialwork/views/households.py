@@ -8,23 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import today
-from volunteer_app.extensions import db
-from volunteer_app.organisations.models import Community, Town
 from volunteer_app.socialwork import forms, labels, scope, services
 from volunteer_app.socialwork.models import Flag, HouseholdStatus
 from volunteer_app.socialwork.policy import CASEWORK
-from volunteer_app.socialwork.views import bp, form_page, int_arg, page_arg, q_arg, show
+from volunteer_app.socialwork.views import bp, int_arg, page_arg, q_arg
 
 
 def _community_choices() -> list[tuple[object, str]]:
     """Communities where this user may open files."""
-    import sqlalchemy as sa
-
-    rows = db.session.execute(sa.select(Community).join(Community.town).order_by(Town.name, Community.name)).scalars()
-    allowed = [(c.id, f"{c.town.name} · {c.name}") for c in rows if can(current_user, "household.create", c)]
+    allowed = [(c.id, f"{c.town.name} · {c.name}") for c in services.communities_for_new_files(current_user)]
     return [("", _("— choose —")), *allowed]
 
 
@@ -60,21 +55,15 @@ def new_household():
     form.worker_id.choices = _worker_choices(point_id=points[0] if len(points) == 1 else None)
     if request.method == "GET":
         form.relation.data = "head"
-    if form.validate_on_submit():
-        member = form.member_data()
-        member["relation"] = "head"
-        try:
-            household = services.create_household(
-                current_user,
-                members=[member],
-                **{name: form[name].data or None for name in form.HOUSEHOLD_FIELDS if name != "address"},
-                address=form.address.data,
-            )
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("File opened."), "success")
-            return redirect(url_for(".household", household_id=household.id))
+    household = submitted(form, lambda: services.create_household(
+        current_user,
+        members=[{**form.member_data(), "relation": "head"}],
+        **{name: form[name].data or None for name in form.HOUSEHOLD_FIELDS if name != "address"},
+        address=form.address.data,
+    ))  # fmt: skip
+    if household is not None:
+        flash(_("File opened."), "success")
+        return redirect(url_for(".household", household_id=household.id))
     return form_page("socialwork/household_form.html", form, title=_("Open a household file"))
 
 
@@ -145,21 +134,20 @@ def edit_household(household_id: int):
     item = services.get_household(current_user, household_id)
     form = forms.HouseholdEditForm(obj=item if request.method == "GET" else None)
     form.worker_id.choices = _worker_choices(item)
-    if form.validate_on_submit():
-        changes = {name: form[name].data for name in ("address", "household_type", "notes")}
-        changes.update({name: form[name].data or None for name in ("income_band", "housing")})
-        if scope.is_supervisor_of(current_user, item):
-            changes["worker_id"] = form.worker_id.data
-        try:
-            services.update_household(current_user, item.id, **changes)
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".household", household_id=item.id))
+    if submitted(form, lambda: services.update_household(current_user, item.id, **_household_changes(form, item))):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".household", household_id=item.id))
     return form_page("socialwork/form.html", form, title=_("Edit file no. %(id)d", id=item.id),
                      back=url_for(".household", household_id=item.id),
                      can_assign=scope.is_supervisor_of(current_user, item))  # fmt: skip
+
+
+def _household_changes(form: forms.HouseholdEditForm, item) -> dict:
+    changes = {name: form[name].data for name in ("address", "household_type", "notes")}
+    changes.update({name: form[name].data or None for name in ("income_band", "housing")})
+    if scope.is_supervisor_of(current_user, item):
+        changes["worker_id"] = form.worker_id.data
+    return changes
 
 
 @bp.route("/households/<int:household_id>/close", methods=["POST"])

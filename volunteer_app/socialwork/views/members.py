@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.core.errors import Invalid, NotFound
+from volunteer_app.core.errors import NotFound
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.socialwork import forms, services
 from volunteer_app.socialwork.policy import CASEWORK
-from volunteer_app.socialwork.views import bp, form_page, show
+from volunteer_app.socialwork.views import bp
 
 
 def _member(household, member_id: int):
@@ -26,14 +27,9 @@ def new_member(household_id: int):
     household = services.get_household(current_user, household_id)
     form = forms.MemberForm()
     form.relation.choices = form.relation.choices[1:]  # the head is changed with "make head"
-    if form.validate_on_submit():
-        try:
-            services.add_member(current_user, household.id, form.member_data())
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Member added."), "success")
-            return redirect(url_for(".household", household_id=household.id))
+    if submitted(form, lambda: services.add_member(current_user, household.id, form.member_data())) is not None:
+        flash(_("Member added."), "success")
+        return redirect(url_for(".household", household_id=household.id))
     return form_page("socialwork/form.html", form, title=_("Add a member to file no. %(id)d", id=household.id),
                      back=url_for(".household", household_id=household.id))  # fmt: skip
 
@@ -52,26 +48,27 @@ def edit_member(household_id: int, member_id: int):
         form.disability_type.data = member.disability_type or ""
     if member.relation != "head":
         form.relation.choices = form.relation.choices[1:]
-    if form.validate_on_submit():
-        data = form.member_data()
-        for key in ("id_number", "phone", "disability_certificate"):
-            if not data.get(key):
-                data.pop(key, None)  # empty means "unchanged"
-        if data.get("relation") == member.relation or member.relation == "head":
-            data.pop("relation", None)
-        try:
-            services.update_member(current_user, household.id, member.id, data)
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".household", household_id=household.id))
+    if submitted(form, lambda: services.update_member(
+        current_user, household.id, member.id, _member_changes(form, member)
+    )):  # fmt: skip
+        flash(_("Saved."), "success")
+        return redirect(url_for(".household", household_id=household.id))
     return form_page("socialwork/form.html", form, title=_("Edit %(name)s", name=member.name),
                      back=url_for(".household", household_id=household.id),
                      hint=_("ID number, phone and disability certificate: leave empty to keep the ones on file "
                             "(%(id)s, %(phone)s, %(certificate)s).", id=member.id_number_masked or "—",
                             phone=member.phone_masked or "—",
                             certificate=member.disability_certificate_masked or "—"))  # fmt: skip
+
+
+def _member_changes(form: forms.MemberForm, member) -> dict:
+    data = form.member_data()
+    for key in ("id_number", "phone", "disability_certificate"):
+        if not data.get(key):
+            data.pop(key, None)  # empty means "unchanged"
+    if data.get("relation") == member.relation or member.relation == "head":
+        data.pop("relation", None)
+    return data
 
 
 @bp.route("/households/<int:household_id>/head", methods=["POST"])
@@ -91,14 +88,9 @@ def member_leaves(household_id: int, member_id: int):
     household = services.get_household(current_user, household_id)
     member = _member(household, member_id)
     form = forms.RequiredReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.member_leaves(current_user, household.id, member.id, reason=form.reason.data)
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for(".household", household_id=household.id))
+    if submitted(form, lambda: services.member_leaves(current_user, household.id, member.id, reason=form.reason.data)):
+        flash(_("Saved."), "success")
+        return redirect(url_for(".household", household_id=household.id))
     return form_page("socialwork/form.html", form, title=_("%(name)s leaves the household", name=member.name),
                      back=url_for(".household", household_id=household.id))  # fmt: skip
 
@@ -109,16 +101,12 @@ def move_member(household_id: int, member_id: int):
     household = services.get_household(current_user, household_id)
     member = _member(household, member_id)
     form = forms.MoveForm()
-    if form.validate_on_submit():
-        try:
-            moved = services.move_member(
-                current_user, household.id, member.id, to_household_id=form.to_household_id.data,
-                relation=form.relation.data,
-            )  # fmt: skip
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Moved; both files keep the history."), "success")
-            return redirect(url_for(".household", household_id=moved.household_id))
+    moved = submitted(form, lambda: services.move_member(
+        current_user, household.id, member.id, to_household_id=form.to_household_id.data,
+        relation=form.relation.data,
+    ))  # fmt: skip
+    if moved is not None:
+        flash(_("Moved; both files keep the history."), "success")
+        return redirect(url_for(".household", household_id=moved.household_id))
     return form_page("socialwork/form.html", form, title=_("Move %(name)s to another household", name=member.name),
                      back=url_for(".household", household_id=household.id))  # fmt: skip

@@ -10,12 +10,13 @@ from flask_login import current_user
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
 from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import today
 from volunteer_app.socialwork import forms, scope, services
 from volunteer_app.socialwork.models import Flag, HouseholdStatus
 from volunteer_app.socialwork.policy import CASEWORK, NUMBERS
-from volunteer_app.socialwork.views import bp, form_page, page_arg, q_arg, show
+from volunteer_app.socialwork.views import bp, page_arg, q_arg
 
 
 @bp.route("/")
@@ -97,16 +98,13 @@ def policies():
             from volunteer_app.core.errors import Forbidden
 
             raise Forbidden(_("You are not allowed to do this."))
-        if form.validate_on_submit():
-            try:
-                services.create_policy(current_user, code=form.code.data, name=form.name.data, kind=form.kind.data,
-                                       department=form.department.data or "", description=form.description.data or "",
-                                       target_flags=form.target_flags.data)  # fmt: skip
-            except Invalid as error:
-                show(form, error)
-            else:
-                flash(_("Added to the catalogue."), "success")
-                return redirect(url_for(".policies"))
+        if submitted(form, lambda: services.create_policy(
+            current_user, code=form.code.data, name=form.name.data, kind=form.kind.data,
+            department=form.department.data or "", description=form.description.data or "",
+            target_flags=form.target_flags.data,
+        )):  # fmt: skip
+            flash(_("Added to the catalogue."), "success")
+            return redirect(url_for(".policies"))
     return form_page(
         "socialwork/policies.html", form, page=services.list_policies(current_user, q=q_arg(), page=page_arg()),
         resources=services.list_resources(current_user, per_page=100).items, q=q_arg(), can_manage=can_manage,

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.core.errors import Invalid
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.time import as_utc, to_local, utcnow
-from volunteer_app.organisations.models import Team
+from volunteer_app.organisations import services as org
 from volunteer_app.socialwork import forms, services
 from volunteer_app.socialwork.downloads import attachment_response
 from volunteer_app.socialwork.policy import CASEWORK
-from volunteer_app.socialwork.views import bp, form_page, show
+from volunteer_app.socialwork.views import bp
 
 
 def _uploads(field) -> list[services.Upload]:
@@ -36,6 +37,15 @@ def _local_naive(value: datetime) -> datetime:
     return to_local(value).replace(tzinfo=None, second=0, microsecond=0)
 
 
+def _visit_data(form: forms.VisitForm, keep_worker_ids: list[int] | None = None) -> dict:
+    """The form's visit with its time in UTC; `keep_worker_ids` stay among the workers whatever the form says."""
+    data = form.visit_data()
+    data["visited_at"] = as_utc(data["visited_at"])
+    if keep_worker_ids:
+        data["worker_ids"] = sorted({*data["worker_ids"], *keep_worker_ids})
+    return data
+
+
 @bp.route("/households/<int:household_id>/visits/new", methods=["GET", "POST"])
 @access.roles(*CASEWORK)
 def new_visit(household_id: int):
@@ -43,19 +53,12 @@ def new_visit(household_id: int):
     form = _visit_form(household)
     if request.method == "GET":
         form.visited_at.data = _local_naive(utcnow())
-    if form.validate_on_submit():
-        data = form.visit_data()
-        data["visited_at"] = as_utc(data["visited_at"])
-        try:
-            services.log_visit(
-                current_user, household.id, follow_up_task=form.follow_up_task.data or "",
-                follow_up_due_on=form.follow_up_due_on.data, attachments=_uploads(form.attachments), **data,
-            )  # fmt: skip
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Visit saved."), "success")
-            return redirect(url_for(".household", household_id=household.id, tab="visits"))
+    if submitted(form, lambda: services.log_visit(
+        current_user, household.id, follow_up_task=form.follow_up_task.data or "",
+        follow_up_due_on=form.follow_up_due_on.data, attachments=_uploads(form.attachments), **_visit_data(form),
+    )):  # fmt: skip
+        flash(_("Visit saved."), "success")
+        return redirect(url_for(".household", household_id=household.id, tab="visits"))
     return form_page("socialwork/visit_form.html", form, household=household, title=_("Log a visit"),
                      has_consent=services.active_consent(household.id, "attachments") is not None)  # fmt: skip
 
@@ -64,8 +67,6 @@ def new_visit(household_id: int):
 @access.roles(*CASEWORK)
 def visit(household_id: int, visit_id: int):
     item = services.get_visit(current_user, household_id, visit_id)
-    from flask import render_template
-
     ids = sorted({i for values in (item.policies or {}).values() for i in values})
     return render_template(
         "socialwork/visit.html", visit=item, household=item.household,
@@ -87,17 +88,11 @@ def edit_visit(household_id: int, visit_id: int):
         form.worker_ids.data = [w.id for w in item.workers if w.id != current_user.id]
         for stage in ("explained", "applied", "received"):
             form[f"policies_{stage}"].data = (item.policies or {}).get(stage, [])
-    if form.validate_on_submit():
-        data = form.visit_data()
-        data["visited_at"] = as_utc(data["visited_at"])
-        data["worker_ids"] = sorted({*data["worker_ids"], *(w.id for w in item.workers if w.id == current_user.id)})
-        try:
-            services.edit_visit(current_user, household.id, item.id, note=form.note.data, **data)
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Visit changed; the previous version is kept."), "success")
-            return redirect(url_for(".visit", household_id=household.id, visit_id=item.id))
+    mine = [w.id for w in item.workers if w.id == current_user.id]
+    if submitted(form, lambda: services.edit_visit(current_user, household.id, item.id, note=form.note.data,
+                                                   **_visit_data(form, keep_worker_ids=mine))):  # fmt: skip
+        flash(_("Visit changed; the previous version is kept."), "success")
+        return redirect(url_for(".visit", household_id=household.id, visit_id=item.id))
     return form_page("socialwork/visit_form.html", form, household=household, title=_("Change a visit record"),
                      has_consent=False)  # fmt: skip
 
@@ -160,19 +155,13 @@ def new_consent(household_id: int):
     household = services.get_household(current_user, household_id)
     form = forms.ConsentForm()
     form.member_id.choices = [("", _("— not a member —")), *[(m.id, m.name) for m in household.current_members]]
-    if form.validate_on_submit():
-        scans = _uploads(form.scan)
-        try:
-            services.record_consent(
-                current_user, household.id, purpose=form.purpose.data, method=form.method.data,
-                given_at=as_utc(form.given_at.data) if form.given_at.data else None, member_id=form.member_id.data,
-                given_by=form.given_by.data or "", witness=form.witness.data or "", scan=scans[0] if scans else None,
-            )  # fmt: skip
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Consent recorded."), "success")
-            return redirect(url_for(".household", household_id=household.id, tab="consent"))
+    if submitted(form, lambda: services.record_consent(
+        current_user, household.id, purpose=form.purpose.data, method=form.method.data,
+        given_at=as_utc(form.given_at.data) if form.given_at.data else None, member_id=form.member_id.data,
+        given_by=form.given_by.data or "", witness=form.witness.data or "", scan=next(iter(_uploads(form.scan)), None),
+    )):  # fmt: skip
+        flash(_("Consent recorded."), "success")
+        return redirect(url_for(".household", household_id=household.id, tab="consent"))
     return form_page("socialwork/form.html", form, title=_("Record consent"), multipart=True,
                      back=url_for(".household", household_id=household.id, tab="consent"))  # fmt: skip
 
@@ -195,30 +184,17 @@ def new_referral(household_id: int):
     household = services.get_household(current_user, household_id)
     form = forms.ReferralForm()
     form.resource_id.choices = [("", "—"), *[(r.id, r.name) for r in services.active_resources()]]
-    form.team_id.choices = [("", "—"), *_teams()]
-    if form.validate_on_submit():
-        try:
-            services.create_referral(
-                current_user, household.id, target_kind=form.target_kind.data, reason=form.reason.data,
-                department=form.department.data or "", resource_id=form.resource_id.data, team_id=form.team_id.data,
-                need=form.need.data or None,
-            )  # fmt: skip
-        except Invalid as error:
-            show(form, error)
-        else:
-            flash(_("Referral made."), "success")
-            return redirect(url_for(".household", household_id=household.id, tab="referrals"))
+    form.team_id.choices = [("", "—"), *org.team_choices(current_user)]
+    if submitted(form, lambda: services.create_referral(
+        current_user, household.id, target_kind=form.target_kind.data, reason=form.reason.data,
+        department=form.department.data or "", resource_id=form.resource_id.data, team_id=form.team_id.data,
+        need=form.need.data or None,
+    )) is not None:  # fmt: skip
+        flash(_("Referral made."), "success")
+        return redirect(url_for(".household", household_id=household.id, tab="referrals"))
     return form_page("socialwork/form.html", form, title=_("Refer the household"),
                      back=url_for(".household", household_id=household.id, tab="referrals"),
                      needs_consent=services.active_consent(household.id, "referral") is None)  # fmt: skip
-
-
-def _teams() -> list[tuple[int, str]]:
-    import sqlalchemy as sa
-
-    from volunteer_app.extensions import db
-
-    return [(row.id, row.name) for row in db.session.execute(sa.select(Team.id, Team.name).order_by(Team.name))]
 
 
 @bp.route("/households/<int:household_id>/referrals/<int:referral_id>/status", methods=["POST"])
