@@ -258,7 +258,7 @@ class HoursCorrections(MethodView):
 
 @blp.route("/hours-corrections")
 class PendingCorrections(MethodView):
-    @access.signed_in
+    @access.roles(*TOWN_STAFF)  # deciding corrections is town staff's (policy hours.correction.decide)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(s.HoursCorrectionSchema))
     def get(self, args):
@@ -268,7 +268,7 @@ class PendingCorrections(MethodView):
 
 @blp.route("/hours-corrections/<int:correction_id>/approval")
 class CorrectionApproval(MethodView):
-    @access.signed_in
+    @access.roles(*TOWN_STAFF)  # deciding corrections is town staff's (policy hours.correction.decide)
     @blp.response(200, s.HoursCorrectionSchema)
     def post(self, correction_id):
         """Approve a pending correction (staff other than who asked): its hours then count."""
@@ -277,7 +277,7 @@ class CorrectionApproval(MethodView):
 
 @blp.route("/hours-corrections/<int:correction_id>/rejection")
 class CorrectionRejection(MethodView):
-    @access.signed_in
+    @access.roles(*TOWN_STAFF)  # deciding corrections is town staff's (policy hours.correction.decide)
     @blp.response(200, s.HoursCorrectionSchema)
     def post(self, correction_id):
         """Reject a pending correction (staff other than who asked): its hours never count."""
