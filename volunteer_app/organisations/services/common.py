@@ -35,6 +35,15 @@ def search(query: sa.Select, q: str | None, *columns) -> sa.Select:
     return query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in columns)))
 
 
+def narrowed(query: sa.Select, *filters: tuple[object, sa.ColumnElement[bool]]) -> sa.Select:
+    """A list narrowed by the filters the caller gave: each (value, condition) applies only when the value is given
+    (None, 0, "" and False mean "any")."""
+    for value, condition in filters:
+        if value:
+            query = query.where(condition)
+    return query
+
+
 def required_name(errors: Errors, value: object, field_name: str = "name", limit: int = 60) -> str:
     name = clean_text(value)
     if not name:

@@ -27,6 +27,7 @@ from volunteer_app.organisations.models import (
 from volunteer_app.organisations.reception import Reception, ReceptionRule
 from volunteer_app.organisations.services.common import (
     commit_or_conflict,
+    narrowed,
     required_name,
 )
 
@@ -60,10 +61,11 @@ def list_liaison_stations(
         )
         .order_by(LiaisonStation.name)
     )
-    if community_id:
-        query = query.where(LiaisonStation.community_id == community_id)
-    if town_id:
-        query = query.where(Community.town_id == town_id)
+    query = narrowed(
+        query,
+        (community_id, LiaisonStation.community_id == community_id),
+        (town_id, Community.town_id == town_id),
+    )
     if clean_text(q):
         deputies = sa.select(Deputy.station_id).where(Deputy.name.icontains(clean_text(q, 100), autoescape=True))
         query = query.where(

@@ -25,6 +25,7 @@ from volunteer_app.organisations.models import (
 from volunteer_app.organisations.services.common import (
     check_dates,
     commit_or_conflict,
+    narrowed,
     search,
 )
 
@@ -50,16 +51,14 @@ def list_pairings(
         .options(selectinload(Pairing.team), selectinload(Pairing.community).selectinload(Community.town))
         .order_by(Community.name, Team.name)
     )
-    if community_id:
-        query = query.where(Pairing.community_id == community_id)
-    if team_id:
-        query = query.where(Pairing.team_id == team_id)
-    if kind:
-        query = query.where(Team.kind == kind)
-    if town_id:
-        query = query.where(Community.town_id == town_id)
-    if current_only:
-        query = query.where(Pairing.ended_on.is_(None))
+    query = narrowed(
+        query,
+        (community_id, Pairing.community_id == community_id),
+        (team_id, Pairing.team_id == team_id),
+        (kind, Team.kind == kind),
+        (town_id, Community.town_id == town_id),
+        (current_only, Pairing.ended_on.is_(None)),
+    )
     query = search(query, q, Team.name, Community.name, Pairing.purpose)
     return paginate(query, page, per_page)
 

@@ -23,6 +23,7 @@ from volunteer_app.organisations.models import (
 )
 from volunteer_app.organisations.services.common import (
     commit_or_conflict,
+    narrowed,
     required_name,
     search,
 )
@@ -97,10 +98,11 @@ def list_communities(
 ) -> Page:
     require(actor, "organisation.view")
     query = _community_query().join(Community.town).order_by(Town.name, Community.name)
-    if town_id:
-        query = query.where(Community.town_id == town_id)
-    if kind:
-        query = query.where(Community.kind == kind)
+    query = narrowed(
+        query,
+        (town_id, Community.town_id == town_id),
+        (kind, Community.kind == kind),
+    )
     query = search(query, q, Community.name, Town.name)
     return paginate(query, page, per_page)
 

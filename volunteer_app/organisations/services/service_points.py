@@ -28,6 +28,7 @@ from volunteer_app.organisations.models import (
 )
 from volunteer_app.organisations.services.common import (
     commit_or_conflict,
+    narrowed,
     required_name,
     search,
 )
@@ -48,8 +49,7 @@ def list_stations(
         .options(selectinload(ServiceStation.town), selectinload(ServiceStation.points))
         .order_by(ServiceStation.name)
     )
-    if town_id:
-        query = query.where(ServiceStation.town_id == town_id)
+    query = narrowed(query, (town_id, ServiceStation.town_id == town_id))
     return paginate(search(query, q, ServiceStation.name), page, per_page)
 
 
@@ -233,13 +233,12 @@ def list_points(
         )
         .order_by(ServiceStation.name, ServicePoint.opened_on, ServicePoint.name)
     )
-    if station_id:
-        query = query.where(ServicePoint.station_id == station_id)
-    if town_id:
-        query = query.where(ServiceStation.town_id == town_id)
-    if community_id:
-        covering = sa.select(Community.service_point_id).where(Community.id == community_id)
-        query = query.where(ServicePoint.id.in_(covering))
+    query = narrowed(
+        query,
+        (station_id, ServicePoint.station_id == station_id),
+        (town_id, ServiceStation.town_id == town_id),
+        (community_id, ServicePoint.id.in_(sa.select(Community.service_point_id).where(Community.id == community_id))),
+    )
     if clean_text(q):
         covered = sa.select(Community.service_point_id).where(
             Community.name.icontains(clean_text(q, 100), autoescape=True)
@@ -456,8 +455,7 @@ def coverage(actor: Actor, *, town_id: int | None = None, page: int | None = Non
         )
         .order_by(Town.name)
     )
-    if town_id:
-        query = query.where(Town.id == town_id)
+    query = narrowed(query, (town_id, Town.id == town_id))
     towns = paginate(query, page, per_page)
     items = [
         TownCoverage(

@@ -36,6 +36,7 @@ from volunteer_app.organisations.models import (
 )
 from volunteer_app.organisations.services.common import (
     commit_or_conflict,
+    narrowed,
     required_name,
     search,
 )
@@ -71,12 +72,12 @@ def list_teams(
     """Teams by kind, by a community they are paired with, or by name."""
     require(actor, "organisation.view")
     query = sa.select(Team).options(selectinload(Team.town)).order_by(Team.name)
-    if kind:
-        query = query.where(Team.kind == kind)
-    if town_id:
-        query = query.where(Team.town_id == town_id)
-    if community_id:
-        query = query.where(Team.id.in_(sa.select(Pairing.team_id).where(Pairing.community_id == community_id)))
+    query = narrowed(
+        query,
+        (kind, Team.kind == kind),
+        (town_id, Team.town_id == town_id),
+        (community_id, Team.id.in_(sa.select(Pairing.team_id).where(Pairing.community_id == community_id))),
+    )
     query = search(query, q, Team.name)
     result = paginate(query, page, per_page)
     _attach_member_counts(result.items)

@@ -33,6 +33,7 @@ from volunteer_app.organisations.models import (
 from volunteer_app.organisations.services.common import (
     ADULT_AGE,
     commit_or_conflict,
+    narrowed,
 )
 from volunteer_app.organisations.services.registration import Guardian, validate_guardian, validate_profile
 
@@ -65,6 +66,12 @@ def _volunteer_query(actor: Actor) -> sa.Select:
     return query
 
 
+def _current_members_of(team_id: int | None) -> sa.Select:
+    return sa.select(TeamMembership.volunteer_id).where(
+        TeamMembership.team_id == team_id, TeamMembership.left_on.is_(None)
+    )
+
+
 def list_volunteers(
     actor: Actor,
     *,
@@ -76,18 +83,12 @@ def list_volunteers(
     per_page: int | None = None,
 ) -> Page:
     query = _volunteer_query(actor).order_by(VolunteerProfile.name, VolunteerProfile.id)
-    if community_id:
-        query = query.where(VolunteerProfile.community_id == community_id)
-    if political_status:
-        query = query.where(VolunteerProfile.political_status == political_status)
-    if team_id:
-        query = query.where(
-            VolunteerProfile.id.in_(
-                sa.select(TeamMembership.volunteer_id).where(
-                    TeamMembership.team_id == team_id, TeamMembership.left_on.is_(None)
-                )
-            )
-        )
+    query = narrowed(
+        query,
+        (community_id, VolunteerProfile.community_id == community_id),
+        (political_status, VolunteerProfile.political_status == political_status),
+        (team_id, VolunteerProfile.id.in_(_current_members_of(team_id))),
+    )
     return paginate(_volunteer_search(query, q), page, per_page)
 
 

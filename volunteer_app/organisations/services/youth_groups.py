@@ -32,6 +32,7 @@ from volunteer_app.organisations.models import (
 )
 from volunteer_app.organisations.services.common import (
     commit_or_conflict,
+    narrowed,
     required_name,
     search,
 )
@@ -66,12 +67,12 @@ def list_youth_groups(
         )
         .order_by(Community.name)
     )
-    if community_id:
-        query = query.where(YouthGroup.community_id == community_id)
-    if town_id:
-        query = query.where(Community.town_id == town_id)
-    if status:
-        query = query.where(YouthGroup.status == status)
+    query = narrowed(
+        query,
+        (community_id, YouthGroup.community_id == community_id),
+        (town_id, Community.town_id == town_id),
+        (status, YouthGroup.status == status),
+    )
     query = search(query, q, YouthGroup.name, Community.name)
     return paginate(query, page, per_page)
 
