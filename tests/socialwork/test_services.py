@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from tests.socialwork.conftest import make_id_number
@@ -183,8 +184,10 @@ def test_closed_files_are_archived_after_the_period_and_an_admin_anonymises_them
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.reason == "保存期满")).one()
     assert entry.actor_name == "admin1" and entry.detail == {"anonymised": True}
-    with pytest.raises(Exception):  # noqa: B017 — not the admin's to read, even archived
+    # Not the admin's to read, even archived: answered as for no file at all.
+    with force_locale("en"), pytest.raises(NotFound, match="No such household file") as refused:
         services.read_household(people["admin"], household.id)
+    assert refused.value.status == 404
 
 
 def raw_column(table: str, column: str, row_id: int) -> str | None:
