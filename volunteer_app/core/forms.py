@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from flask import render_template
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
 
 from volunteer_app.core.errors import Invalid
 
@@ -51,3 +52,20 @@ def submitted(form: FlaskForm, action: Callable[[], Result]) -> Result | None:
 def form_page(template: str, form: FlaskForm, **context) -> tuple[str, int]:
     """The form's page: 422 when it carries errors, so a browser test and an API client both see the refusal."""
     return render_template(template, form=form, **context), 422 if (form.errors or form.form_errors) else 200
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes instead of a multiple select: easier to tap on a phone (the `field` macro lays them out)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def optional_int(value: object) -> int | None:
+    """A select's value as an id: "" (nothing chosen) and anything not a number are None, never an error page."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

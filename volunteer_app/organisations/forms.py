@@ -12,15 +12,14 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     TimeField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from volunteer_app.core.forms import MultiCheckboxField, optional_int
 from volunteer_app.organisations.models import (
     AVAILABILITY_LABELS,
     COMMUNITY_KIND_LABELS,
@@ -32,25 +31,8 @@ from volunteer_app.organisations.models import (
 )
 
 
-def optional_int(value) -> int | None:
-    """Select values: "" (nothing chosen) is None; anything not a number is None too, never an error page."""
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _choices(labels: dict) -> list[tuple[str, object]]:
     return [(key.value, label) for key, label in labels.items()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes instead of a multiple select: easier to tap on a phone."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class TownForm(FlaskForm):

@@ -11,32 +11,15 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from volunteer_app.core.forms import MultiCheckboxField, optional_int
 from volunteer_app.socialwork import labels
 from volunteer_app.socialwork.labels import choices
-
-
-def optional_int(value) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes instead of a multiple select: easier to tap on a phone."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def Select(*args, **kwargs) -> SelectField:
