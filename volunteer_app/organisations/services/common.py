@@ -1,4 +1,4 @@
-"""Helpers the organisations services share: searching, naming, committing, the overview counts."""
+"""Helpers the organisations services share: narrowing a list, naming, committing, the overview counts."""
 
 from __future__ import annotations
 
@@ -26,13 +26,6 @@ from volunteer_app.organisations.models import (
 )
 
 ADULT_AGE = 18
-
-
-def search(query: sa.Select, q: str | None, *columns) -> sa.Select:
-    q = clean_text(q, 100)
-    if not q:
-        return query
-    return query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in columns)))
 
 
 def narrowed(query: sa.Select, *filters: tuple[object, sa.ColumnElement[bool]]) -> sa.Select:

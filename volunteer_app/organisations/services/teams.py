@@ -18,7 +18,7 @@ from volunteer_app.core.identity import (
     is_mainland_mobile,
     normalise_phone,
 )
-from volunteer_app.core.lookup import find, get_or_404
+from volunteer_app.core.lookup import find, get_or_404, search
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, can, require
 from volunteer_app.core.text import clean_text
@@ -38,7 +38,6 @@ from volunteer_app.organisations.services.common import (
     commit_or_conflict,
     narrowed,
     required_name,
-    search,
 )
 from volunteer_app.organisations.services.volunteers import _volunteer_search
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
 from volunteer_app.core.errors import Invalid, NotFound, raise_if
-from volunteer_app.core.lookup import find, get_or_404
+from volunteer_app.core.lookup import find, get_or_404, search
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
@@ -34,7 +34,6 @@ from volunteer_app.organisations.services.common import (
     commit_or_conflict,
     narrowed,
     required_name,
-    search,
 )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
 from volunteer_app.core.errors import Errors, Invalid, raise_if
-from volunteer_app.core.lookup import find
+from volunteer_app.core.lookup import find, search
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
@@ -42,7 +42,6 @@ from volunteer_app.socialwork.models import (
 )
 from volunteer_app.socialwork.services.common import (
     choice,
-    search,
 )
 
 # A household type implies the flag it is known by, for the prompts.

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core.errors import Errors, Invalid, NotFound
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.policy import Actor
-from volunteer_app.core.text import clean_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community
 from volunteer_app.socialwork import scope
@@ -54,13 +52,6 @@ def choice(errors: Errors, field: str, value: object, allowed: type, message: st
         errors[field] = [message]
         return None
     return value
-
-
-def search(query: sa.Select, q: str | None, *columns: Any) -> sa.Select:
-    q = clean_text(q, 100)
-    if not q:
-        return query
-    return query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in columns)))
 
 
 def file_options() -> list[Any]:
