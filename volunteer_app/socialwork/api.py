@@ -23,10 +23,6 @@ blp = Blueprint(
     description="Social work: household files, members, visits, follow-ups, consent, referrals, policies, coverage",
 )
 
-def _actor():
-    return access.current_actor()
-
-
 def _with_numbers(household: Household, full: bool) -> Household:
     """Marks the loaded members for the schema: full numbers only when the masking decision said so."""
     household.full_numbers = full
@@ -36,7 +32,7 @@ def _with_numbers(household: Household, full: bool) -> Household:
 
 
 def _file(household_id: int) -> Household:
-    opened = services.read_household(_actor(), household_id, purpose="api")
+    opened = services.read_household(access.current_actor(), household_id, purpose="api")
     household = _with_numbers(opened.household, opened.full)
     household.prompts = services.prompts(household, on=today())
     return household
@@ -53,14 +49,14 @@ class Households(MethodView):
     def get(self, args):
         """Household files in the caller's scope: by community, status, flag, worker, or q (address, a member's
         name, an exact ID number)."""
-        return services.list_households(_actor(), **args)
+        return services.list_households(access.current_actor(), **args)
 
     @access.roles(*CASEWORK)
     @blp.arguments(s.HouseholdInSchema)
     @blp.response(201, s.HouseholdSchema)
     def post(self, body):
         """Open a file. The service point follows from the community; exactly one member is the `head`."""
-        household = services.create_household(_actor(), **body)
+        household = services.create_household(access.current_actor(), **body)
         return _file(household.id)
 
 
@@ -76,7 +72,7 @@ class HouseholdById(MethodView):
     @blp.arguments(s.HouseholdPatchSchema)
     @blp.response(200, s.HouseholdSchema)
     def patch(self, body, household_id):
-        services.update_household(_actor(), household_id, **body)
+        services.update_household(access.current_actor(), household_id, **body)
         return _file(household_id)
 
 
@@ -87,7 +83,7 @@ class HouseholdClose(MethodView):
     @blp.response(200, s.HouseholdSchema)
     def post(self, body, household_id):
         """Close the file with a reason; it is archived after HOUSEHOLD_ARCHIVE_AFTER_DAYS."""
-        services.close_household(_actor(), household_id, **body)
+        services.close_household(access.current_actor(), household_id, **body)
         return _file(household_id)
 
 
@@ -96,7 +92,7 @@ class HouseholdReopen(MethodView):
     @access.roles(*CASEWORK)
     @blp.response(200, s.HouseholdSchema)
     def post(self, household_id):
-        services.reopen_household(_actor(), household_id)
+        services.reopen_household(access.current_actor(), household_id)
         return _file(household_id)
 
 
@@ -107,7 +103,7 @@ class HouseholdHead(MethodView):
     @blp.response(200, s.HouseholdSchema)
     def post(self, body, household_id):
         """Make another member the head; the change is kept in the file's history."""
-        services.change_head(_actor(), household_id, **body)
+        services.change_head(access.current_actor(), household_id, **body)
         return _file(household_id)
 
 
@@ -118,7 +114,7 @@ class HouseholdWhoLooked(MethodView):
     @blp.response(200, page_of(s.HouseholdAuditEntrySchema))
     def get(self, args, household_id):
         """Who read, revealed or exported this file (the station supervisor)."""
-        return services.who_looked(_actor(), household_id, page=args["page"], per_page=args["per_page"])
+        return services.who_looked(access.current_actor(), household_id, page=args["page"], per_page=args["per_page"])
 
 
 # ---------------------------------------------------------------------------------------------- members
@@ -136,7 +132,7 @@ class Members(MethodView):
     @blp.arguments(s.HouseholdMemberInSchema)
     @blp.response(201, s.HouseholdMemberSchema)
     def post(self, body, household_id):
-        member = services.add_member(_actor(), household_id, body)
+        member = services.add_member(access.current_actor(), household_id, body)
         household = _file(household_id)
         return next(m for m in household.members if m.id == member.id)
 
@@ -147,7 +143,7 @@ class MemberById(MethodView):
     @blp.arguments(s.HouseholdMemberPatchSchema(partial=True))
     @blp.response(200, s.HouseholdMemberSchema)
     def patch(self, body, household_id, member_id):
-        services.update_member(_actor(), household_id, member_id, body)
+        services.update_member(access.current_actor(), household_id, member_id, body)
         household = _file(household_id)
         return next(m for m in household.members if m.id == member_id)
 
@@ -159,7 +155,7 @@ class MemberMove(MethodView):
     @blp.response(201, s.HouseholdMemberSchema)
     def post(self, body, household_id, member_id):
         """Move a member to another household in scope; both files keep the history."""
-        moved = services.move_member(_actor(), household_id, member_id, **body)
+        moved = services.move_member(access.current_actor(), household_id, member_id, **body)
         household = _file(moved.household_id)
         return next(m for m in household.members if m.id == moved.id)
 
@@ -170,7 +166,7 @@ class MemberLeave(MethodView):
     @blp.arguments(s.MemberLeaveSchema)
     @blp.response(200, s.HouseholdMemberSchema)
     def post(self, body, household_id, member_id):
-        services.member_leaves(_actor(), household_id, member_id, **body)
+        services.member_leaves(access.current_actor(), household_id, member_id, **body)
         household = _file(household_id)
         return next(m for m in household.members if m.id == member_id)
 
@@ -183,7 +179,7 @@ class MemberReveal(MethodView):
     def post(self, body, household_id, member_id):
         """The full ID, phone and disability certificate number (the household's worker and supervisor only);
         audited with the reason."""
-        return services.reveal(_actor(), household_id, member_id, **body)
+        return services.reveal(access.current_actor(), household_id, member_id, **body)
 
 
 # ---------------------------------------------------------------------------------------------- visits
@@ -195,14 +191,14 @@ class Visits(MethodView):
     @blp.arguments(s.PageArgs, location="query")
     @blp.response(200, page_of(s.VisitSchema))
     def get(self, args, household_id):
-        return services.list_visits(_actor(), household_id, page=args["page"], per_page=args["per_page"])
+        return services.list_visits(access.current_actor(), household_id, page=args["page"], per_page=args["per_page"])
 
     @access.roles(*CASEWORK)
     @blp.arguments(s.VisitInSchema)
     @blp.response(201, s.VisitSchema)
     def post(self, body, household_id):
         """Log a visit; `follow_up_task` with `follow_up_due_on` plans the next follow-up."""
-        return services.log_visit(_actor(), household_id, **body)
+        return services.log_visit(access.current_actor(), household_id, **body)
 
 
 @blp.route("/households/<int:household_id>/visits/<int:visit_id>")
@@ -211,8 +207,8 @@ class VisitById(MethodView):
     @blp.response(200, s.VisitDetailSchema)
     def get(self, household_id, visit_id):
         """One visit with its earlier versions."""
-        visit = services.get_visit(_actor(), household_id, visit_id)
-        visit.versions = services.visit_versions(_actor(), visit)
+        visit = services.get_visit(access.current_actor(), household_id, visit_id)
+        visit.versions = services.visit_versions(access.current_actor(), visit)
         return visit
 
     @access.roles(*CASEWORK)
@@ -220,8 +216,8 @@ class VisitById(MethodView):
     @blp.response(200, s.VisitDetailSchema)
     def patch(self, body, household_id, visit_id):
         """Change a visit: `note` says why; the previous version is kept."""
-        visit = services.edit_visit(_actor(), household_id, visit_id, **body)
-        visit.versions = services.visit_versions(_actor(), visit)
+        visit = services.edit_visit(access.current_actor(), household_id, visit_id, **body)
+        visit.versions = services.visit_versions(access.current_actor(), visit)
         return visit
 
 
@@ -233,7 +229,8 @@ class VisitAttachments(MethodView):
     def post(self, form, household_id, visit_id):
         """Add photos or scans to a visit: multipart/form-data with the files in `files` (at most 5 at a time).
         Needs the household's consent to attachments. Answers with all the visit's attachments."""
-        visit = services.add_attachments(_actor(), household_id, visit_id, services.received_uploads(form["files"]))
+        files = services.received_uploads(form["files"])
+        visit = services.add_attachments(access.current_actor(), household_id, visit_id, files)
         return visit.attachments
 
 
@@ -248,7 +245,7 @@ class AttachmentById(MethodView):
     )
     def get(self, household_id, attachment_id):
         """Download a photo or scan of the file. The read is written to the audit log."""
-        return attachment_response(*services.open_attachment(_actor(), household_id, attachment_id))
+        return attachment_response(*services.open_attachment(access.current_actor(), household_id, attachment_id))
 
 
 # ---------------------------------------------------------------------------------------------- follow-ups
@@ -260,7 +257,7 @@ class MyFollowUps(MethodView):
     @blp.response(200, s.MyFollowUpsSchema)
     def get(self):
         """The caller's open follow-ups: overdue, due within a week, and how many more."""
-        return services.my_follow_ups(_actor())
+        return services.my_follow_ups(access.current_actor())
 
 
 @blp.route("/households/<int:household_id>/follow-ups")
@@ -268,13 +265,13 @@ class FollowUps(MethodView):
     @access.roles(*CASEWORK)
     @blp.response(200, s.FollowUpSchema(many=True))
     def get(self, household_id):
-        return services.list_follow_ups(_actor(), household_id)
+        return services.list_follow_ups(access.current_actor(), household_id)
 
     @access.roles(*CASEWORK)
     @blp.arguments(s.FollowUpInSchema)
     @blp.response(201, s.FollowUpSchema)
     def post(self, body, household_id):
-        return services.add_follow_up(_actor(), household_id, **body)
+        return services.add_follow_up(access.current_actor(), household_id, **body)
 
 
 @blp.route("/households/<int:household_id>/follow-ups/<int:follow_up_id>")
@@ -284,7 +281,7 @@ class FollowUpById(MethodView):
     @blp.response(200, s.FollowUpSchema)
     def patch(self, body, household_id, follow_up_id):
         """Mark done (with the outcome) or cancelled."""
-        return services.close_follow_up(_actor(), household_id, follow_up_id, **body)
+        return services.close_follow_up(access.current_actor(), household_id, follow_up_id, **body)
 
 
 # ---------------------------------------------------------------------------------------------- consent, referrals
@@ -295,14 +292,14 @@ class Consents(MethodView):
     @access.roles(*CASEWORK)
     @blp.response(200, s.ConsentSchema(many=True))
     def get(self, household_id):
-        return services.list_consents(_actor(), household_id)
+        return services.list_consents(access.current_actor(), household_id)
 
     @access.roles(*CASEWORK)
     @blp.arguments(s.ConsentInSchema)
     @blp.response(201, s.ConsentSchema)
     def post(self, body, household_id):
         """Record consent: verbal consent needs a witness."""
-        return services.record_consent(_actor(), household_id, **body)
+        return services.record_consent(access.current_actor(), household_id, **body)
 
 
 @blp.route("/households/<int:household_id>/consents/<int:consent_id>/withdraw")
@@ -311,7 +308,7 @@ class ConsentWithdraw(MethodView):
     @blp.arguments(s.ConsentWithdrawSchema)
     @blp.response(200, s.ConsentSchema)
     def post(self, body, household_id, consent_id):
-        return services.withdraw_consent(_actor(), household_id, consent_id, **body)
+        return services.withdraw_consent(access.current_actor(), household_id, consent_id, **body)
 
 
 @blp.route("/households/<int:household_id>/referrals")
@@ -319,14 +316,14 @@ class Referrals(MethodView):
     @access.roles(*CASEWORK)
     @blp.response(200, s.ReferralSchema(many=True))
     def get(self, household_id):
-        return services.list_referrals(_actor(), household_id)
+        return services.list_referrals(access.current_actor(), household_id)
 
     @access.roles(*CASEWORK)
     @blp.arguments(s.ReferralInSchema)
     @blp.response(201, s.ReferralSchema)
     def post(self, body, household_id):
         """Refer to a department, a charity resource or a volunteer team; needs consent to share."""
-        return services.create_referral(_actor(), household_id, **body)
+        return services.create_referral(access.current_actor(), household_id, **body)
 
 
 @blp.route("/households/<int:household_id>/referrals/<int:referral_id>")
@@ -335,7 +332,7 @@ class ReferralById(MethodView):
     @blp.arguments(s.ReferralPatchSchema)
     @blp.response(200, s.ReferralSchema)
     def patch(self, body, household_id, referral_id):
-        return services.update_referral(_actor(), household_id, referral_id, **body)
+        return services.update_referral(access.current_actor(), household_id, referral_id, **body)
 
 
 @blp.route("/households/<int:household_id>/referrals/<int:referral_id>/event")
@@ -347,7 +344,7 @@ class ReferralEvent(MethodView):
         """Turn an open referral to a volunteer team into a draft event of that team, in the household's community;
         the team's leaders are told to plan and publish it. The event names the need, never the household. 409 for
         a referral to anyone else, a closed one, or one that already became an event."""
-        return services.event_from_referral(_actor(), household_id, referral_id, **body)
+        return services.event_from_referral(access.current_actor(), household_id, referral_id, **body)
 
 
 # ---------------------------------------------------------------------------------------------- catalogue, coverage
@@ -360,13 +357,13 @@ class Policies(MethodView):
     @blp.response(200, page_of(s.WelfarePolicySchema))
     def get(self, args):
         """The policy catalogue: benefits and assistance, with the target groups they concern."""
-        return services.list_policies(_actor(), **args)
+        return services.list_policies(access.current_actor(), **args)
 
     @access.roles(Role.ADMIN, Role.STATION_SUPERVISOR)
     @blp.arguments(s.WelfarePolicyInSchema)
     @blp.response(201, s.WelfarePolicySchema)
     def post(self, body):
-        return services.create_policy(_actor(), **body)
+        return services.create_policy(access.current_actor(), **body)
 
 
 @blp.route("/resources")
@@ -376,13 +373,13 @@ class Resources(MethodView):
     @blp.response(200, page_of(s.SocialResourceSchema))
     def get(self, args):
         """Charity resources and volunteer teams that can help."""
-        return services.list_resources(_actor(), **args)
+        return services.list_resources(access.current_actor(), **args)
 
     @access.roles(Role.ADMIN, Role.STATION_SUPERVISOR)
     @blp.arguments(s.SocialResourceInSchema)
     @blp.response(201, s.SocialResourceSchema)
     def post(self, body):
-        return services.create_resource(_actor(), **body)
+        return services.create_resource(access.current_actor(), **body)
 
 
 @blp.route("/coverage/social-work")
@@ -392,8 +389,8 @@ class Coverage(MethodView):
     def get(self):
         """Numbers only: households on file, target households visited this quarter, overdue follow-ups, per
         service point and community, and visits per worker."""
-        report = services.coverage(_actor())
-        overdue = services.overdue_counts(_actor())
+        report = services.coverage(access.current_actor())
+        overdue = services.overdue_counts(access.current_actor())
         return {
             "quarter_start": report.quarter_start,
             "on": report.on,

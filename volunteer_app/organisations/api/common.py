@@ -1,10 +1,8 @@
-"""What the organisations API shares: the blueprint and the acting user."""
+"""What the organisations API shares: its blueprint."""
 
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-
-from volunteer_app.accounts import access
 
 blp = Blueprint(
     "organisations_api",
@@ -12,7 +10,3 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Towns, communities, teams, pairings, youth groups, social-work points, liaison stations, volunteers",
 )
-
-
-def acting_user():
-    return access.current_actor()

@@ -9,7 +9,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api.common import acting_user, blp
+from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
     DeputyLevel,
 )
@@ -91,13 +91,13 @@ class LiaisonStations(MethodView):
     @blp.response(200, page_of(LiaisonStationSchema))
     def get(self, args):
         """人大代表联络站 with their deputies, reception rule and next reception dates."""
-        return services.list_liaison_stations(acting_user(), **args)
+        return services.list_liaison_stations(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(LiaisonInSchema)
     @blp.response(201, LiaisonStationSchema)
     def post(self, body):
-        return services.create_liaison_station(acting_user(), **body)
+        return services.create_liaison_station(access.current_actor(), **body)
 
 
 @blp.route("/liaison-stations/<int:station_id>")
@@ -105,11 +105,11 @@ class LiaisonStationById(MethodView):
     @access.signed_in
     @blp.response(200, LiaisonStationSchema)
     def get(self, station_id):
-        return services.get_liaison_station(acting_user(), station_id)
+        return services.get_liaison_station(access.current_actor(), station_id)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(LiaisonPatchSchema(partial=True))
     @blp.response(200, LiaisonStationSchema)
     def patch(self, body, station_id):
         """Edit a station; `deputies`, when given, replaces the list."""
-        return services.update_liaison_station(acting_user(), station_id, **body)
+        return services.update_liaison_station(access.current_actor(), station_id, **body)

@@ -9,7 +9,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api.common import acting_user, blp
+from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
     TeamKind,
 )
@@ -59,14 +59,14 @@ class Pairings(MethodView):
     @blp.response(200, page_of(PairingSchema))
     def get(self, args):
         """结对共建: which teams serve which communities, since when, for what."""
-        return services.list_pairings(acting_user(), **args)
+        return services.list_pairings(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(PairingInSchema)
     @blp.response(201, PairingSchema)
     def post(self, body):
         """Pair a team with a community (a team leader: only their own team)."""
-        return services.create_pairing(acting_user(), **body)
+        return services.create_pairing(access.current_actor(), **body)
 
 
 @blp.route("/pairings/<int:pairing_id>")
@@ -74,10 +74,10 @@ class PairingById(MethodView):
     @access.signed_in
     @blp.response(200, PairingSchema)
     def get(self, pairing_id):
-        return services.get_pairing(acting_user(), pairing_id)
+        return services.get_pairing(access.current_actor(), pairing_id)
 
     @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(PairingPatchSchema)
     @blp.response(200, PairingSchema)
     def patch(self, body, pairing_id):
-        return services.update_pairing(acting_user(), pairing_id, **body)
+        return services.update_pairing(access.current_actor(), pairing_id, **body)

@@ -9,7 +9,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api.common import acting_user, blp
+from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
     CommunityKind,
 )
@@ -37,14 +37,14 @@ class Towns(MethodView):
     @blp.response(200, page_of(TownSchema))
     def get(self, args):
         """Towns and subdistricts, searchable by name."""
-        return services.list_towns(acting_user(), **args)
+        return services.list_towns(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(TownInSchema)
     @blp.response(201, TownSchema)
     def post(self, body):
         """Register a town (Youth League staff and admins)."""
-        return services.create_town(acting_user(), **body)
+        return services.create_town(access.current_actor(), **body)
 
 
 @blp.route("/towns/<int:town_id>")
@@ -52,13 +52,13 @@ class TownById(MethodView):
     @access.signed_in
     @blp.response(200, TownSchema)
     def get(self, town_id):
-        return services.get_town(acting_user(), town_id)
+        return services.get_town(access.current_actor(), town_id)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(TownPatchSchema(partial=True))
     @blp.response(200, TownSchema)
     def patch(self, body, town_id):
-        return services.update_town(acting_user(), town_id, **body)
+        return services.update_town(access.current_actor(), town_id, **body)
 
 
 class CommunitySchema(BaseSchema):
@@ -96,14 +96,14 @@ class Communities(MethodView):
     @blp.response(200, page_of(CommunitySchema))
     def get(self, args):
         """Villages and communities, by town, kind (village/community) or name."""
-        return services.list_communities(acting_user(), **args)
+        return services.list_communities(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(CommunityInSchema)
     @blp.response(201, CommunitySchema)
     def post(self, body):
         """Register a village or community in a town."""
-        return services.create_community(acting_user(), **body)
+        return services.create_community(access.current_actor(), **body)
 
 
 @blp.route("/communities/<int:community_id>")
@@ -111,10 +111,10 @@ class CommunityById(MethodView):
     @access.signed_in
     @blp.response(200, CommunitySchema)
     def get(self, community_id):
-        return services.get_community(acting_user(), community_id)
+        return services.get_community(access.current_actor(), community_id)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(CommunityPatchSchema(partial=True))
     @blp.response(200, CommunitySchema)
     def patch(self, body, community_id):
-        return services.update_community(acting_user(), community_id, **body)
+        return services.update_community(access.current_actor(), community_id, **body)

@@ -9,7 +9,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api.common import acting_user, blp
+from volunteer_app.organisations.api.common import blp
 
 
 class CommunityRefSchema(BaseSchema):
@@ -59,13 +59,13 @@ class Stations(MethodView):
     @blp.response(200, page_of(StationSchema))
     def get(self, args):
         """Social-work stations, one per town."""
-        return services.list_stations(acting_user(), **args)
+        return services.list_stations(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(StationInSchema)
     @blp.response(201, StationDetailSchema)
     def post(self, body):
-        return services.create_station(acting_user(), **body)
+        return services.create_station(access.current_actor(), **body)
 
 
 @blp.route("/service-stations/<int:station_id>")
@@ -73,14 +73,14 @@ class StationById(MethodView):
     @access.signed_in
     @blp.response(200, StationDetailSchema)
     def get(self, station_id):
-        return services.get_station(acting_user(), station_id)
+        return services.get_station(access.current_actor(), station_id)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(StationPatchSchema)
     @blp.response(200, StationDetailSchema)
     def patch(self, body, station_id):
-        services.update_station(acting_user(), station_id, **body)
-        return services.get_station(acting_user(), station_id)
+        services.update_station(access.current_actor(), station_id, **body)
+        return services.get_station(access.current_actor(), station_id)
 
 
 class PointSchema(BaseSchema):
@@ -132,15 +132,15 @@ class Points(MethodView):
     @blp.response(200, page_of(PointSchema))
     def get(self, args):
         """Social-work service points with the communities each covers; `q` matches a point or community name."""
-        return services.list_points(acting_user(), **args)
+        return services.list_points(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(PointInSchema)
     @blp.response(201, PointSchema)
     def post(self, body):
         """Register a service point; a community already covered elsewhere is refused (422)."""
-        point = services.create_point(acting_user(), **body)
-        return services.get_point(acting_user(), point.id)
+        point = services.create_point(access.current_actor(), **body)
+        return services.get_point(access.current_actor(), point.id)
 
 
 @blp.route("/service-points/<int:point_id>")
@@ -148,14 +148,14 @@ class PointById(MethodView):
     @access.signed_in
     @blp.response(200, PointSchema)
     def get(self, point_id):
-        return services.get_point(acting_user(), point_id)
+        return services.get_point(access.current_actor(), point_id)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(PointPatchSchema)
     @blp.response(200, PointSchema)
     def patch(self, body, point_id):
-        services.update_point(acting_user(), point_id, **body)
-        return services.get_point(acting_user(), point_id)
+        services.update_point(access.current_actor(), point_id, **body)
+        return services.get_point(access.current_actor(), point_id)
 
 
 @blp.route("/service-points/<int:point_id>/workers")
@@ -164,15 +164,15 @@ class PointWorkers(MethodView):
     @blp.response(200, WorkerSchema(many=True))
     def get(self, point_id):
         """The social workers assigned to the point (role grant social_worker scoped service_point:ID)."""
-        return services.point_workers(acting_user(), services.get_point(acting_user(), point_id))
+        return services.point_workers(access.current_actor(), services.get_point(access.current_actor(), point_id))
 
     @access.roles(*TOWN_STAFF, Role.STATION_SUPERVISOR)
     @blp.arguments(WorkerInSchema)
     @blp.response(200, WorkerSchema(many=True))
     def post(self, body, point_id):
         """Assign a social worker to this point (their one point)."""
-        services.assign_social_worker(acting_user(), point_id, **body)
-        return services.point_workers(acting_user(), services.get_point(acting_user(), point_id))
+        services.assign_social_worker(access.current_actor(), point_id, **body)
+        return services.point_workers(access.current_actor(), services.get_point(access.current_actor(), point_id))
 
 
 @blp.route("/service-points/<int:point_id>/workers/<int:user_id>")
@@ -180,7 +180,7 @@ class PointWorkerById(MethodView):
     @access.roles(*TOWN_STAFF, Role.STATION_SUPERVISOR)
     @blp.response(204)
     def delete(self, point_id, user_id):
-        services.unassign_social_worker(acting_user(), point_id, user_id=user_id)
+        services.unassign_social_worker(access.current_actor(), point_id, user_id=user_id)
 
 
 class CoverageCommunitySchema(BaseSchema):
@@ -218,4 +218,4 @@ class Coverage(MethodView):
     def get(self, args):
         """Per town: communities covered by a service point (or the station) and the percentage."""
         args.pop("q", None)
-        return services.coverage(acting_user(), **args)
+        return services.coverage(access.current_actor(), **args)

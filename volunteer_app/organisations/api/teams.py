@@ -9,7 +9,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api.common import acting_user, blp
+from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
     MemberRole,
     TeamKind,
@@ -71,14 +71,14 @@ class Teams(MethodView):
     @blp.response(200, page_of(TeamSchema))
     def get(self, args):
         """Volunteer teams, by kind, by a community they are paired with, or by name."""
-        return services.list_teams(acting_user(), **args)
+        return services.list_teams(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(TeamInSchema)
     @blp.response(201, TeamDetailSchema)
     def post(self, body):
         """Register a volunteer team."""
-        return services.get_team(acting_user(), services.create_team(acting_user(), **body).id)
+        return services.get_team(access.current_actor(), services.create_team(access.current_actor(), **body).id)
 
 
 @blp.route("/teams/<int:team_id>")
@@ -86,15 +86,15 @@ class TeamById(MethodView):
     @access.signed_in
     @blp.response(200, TeamDetailSchema)
     def get(self, team_id):
-        return services.get_team(acting_user(), team_id)
+        return services.get_team(access.current_actor(), team_id)
 
     @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(TeamPatchSchema(partial=True))
     @blp.response(200, TeamDetailSchema)
     def patch(self, body, team_id):
         """Edit a team; a team leader only their own team."""
-        services.update_team(acting_user(), team_id, **body)
-        return services.get_team(acting_user(), team_id)
+        services.update_team(access.current_actor(), team_id, **body)
+        return services.get_team(access.current_actor(), team_id)
 
 
 class MemberSchema(BaseSchema):
@@ -131,14 +131,14 @@ class TeamMembers(MethodView):
     @blp.response(200, page_of(MemberSchema))
     def get(self, args, team_id):
         """A team's members with join/leave dates (phone numbers masked); its leaders and the staff only."""
-        return services.list_members(acting_user(), team_id, **args)
+        return services.list_members(access.current_actor(), team_id, **args)
 
     @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(MemberInSchema)
     @blp.response(201, MemberSchema)
     def post(self, body, team_id):
         """Add a volunteer to the team (a leader: only as member)."""
-        return services.add_member(acting_user(), team_id, **body)
+        return services.add_member(access.current_actor(), team_id, **body)
 
 
 @blp.route("/teams/<int:team_id>/members/<int:membership_id>")
@@ -148,4 +148,4 @@ class TeamMemberById(MethodView):
     @blp.response(200, MemberSchema)
     def patch(self, body, team_id, membership_id):
         """Record that a member left (left_on), or change their role (staff)."""
-        return services.update_member(acting_user(), team_id, membership_id, **body)
+        return services.update_member(access.current_actor(), team_id, membership_id, **body)

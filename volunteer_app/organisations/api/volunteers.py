@@ -15,7 +15,7 @@ from volunteer_app.core.errors import NotFound
 from volunteer_app.core.identity import mask_phone
 from volunteer_app.extensions import limiter
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api.common import acting_user, blp
+from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
     Availability,
     PoliticalStatus,
@@ -131,7 +131,7 @@ class Volunteers(MethodView):
     @blp.response(200, page_of(VolunteerSchema))
     def get(self, args):
         """Volunteers (masked): the staff see all, a team leader their team's members. `q`: name, phone tail, team."""
-        return services.list_volunteers(acting_user(), **args)
+        return services.list_volunteers(access.current_actor(), **args)
 
 
 @blp.route("/volunteers/register")
@@ -157,7 +157,7 @@ class MyVolunteerProfile(MethodView):
     @blp.response(200, VolunteerSchema)
     def get(self):
         """The caller's own volunteer profile."""
-        profile = services.own_profile(acting_user())
+        profile = services.own_profile(access.current_actor())
         if profile is None:
             raise NotFound(_("You have no volunteer profile yet."))
         return profile
@@ -169,14 +169,14 @@ class VolunteerById(MethodView):
     @blp.response(200, VolunteerSchema)
     def get(self, profile_id):
         """One volunteer (masked): staff, the volunteer themself, or a leader of a team they are in."""
-        return services.get_volunteer(acting_user(), profile_id)
+        return services.get_volunteer(access.current_actor(), profile_id)
 
     @access.signed_in
     @blp.arguments(VolunteerPatchSchema)
     @blp.response(200, VolunteerSchema)
     def patch(self, body, profile_id):
         """Edit a profile: the volunteer their own, or the staff. The ID number cannot be changed."""
-        return services.update_volunteer(acting_user(), profile_id, **body)
+        return services.update_volunteer(access.current_actor(), profile_id, **body)
 
 
 @blp.route("/volunteers/<int:profile_id>/reveal")
@@ -186,4 +186,6 @@ class VolunteerReveal(MethodView):
     @blp.response(200, RevealedSchema)
     def post(self, body, profile_id):
         """The full ID and/or phone number, for staff and the volunteer themself; recorded in the audit log."""
-        return services.reveal_volunteer(acting_user(), profile_id, fields=body["fields_"], reason=body["reason"])
+        return services.reveal_volunteer(
+            access.current_actor(), profile_id, fields=body["fields_"], reason=body["reason"]
+        )

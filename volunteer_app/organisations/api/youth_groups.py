@@ -9,7 +9,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs, page_of
 from volunteer_app.organisations import services
-from volunteer_app.organisations.api.common import acting_user, blp
+from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
     GroupPart,
     GroupStatus,
@@ -77,14 +77,14 @@ class YouthGroups(MethodView):
     @blp.response(200, page_of(YouthGroupSchema))
     def get(self, args):
         """青治团, each with `is_complete` and what it is `missing`."""
-        return services.list_youth_groups(acting_user(), **args)
+        return services.list_youth_groups(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(YouthGroupInSchema)
     @blp.response(201, YouthGroupSchema)
     def post(self, body):
         """Form a community's youth governance group (one per community)."""
-        return services.create_youth_group(acting_user(), **body)
+        return services.create_youth_group(access.current_actor(), **body)
 
 
 @blp.route("/youth-groups/<int:group_id>")
@@ -92,13 +92,13 @@ class YouthGroupById(MethodView):
     @access.signed_in
     @blp.response(200, YouthGroupSchema)
     def get(self, group_id):
-        return services.get_youth_group(acting_user(), group_id)
+        return services.get_youth_group(access.current_actor(), group_id)
 
     @access.roles(*TOWN_STAFF)
     @blp.arguments(YouthGroupPatchSchema)
     @blp.response(200, YouthGroupSchema)
     def patch(self, body, group_id):
-        return services.update_youth_group(acting_user(), group_id, **body)
+        return services.update_youth_group(access.current_actor(), group_id, **body)
 
 
 @blp.route("/youth-groups/<int:group_id>/members")
@@ -108,8 +108,8 @@ class YouthGroupMembers(MethodView):
     @blp.response(201, YouthGroupSchema)
     def post(self, body, group_id):
         """Add a member with their part: party_member, league_cadre or league_member. Answers the whole group."""
-        services.add_group_member(acting_user(), group_id, **body)
-        return services.get_youth_group(acting_user(), group_id)
+        services.add_group_member(access.current_actor(), group_id, **body)
+        return services.get_youth_group(access.current_actor(), group_id)
 
 
 @blp.route("/youth-groups/<int:group_id>/members/<int:member_id>")
@@ -118,8 +118,8 @@ class YouthGroupMemberById(MethodView):
     @blp.response(200, YouthGroupSchema)
     def delete(self, group_id, member_id):
         """Remove a member. Answers the group, which may now be incomplete."""
-        services.remove_group_member(acting_user(), group_id, member_id)
-        return services.get_youth_group(acting_user(), group_id)
+        services.remove_group_member(access.current_actor(), group_id, member_id)
+        return services.get_youth_group(access.current_actor(), group_id)
 
 
 @blp.route("/youth-groups/<int:group_id>/activate")
@@ -128,4 +128,4 @@ class YouthGroupActivation(MethodView):
     @blp.response(200, YouthGroupSchema)
     def post(self, group_id):
         """Activate a complete group; an incomplete one is refused (422) with what it still lacks."""
-        return services.activate_youth_group(acting_user(), group_id)
+        return services.activate_youth_group(access.current_actor(), group_id)
