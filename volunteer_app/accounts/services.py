@@ -84,7 +84,7 @@ def validate_role_specs(specs: list[RoleSpec]) -> list[str]:
 
 
 def create_user(
-    actor,
+    actor: Actor,
     *,
     username: str,
     password: str,
@@ -187,7 +187,7 @@ def log_out(user: User) -> None:
     db.session.commit()
 
 
-def end_sessions(actor, user_id: int) -> User:
+def end_sessions(actor: Actor, user_id: int) -> User:
     """An admin's "log out everywhere": the user's sessions and tokens end; the account stays usable."""
     user = get_user(actor, user_id)
     require(actor, "user.update", user)
@@ -257,7 +257,7 @@ def purge_expired_tokens(now: datetime) -> int:
     return result.rowcount
 
 
-def list_users(actor, *, q: str | None = None, page: int | None = None, per_page: int | None = None) -> Page:
+def list_users(actor: Actor, *, q: str | None = None, page: int | None = None, per_page: int | None = None) -> Page:
     require(actor, "user.list")
     query = sa.select(User).order_by(User.id)
     if q:
@@ -268,7 +268,7 @@ def list_users(actor, *, q: str | None = None, page: int | None = None, per_page
     return paginate(query, page, per_page)
 
 
-def get_user(actor, user_id: int) -> User:
+def get_user(actor: Actor, user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_("No such user."))
@@ -283,8 +283,8 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-def _self_lockout_guard(actor, user: User, message: str) -> None:
-    if getattr(actor, "id", None) == user.id:
+def _self_lockout_guard(actor: Actor, user: User, message: str) -> None:
+    if actor.id == user.id:
         raise Conflict(message)
 
 
@@ -312,7 +312,7 @@ def revoke_grant(actor: Actor, user: User, grant: RoleGrant) -> None:
     audit.record(actor, "update", "user", user.id, detail={"removed_role": grant.role, "scope": grant.scope_label})
 
 
-def add_grant(actor, user_id: int, spec: RoleSpec) -> RoleGrant:
+def add_grant(actor: Actor, user_id: int, spec: RoleSpec) -> RoleGrant:
     user = get_user(actor, user_id)
     require(actor, "user.update", user)
     if errors := validate_role_specs([spec]):
@@ -324,7 +324,7 @@ def add_grant(actor, user_id: int, spec: RoleSpec) -> RoleGrant:
     return grant
 
 
-def remove_grant(actor, user_id: int, grant_id: int) -> None:
+def remove_grant(actor: Actor, user_id: int, grant_id: int) -> None:
     user = get_user(actor, user_id)
     require(actor, "user.update", user)
     grant = next((g for g in user.grants if g.id == grant_id), None)
@@ -338,7 +338,7 @@ def remove_grant(actor, user_id: int, grant_id: int) -> None:
     db.session.commit()
 
 
-def set_active(actor, user_id: int, active: bool) -> User:
+def set_active(actor: Actor, user_id: int, active: bool) -> User:
     user = get_user(actor, user_id)
     require(actor, "user.update", user)
     if not active:

@@ -41,7 +41,7 @@ def writable(household: Household) -> None:
 
 def event(household: Household, actor: Actor, kind: str, **detail: Any) -> None:
     db.session.add(
-        HouseholdEvent(household_id=household.id, actor_id=getattr(actor, "id", None), kind=kind, detail=detail)
+        HouseholdEvent(household_id=household.id, actor_id=actor.id, kind=kind, detail=detail)
     )
 
 

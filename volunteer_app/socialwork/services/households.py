@@ -149,7 +149,7 @@ def create_household(
         income_band=income_band,
         housing=housing,
         notes=clean_text(notes, 4000),
-        created_by_id=getattr(actor, "id", None),
+        created_by_id=actor.id,
     )
     db.session.add(household)
     db.session.flush()
@@ -174,7 +174,7 @@ def _responsible_worker(errors: Errors, actor: Actor, point: ServicePoint | None
     default; choosing someone else is the supervisor's call."""
     point_workers = _workers_of_point(point.id if point else None)
     if worker_id in (None, ""):
-        return actor.id if getattr(actor, "id", None) in point_workers else None
+        return actor.id if actor.id in point_workers else None
     if worker_id not in point_workers:
         errors["worker_id"] = [_("Choose a social worker of this household's service point.")]
         return None

@@ -160,7 +160,7 @@ def log_visit(
     if unknown:
         errors["_schema"] = [_("Unknown fields: %(names)s", names=", ".join(sorted(unknown)))]
     worker_ids = list(worker_ids or [])
-    if getattr(actor, "id", None) and actor.id not in worker_ids:
+    if actor.id and actor.id not in worker_ids:
         worker_ids.append(actor.id)
     data = {"visited_at": visited_at, "contact_type": contact_type, "risk_level": risk_level,
             "worker_ids": worker_ids, **fields}  # fmt: skip
@@ -182,17 +182,17 @@ def log_visit(
             uploads.check_uploads(errors, "attachments", attachments)
     raise_if(errors)
 
-    visit = Visit(household_id=household.id, recorded_by_id=getattr(actor, "id", None), created_at=now, updated_at=now)
+    visit = Visit(household_id=household.id, recorded_by_id=actor.id, created_at=now, updated_at=now)
     _apply(visit, values)
     db.session.add(visit)
     db.session.flush()
     _record_benefits(household, visit, values.get("policies", {}), values["visited_at"].date())
     if task:
-        owner = household.worker_id or getattr(actor, "id", None)
+        owner = household.worker_id or actor.id
         db.session.add(
             FollowUp(
                 household_id=household.id, visit_id=visit.id, task=task, due_on=follow_up_due_on,
-                owner_id=owner, created_by_id=getattr(actor, "id", None), created_at=now,
+                owner_id=owner, created_by_id=actor.id, created_at=now,
             )
         )  # fmt: skip
     for upload in attachments:
@@ -237,12 +237,12 @@ def edit_visit(actor: Actor, household_id: int, visit_id: int, *, note: str, now
     db.session.add(
         VisitVersion(
             visit_id=visit.id, version=visit.version, data=_snapshot(visit),
-            changed_by_id=getattr(actor, "id", None), changed_at=now, note=note,
+            changed_by_id=actor.id, changed_at=now, note=note,
         )
     )  # fmt: skip
     _apply(visit, values)
     visit.version += 1
-    visit.updated_by_id = getattr(actor, "id", None)
+    visit.updated_by_id = actor.id
     visit.updated_at = now
     if "policies" in values:
         _record_benefits(household, visit, values["policies"], visit.visited_at.date())
