@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from volunteer_app.socialwork.models import (
+from volunteer_app.socialwork.vocabulary import (
     BenefitStage,
     ConsentMethod,
     ConsentPurpose,

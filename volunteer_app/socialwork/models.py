@@ -7,7 +7,6 @@ every coded value, one current head per household, complete consents, closed fil
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -22,149 +21,27 @@ from volunteer_app.core.time import UTCDateTime, utcnow
 from volunteer_app.events.models import Event
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, ServicePoint, ServiceStation, Team
-
-
-class HouseholdType(enum.StrEnum):
-    GENERAL = "general"
-    DIBAO = "dibao"
-    TEKUN = "tekun"
-    DIBAO_EDGE = "dibao_edge"
-    LOW_INCOME = "low_income"
-    OTHER = "other"
-
-
-class HouseholdStatus(enum.StrEnum):
-    ACTIVE = "active"
-    CLOSED = "closed"
-    ARCHIVED = "archived"
-
-
-class Relation(enum.StrEnum):
-    HEAD = "head"
-    SPOUSE = "spouse"
-    CHILD = "child"
-    PARENT = "parent"
-    GRANDPARENT = "grandparent"
-    GRANDCHILD = "grandchild"
-    SIBLING = "sibling"
-    OTHER = "other"
-
-
-class Flag(enum.StrEnum):
-    DIBAO = "dibao"
-    TEKUN = "tekun"
-    DIBAO_EDGE = "dibao_edge"
-    DISABILITY = "disability"
-    SINGLE_PARENT = "single_parent"
-    ELDERLY_ALONE = "elderly_alone"
-    LEFT_BEHIND_CHILD = "left_behind_child"
-    OTHER = "other"
-
-
-class DisabilityType(enum.StrEnum):
-    VISUAL = "visual"
-    HEARING = "hearing"
-    SPEECH = "speech"
-    PHYSICAL = "physical"
-    INTELLECTUAL = "intellectual"
-    MENTAL = "mental"
-    MULTIPLE = "multiple"
-
-
-class IncomeBand(enum.StrEnum):
-    NONE = "none"
-    BELOW_DIBAO = "below_dibao"
-    BELOW_1_5X = "below_1_5x"
-    BELOW_2X = "below_2x"
-    ABOVE_2X = "above_2x"
-
-
-class Housing(enum.StrEnum):
-    OWN = "own"
-    RENTED = "rented"
-    RELATIVES = "relatives"
-    PUBLIC_RENTAL = "public_rental"
-    DILAPIDATED = "dilapidated"
-    OTHER = "other"
-
-
-class ContactType(enum.StrEnum):
-    HOME = "home"
-    PHONE = "phone"
-    SERVICE_POINT = "service_point"
-
-
-class Need(enum.StrEnum):
-    FINANCIAL = "financial"
-    MEDICAL = "medical"
-    CARE = "care"
-    REHABILITATION = "rehabilitation"
-    EDUCATION = "education"
-    EMPLOYMENT = "employment"
-    HOUSING = "housing"
-    PSYCHOLOGICAL = "psychological"
-    LEGAL = "legal"
-    DAILY_LIVING = "daily_living"
-    OTHER = "other"
-
-
-class RiskLevel(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-class FollowUpStatus(enum.StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-class ConsentPurpose(enum.StrEnum):
-    SENSITIVE_INFO = "sensitive_info"
-    REFERRAL = "referral"
-    ATTACHMENTS = "attachments"
-
-
-class ConsentMethod(enum.StrEnum):
-    SIGNED_PAPER = "signed_paper"
-    VERBAL = "verbal"
-
-
-class PolicyKind(enum.StrEnum):
-    BENEFIT = "benefit"
-    ASSISTANCE = "assistance"
-    MEDICAL = "medical"
-    SERVICE = "service"
-
-
-class BenefitStage(enum.StrEnum):
-    EXPLAINED = "explained"
-    APPLIED = "applied"
-    RECEIVED = "received"
-
-
-class ResourceKind(enum.StrEnum):
-    CHARITY = "charity"
-    VOLUNTEER_TEAM = "volunteer_team"
-
-
-class ReferralTarget(enum.StrEnum):
-    DEPARTMENT = "department"
-    RESOURCE = "resource"
-    TEAM = "team"
-
-
-class ReferralStatus(enum.StrEnum):
-    REQUESTED = "requested"
-    ACCEPTED = "accepted"
-    IN_PROGRESS = "in_progress"
-    CLOSED = "closed"
-    DECLINED = "declined"
-
-
-OPEN_REFERRAL_STATUSES = (ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+from volunteer_app.socialwork.vocabulary import (
+    OPEN_REFERRAL_STATUSES,
+    TARGET_HOUSEHOLD_TYPES,
+    BenefitStage,
+    ConsentMethod,
+    ConsentPurpose,
+    ContactType,
+    DisabilityType,
+    Flag,
+    FollowUpStatus,
+    HouseholdStatus,
+    HouseholdType,
+    Housing,
+    IncomeBand,
+    PolicyKind,
+    ReferralStatus,
+    ReferralTarget,
+    Relation,
+    ResourceKind,
+    RiskLevel,
+)
 
 
 class Household(db.Model):
@@ -236,9 +113,6 @@ class Household(db.Model):
 
     def __repr__(self) -> str:
         return f"<Household {self.id}>"
-
-
-TARGET_HOUSEHOLD_TYPES = (HouseholdType.DIBAO.value, HouseholdType.TEKUN.value, HouseholdType.DIBAO_EDGE.value)
 
 
 class HouseholdMember(PersonNumbers, db.Model):

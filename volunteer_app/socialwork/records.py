@@ -18,7 +18,8 @@ from volunteer_app.core import audit
 from volunteer_app.core.time import to_local
 from volunteer_app.extensions import db
 from volunteer_app.socialwork import scope
-from volunteer_app.socialwork.models import Consent, FollowUp, Household, HouseholdMember, Referral, Relation, Visit
+from volunteer_app.socialwork.models import Consent, FollowUp, Household, HouseholdMember, Referral, Visit
+from volunteer_app.socialwork.vocabulary import Relation
 
 
 def _households(reader: Any, ids: Sequence[int]) -> dict[int, audit.Named]:

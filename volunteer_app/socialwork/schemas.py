@@ -8,7 +8,7 @@ from flask_smorest.fields import Upload
 from marshmallow import fields, post_dump, validate
 
 from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs
-from volunteer_app.socialwork.models import (
+from volunteer_app.socialwork.vocabulary import (
     ConsentMethod,
     ConsentPurpose,
     ContactType,

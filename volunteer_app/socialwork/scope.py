@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.policy import SYSTEM, Actor
-from volunteer_app.socialwork.models import Household, HouseholdStatus
+from volunteer_app.socialwork.models import Household
+from volunteer_app.socialwork.vocabulary import HouseholdStatus
 
 Purpose = Literal["file", "numbers", "retention"]
 

@@ -22,26 +22,28 @@ from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Team
 from volunteer_app.socialwork import labels
 from volunteer_app.socialwork.models import (
-    OPEN_REFERRAL_STATUSES,
     Benefit,
-    BenefitStage,
     Consent,
-    ConsentPurpose,
-    Flag,
     FollowUp,
-    FollowUpStatus,
     Household,
-    HouseholdType,
-    Need,
-    PolicyKind,
     Referral,
     Resource,
-    ResourceKind,
     Visit,
     WelfarePolicy,
 )
 from volunteer_app.socialwork.services.common import (
     choice,
+)
+from volunteer_app.socialwork.vocabulary import (
+    OPEN_REFERRAL_STATUSES,
+    BenefitStage,
+    ConsentPurpose,
+    Flag,
+    FollowUpStatus,
+    HouseholdType,
+    Need,
+    PolicyKind,
+    ResourceKind,
 )
 
 # A household type implies the flag it is known by, for the prompts.

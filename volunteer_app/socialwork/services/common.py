@@ -13,7 +13,8 @@ from volunteer_app.core.policy import Actor
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community
 from volunteer_app.socialwork import scope
-from volunteer_app.socialwork.models import Household, HouseholdEvent, HouseholdStatus
+from volunteer_app.socialwork.models import Household, HouseholdEvent
+from volunteer_app.socialwork.vocabulary import HouseholdStatus
 
 
 def not_found() -> NotFound:

@@ -18,18 +18,7 @@ from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Team
-from volunteer_app.socialwork.models import (
-    Consent,
-    ConsentMethod,
-    ConsentPurpose,
-    Household,
-    Need,
-    Referral,
-    ReferralStatus,
-    ReferralTarget,
-    Resource,
-    Visit,
-)
+from volunteer_app.socialwork.models import Consent, Household, Referral, Resource, Visit
 from volunteer_app.socialwork.services import uploads
 from volunteer_app.socialwork.services.common import (
     choice,
@@ -37,6 +26,7 @@ from volunteer_app.socialwork.services.common import (
     household_for,
     writable,
 )
+from volunteer_app.socialwork.vocabulary import ConsentMethod, ConsentPurpose, Need, ReferralStatus, ReferralTarget
 
 # Which status may follow which; closed and declined are final.
 NEXT_STATUS = {

@@ -25,22 +25,13 @@ from volunteer_app.core.time import as_utc, to_local, today
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, ServicePoint, ServiceStation
 from volunteer_app.socialwork import labels, scope
-from volunteer_app.socialwork.models import (
-    TARGET_HOUSEHOLD_TYPES,
-    FollowUp,
-    FollowUpStatus,
-    Household,
-    HouseholdMember,
-    HouseholdStatus,
-    MemberFlag,
-    Visit,
-    visit_workers,
-)
+from volunteer_app.socialwork.models import FollowUp, Household, HouseholdMember, MemberFlag, Visit, visit_workers
 from volunteer_app.socialwork.services.catalogue import quarter_start
 from volunteer_app.socialwork.services.common import (
     file_options,
 )
 from volunteer_app.socialwork.services.households import list_households
+from volunteer_app.socialwork.vocabulary import TARGET_HOUSEHOLD_TYPES, FollowUpStatus, HouseholdStatus
 
 
 def _target() -> sa.ColumnElement[bool]:

@@ -22,7 +22,7 @@ from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community
 from volunteer_app.socialwork import scope
-from volunteer_app.socialwork.models import FollowUp, FollowUpStatus, Household
+from volunteer_app.socialwork.models import FollowUp, Household
 from volunteer_app.socialwork.notices import Notice
 from volunteer_app.socialwork.services.common import (
     household_for,
@@ -30,6 +30,7 @@ from volunteer_app.socialwork.services.common import (
 )
 from volunteer_app.socialwork.services.households import _workers_of_point
 from volunteer_app.socialwork.services.visits import scope_supervisors
+from volunteer_app.socialwork.vocabulary import FollowUpStatus
 
 
 def list_follow_ups(actor: Actor, household_id: int, *, open_only: bool = False) -> list[FollowUp]:

@@ -28,18 +28,7 @@ from volunteer_app.core.time import today
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, ServicePoint, Town
 from volunteer_app.socialwork import scope
-from volunteer_app.socialwork.models import (
-    Flag,
-    Household,
-    HouseholdEvent,
-    HouseholdMember,
-    HouseholdStatus,
-    HouseholdType,
-    Housing,
-    IncomeBand,
-    MemberFlag,
-    Relation,
-)
+from volunteer_app.socialwork.models import Household, HouseholdEvent, HouseholdMember, MemberFlag
 from volunteer_app.socialwork.services.common import (
     choice,
     event,
@@ -54,6 +43,7 @@ from volunteer_app.socialwork.services.members import (
     _clean_member,
     _member_of,
 )
+from volunteer_app.socialwork.vocabulary import Flag, HouseholdStatus, HouseholdType, Housing, IncomeBand, Relation
 
 # ---------------------------------------------------------------------------------------------- households
 

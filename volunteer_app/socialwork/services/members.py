@@ -23,15 +23,7 @@ from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today
 from volunteer_app.extensions import db
-from volunteer_app.socialwork.models import (
-    DisabilityType,
-    Flag,
-    Household,
-    HouseholdMember,
-    HouseholdStatus,
-    MemberFlag,
-    Relation,
-)
+from volunteer_app.socialwork.models import Household, HouseholdMember, MemberFlag
 from volunteer_app.socialwork.services.common import (
     choice,
     event,
@@ -39,6 +31,7 @@ from volunteer_app.socialwork.services.common import (
     household_for,
     writable,
 )
+from volunteer_app.socialwork.vocabulary import DisabilityType, Flag, HouseholdStatus, Relation
 
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 MEMBER_FIELDS = (

@@ -23,19 +23,14 @@ from volunteer_app.events import services as events
 from volunteer_app.events.models import Audience, EventKind
 from volunteer_app.extensions import db
 from volunteer_app.socialwork import labels, notices
-from volunteer_app.socialwork.models import (
-    OPEN_REFERRAL_STATUSES,
-    Household,
-    Referral,
-    ReferralStatus,
-    ReferralTarget,
-)
+from volunteer_app.socialwork.models import Household, Referral
 from volunteer_app.socialwork.services.common import event as file_event
 from volunteer_app.socialwork.services.common import (
     household_for,
     writable,
 )
 from volunteer_app.socialwork.services.consents import referral_of
+from volunteer_app.socialwork.vocabulary import OPEN_REFERRAL_STATUSES, ReferralStatus, ReferralTarget
 
 # Help at one household's home has no event kind of its own. "party_tuesday" goes door to door too, but it is the
 # Party members' weekly duty of hearing residents out, and calling this that would mislabel it in the town's

@@ -18,20 +18,13 @@ from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.socialwork import scope
-from volunteer_app.socialwork.models import (
-    Attachment,
-    Consent,
-    Household,
-    HouseholdMember,
-    HouseholdStatus,
-    Visit,
-    VisitVersion,
-)
+from volunteer_app.socialwork.models import Attachment, Consent, Household, HouseholdMember, Visit, VisitVersion
 from volunteer_app.socialwork.services import uploads
 from volunteer_app.socialwork.services.common import (
     event,
     household_for,
 )
+from volunteer_app.socialwork.vocabulary import HouseholdStatus
 
 ANONYMOUS = "已匿名"
 

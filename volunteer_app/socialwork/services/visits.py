@@ -21,19 +21,7 @@ from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.socialwork import scope
-from volunteer_app.socialwork.models import (
-    Benefit,
-    BenefitStage,
-    ConsentPurpose,
-    ContactType,
-    FollowUp,
-    Household,
-    Need,
-    RiskLevel,
-    Visit,
-    VisitVersion,
-    WelfarePolicy,
-)
+from volunteer_app.socialwork.models import Benefit, FollowUp, Household, Visit, VisitVersion, WelfarePolicy
 from volunteer_app.socialwork.services import uploads
 from volunteer_app.socialwork.services.common import (
     choice,
@@ -42,6 +30,7 @@ from volunteer_app.socialwork.services.common import (
 )
 from volunteer_app.socialwork.services.consents import active_consent
 from volunteer_app.socialwork.services.households import _workers_of_point
+from volunteer_app.socialwork.vocabulary import BenefitStage, ConsentPurpose, ContactType, Need, RiskLevel
 
 TEXT_FIELDS = {
     "met": 200, "purpose": 500, "living_changes": 2000, "health_changes": 2000, "income_changes": 2000,

@@ -14,9 +14,9 @@ from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import today
 from volunteer_app.socialwork import forms, scope, services
-from volunteer_app.socialwork.models import Flag, HouseholdStatus
 from volunteer_app.socialwork.policy import CASEWORK, NUMBERS
 from volunteer_app.socialwork.views import bp, page_arg, q_arg
+from volunteer_app.socialwork.vocabulary import Flag, HouseholdStatus
 
 
 @bp.route("/")
