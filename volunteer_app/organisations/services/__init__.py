@@ -6,7 +6,6 @@ messages before anything is written), and writes in one transaction.
 
 # The public functions live in one module per part of the registry; callers use them as `services.name`.
 from volunteer_app.organisations.services.common import (  # noqa: F401
-    led_team_ids,
     registry_counts,
 )
 from volunteer_app.organisations.services.liaison import (  # noqa: F401

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from volunteer_app.accounts.models import Role
 from volunteer_app.core.errors import Errors, Invalid
 from volunteer_app.core.policy import Actor, can, require
 from volunteer_app.core.text import clean_text
@@ -85,10 +84,3 @@ def registry_counts(actor: Actor) -> dict[str, int]:
     if can(actor, "volunteer.list_all"):
         counts["volunteers"] = db.session.scalar(sa.select(sa.func.count()).select_from(VolunteerProfile)) or 0
     return counts
-
-
-def led_team_ids(actor: Actor) -> list[int]:
-    """The teams this user leads (their team_leader grants scoped to a team)."""
-    if actor is None or not hasattr(actor, "scopes"):
-        return []
-    return sorted(actor.scopes(Role.TEAM_LEADER, "team"))

@@ -10,7 +10,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
-from volunteer_app.organisations import forms, services
+from volunteer_app.organisations import forms, services, team_scope
 from volunteer_app.organisations.models import (
     TeamKind,
 )
@@ -49,7 +49,7 @@ def new_pairing():
     form = forms.PairingForm(team_id=arg_id("team_id"), community_id=arg_id("community_id"))
     teams = services.team_choices(current_user)
     if not can(current_user, "organisation.manage"):
-        led = set(services.led_team_ids(current_user))
+        led = team_scope.led_team_ids(current_user)
         teams = [choice for choice in teams if choice[0] in led]
     form.team_id.choices = [("", _("— choose —")), *teams]
     form.community_id.choices = community_choices()

@@ -11,7 +11,7 @@ from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import today
-from volunteer_app.organisations import forms, services
+from volunteer_app.organisations import forms, services, team_scope
 from volunteer_app.organisations.models import (
     MemberRole,
     TeamKind,
@@ -44,7 +44,7 @@ def teams():
 @bp.route("/teams/mine")
 @access.roles(Role.TEAM_LEADER)
 def my_team():
-    led = services.led_team_ids(current_user)
+    led = sorted(team_scope.led_team_ids(current_user))
     if not led:
         flash(_("Your team leader role is not tied to a team yet. Ask the Youth League staff."), "warning")
         return redirect(url_for(".teams"))
