@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.core.ids import valid_id
 from volunteer_app.organisations import services
 from volunteer_app.organisations.models import (
     AVAILABILITY_LABELS,
@@ -56,24 +55,6 @@ def _template_globals(state) -> None:
             "sex": SEX_LABELS,
         },
     )
-
-
-def page_arg() -> int | None:
-    return request.args.get("page", type=int)
-
-
-def search_arg() -> str:
-    return request.args.get("q", "")[:100]
-
-
-def arg_id(name: str) -> int | None:
-    value = request.args.get(name, type=int)
-    return value if valid_id(value) else None
-
-
-def arg_choice(name: str, allowed) -> str | None:
-    value = request.args.get(name)
-    return value if value in set(allowed) else None
 
 
 def town_choices(optional: bool = False) -> list[tuple[object, str]]:

@@ -8,23 +8,18 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
+from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
-from volunteer_app.organisations.views.common import (
-    arg_id,
-    bp,
-    community_choices,
-    page_arg,
-    search_arg,
-)
+from volunteer_app.organisations.views.common import bp, community_choices
 
 
 @bp.route("/liaison-stations")
 @access.signed_in
 def liaison_stations():
     page = services.list_liaison_stations(
-        current_user, community_id=arg_id("community_id"), q=search_arg(), page=page_arg()
+        current_user, community_id=id_arg("community_id"), q=search_arg(), page=page_arg()
     )
     return render_template(
         "organisations/liaison_stations.html",

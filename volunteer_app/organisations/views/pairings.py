@@ -8,27 +8,21 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.core.args import choice_arg, id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.organisations import forms, services, team_scope
 from volunteer_app.organisations.models import (
     TeamKind,
 )
-from volunteer_app.organisations.views.common import (
-    arg_choice,
-    arg_id,
-    bp,
-    community_choices,
-    page_arg,
-    search_arg,
-)
+from volunteer_app.organisations.views.common import bp, community_choices
 
 
 @bp.route("/pairings")
 @access.signed_in
 def pairings():
-    community_id, kind = arg_id("community_id"), arg_choice("kind", TeamKind)
-    team_id = arg_id("team_id")
+    community_id, kind = id_arg("community_id"), choice_arg("kind", TeamKind)
+    team_id = id_arg("team_id")
     page = services.list_pairings(
         current_user, community_id=community_id, team_id=team_id, kind=kind, q=search_arg(), page=page_arg()
     )
@@ -46,7 +40,7 @@ def pairings():
 @bp.route("/pairings/new", methods=["GET", "POST"])
 @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
 def new_pairing():
-    form = forms.PairingForm(team_id=arg_id("team_id"), community_id=arg_id("community_id"))
+    form = forms.PairingForm(team_id=id_arg("team_id"), community_id=id_arg("community_id"))
     teams = services.team_choices(current_user)
     if not can(current_user, "organisation.manage"):
         led = team_scope.led_team_ids(current_user)

@@ -8,20 +8,14 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
+from volunteer_app.core.args import choice_arg, id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
     CommunityKind,
 )
-from volunteer_app.organisations.views.common import (
-    arg_choice,
-    arg_id,
-    bp,
-    page_arg,
-    search_arg,
-    town_choices,
-)
+from volunteer_app.organisations.views.common import bp, town_choices
 
 
 @bp.route("/organisations")
@@ -73,7 +67,7 @@ def edit_town(town_id: int):
 @bp.route("/communities")
 @access.signed_in
 def communities():
-    town_id, kind = arg_id("town_id"), arg_choice("kind", CommunityKind)
+    town_id, kind = id_arg("town_id"), choice_arg("kind", CommunityKind)
     page = services.list_communities(current_user, town_id=town_id, kind=kind, q=search_arg(), page=page_arg())
     return render_template(
         "organisations/communities.html",
@@ -101,7 +95,7 @@ def community(community_id: int):
 @bp.route("/communities/new", methods=["GET", "POST"])
 @access.roles(*TOWN_STAFF)
 def new_community():
-    form = forms.CommunityForm(town_id=arg_id("town_id"))
+    form = forms.CommunityForm(town_id=id_arg("town_id"))
     form.town_id.choices = town_choices()
     item = submitted(
         form,

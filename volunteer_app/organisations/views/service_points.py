@@ -8,16 +8,11 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.organisations import forms, services
-from volunteer_app.organisations.views.common import (
-    arg_id,
-    bp,
-    page_arg,
-    search_arg,
-    town_choices,
-)
+from volunteer_app.organisations.views.common import bp, town_choices
 
 
 @bp.route("/service-stations")
@@ -97,7 +92,7 @@ def edit_station(station_id: int):
 @bp.route("/service-points")
 @access.signed_in
 def points():
-    station_id = arg_id("station_id")
+    station_id = id_arg("station_id")
     page = services.list_points(current_user, station_id=station_id, q=search_arg(), page=page_arg())
     return render_template(
         "organisations/points.html",
@@ -159,7 +154,7 @@ def _station_town(form: forms.PointForm) -> int | None:
 @bp.route("/service-points/new", methods=["GET", "POST"])
 @access.roles(*TOWN_STAFF)
 def new_point():
-    form = forms.PointForm(station_id=arg_id("station_id"))
+    form = forms.PointForm(station_id=id_arg("station_id"))
     form.station_id.choices = [("", _("— choose —")), *services.station_choices(current_user)]
     if request.method == "GET" and form.station_id.data is None and len(form.station_id.choices) == 2:
         form.station_id.data = form.station_id.choices[1][0]  # the usual case: one town, one station

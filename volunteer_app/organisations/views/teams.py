@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.core.args import choice_arg, id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import today
@@ -16,20 +17,13 @@ from volunteer_app.organisations.models import (
     MemberRole,
     TeamKind,
 )
-from volunteer_app.organisations.views.common import (
-    arg_choice,
-    arg_id,
-    bp,
-    page_arg,
-    search_arg,
-    town_choices,
-)
+from volunteer_app.organisations.views.common import bp, town_choices
 
 
 @bp.route("/teams")
 @access.signed_in
 def teams():
-    kind, community_id = arg_choice("kind", TeamKind), arg_id("community_id")
+    kind, community_id = choice_arg("kind", TeamKind), id_arg("community_id")
     page = services.list_teams(current_user, kind=kind, community_id=community_id, q=search_arg(), page=page_arg())
     return render_template(
         "organisations/teams.html",

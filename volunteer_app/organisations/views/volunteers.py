@@ -8,6 +8,7 @@ from flask_login import current_user, login_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.core.args import choice_arg, id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.identity import age_on
 from volunteer_app.core.policy import can, require
@@ -17,20 +18,14 @@ from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
     PoliticalStatus,
 )
-from volunteer_app.organisations.views.common import (
-    arg_choice,
-    arg_id,
-    bp,
-    page_arg,
-    search_arg,
-)
+from volunteer_app.organisations.views.common import bp
 
 
 def _volunteer_filters() -> dict:
     return {
-        "community_id": arg_id("community_id"),
-        "team_id": arg_id("team_id"),
-        "political_status": arg_choice("political_status", PoliticalStatus),
+        "community_id": id_arg("community_id"),
+        "team_id": id_arg("team_id"),
+        "political_status": choice_arg("political_status", PoliticalStatus),
         "q": search_arg(),
     }
 

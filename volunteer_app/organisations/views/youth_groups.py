@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
+from volunteer_app.core.args import choice_arg, id_arg, page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
@@ -17,22 +18,15 @@ from volunteer_app.organisations import forms, services
 from volunteer_app.organisations.models import (
     GroupStatus,
 )
-from volunteer_app.organisations.views.common import (
-    arg_choice,
-    arg_id,
-    bp,
-    community_choices,
-    page_arg,
-    search_arg,
-)
+from volunteer_app.organisations.views.common import bp, community_choices
 
 
 @bp.route("/youth-groups")
 @access.signed_in
 def youth_groups():
-    status = arg_choice("status", GroupStatus)
+    status = choice_arg("status", GroupStatus)
     page = services.list_youth_groups(
-        current_user, status=status, community_id=arg_id("community_id"), q=search_arg(), page=page_arg()
+        current_user, status=status, community_id=id_arg("community_id"), q=search_arg(), page=page_arg()
     )
     return render_template(
         "organisations/youth_groups.html",
@@ -121,7 +115,7 @@ def activate_youth_group(group_id: int):
 @bp.route("/youth-groups/new", methods=["GET", "POST"])
 @access.roles(*TOWN_STAFF)
 def new_youth_group():
-    form = forms.YouthGroupForm(community_id=arg_id("community_id"))
+    form = forms.YouthGroupForm(community_id=id_arg("community_id"))
     form.community_id.choices = community_choices()
     group = submitted(
         form,

@@ -6,7 +6,7 @@ Every route is marked for social workers and supervisors (files), town staff too
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 from flask_babel import LazyString, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
-from volunteer_app.core.ids import valid_id
 from volunteer_app.socialwork import labels
 from volunteer_app.socialwork import records as _records  # noqa: F401 — names its records in the audit log
 from volunteer_app.socialwork.policy import CASEWORK
@@ -27,19 +26,6 @@ bp = Blueprint("socialwork", __name__, url_prefix="/social-work", template_folde
 def _template_globals(state) -> None:
     state.app.jinja_env.globals.update(sw_labels=labels.ALL)
     state.app.jinja_env.filters["sw_label"] = lambda value, kind: str(labels.ALL[kind].get(value, value or ""))
-
-
-def page_arg() -> int | None:
-    return request.args.get("page", type=int)
-
-
-def q_arg() -> str:
-    return request.args.get("q", "")[:100]
-
-
-def int_arg(name: str) -> int | None:
-    value = request.args.get(name, type=int)
-    return value if valid_id(value) else None
 
 
 def _due_text() -> str:

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
+from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import today
 from volunteer_app.socialwork import forms, labels, scope, services
 from volunteer_app.socialwork.policy import CASEWORK
-from volunteer_app.socialwork.views import bp, int_arg, page_arg, q_arg
+from volunteer_app.socialwork.views import bp
 from volunteer_app.socialwork.vocabulary import Flag, HouseholdStatus
 
 
@@ -32,11 +33,11 @@ def _worker_choices(household=None, point_id=None) -> list[tuple[object, str]]:
 @access.roles(*CASEWORK)
 def households():
     filters = {
-        "q": q_arg(),
-        "community_id": int_arg("community_id"),
+        "q": search_arg(),
+        "community_id": id_arg("community_id"),
         "status": request.args.get("status") if request.args.get("status") in set(HouseholdStatus) else None,
         "flag": request.args.get("flag") if request.args.get("flag") in set(Flag) else None,
-        "worker_id": int_arg("worker_id"),
+        "worker_id": id_arg("worker_id"),
     }
     page = services.list_households(current_user, page=page_arg(), **filters)
     export_form = forms.ExportForm(formdata=None)

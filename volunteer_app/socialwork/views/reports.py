@@ -9,13 +9,14 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
+from volunteer_app.core.args import page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import today
 from volunteer_app.socialwork import forms, scope, services
 from volunteer_app.socialwork.policy import CASEWORK, NUMBERS
-from volunteer_app.socialwork.views import bp, page_arg, q_arg
+from volunteer_app.socialwork.views import bp
 from volunteer_app.socialwork.vocabulary import Flag, HouseholdStatus
 
 
@@ -106,8 +107,8 @@ def policies():
             flash(_("Added to the catalogue."), "success")
             return redirect(url_for(".policies"))
     return form_page(
-        "socialwork/policies.html", form, page=services.list_policies(current_user, q=q_arg(), page=page_arg()),
-        resources=services.list_resources(current_user, per_page=100).items, q=q_arg(), can_manage=can_manage,
+        "socialwork/policies.html", form, page=services.list_policies(current_user, q=search_arg(), page=page_arg()),
+        resources=services.list_resources(current_user, per_page=100).items, q=search_arg(), can_manage=can_manage,
     )  # fmt: skip
 
 
