@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from volunteer_app.accounts import profile
 from volunteer_app.accounts import services as accounts
-from volunteer_app.accounts.models import RoleGrant, User
+from volunteer_app.accounts.models import User
 from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.extensions import db
@@ -194,9 +194,8 @@ class _Loader:
         ):
             return False
         for grant in [g for g in user.grants if g.role == role_spec.role and g.scope_kind is None]:
-            user.grants.remove(grant)
-        db.session.flush()
-        user.grants.append(RoleGrant(role=role_spec.role, scope_kind=role_spec.scope_kind, scope_id=role_spec.scope_id))
+            accounts.revoke_grant(SYSTEM, user, grant)
+        accounts.grant_role(SYSTEM, user, role_spec)
         db.session.commit()
         return True
 
