@@ -134,8 +134,8 @@ def forbid_storing(response: Response) -> Response:
     """What depends on who asks (a household, a person's numbers, a user list, an export: every signed-in page and
     token call, every form sent) is never kept by a browser's cache or a proxy. Decided here, by the route markers,
     so a new page is covered without anyone remembering to."""
-    if not _anyone_may_see():
-        response.headers["Cache-Control"] = "no-store"
+    if not _anyone_may_see() and "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"  # in place of anything that would let it be kept
     return response
 
 
