@@ -14,12 +14,14 @@ def admin_menu(page: str) -> list[str] | None:
 def test_administration_links_fold_into_one_drop_down_by_role(client, make_user, login):
     login(make_user("admin"))
     page = client.get("/").get_data(as_text=True)
-    assert admin_menu(page) == ["/admin/users", "/admin/audit", "/admin/holidays", "/admin/outbox"]
+    assert admin_menu(page) == [
+        "/admin/users", "/admin/audit", "/admin/holidays", "/hours-corrections", "/admin/outbox"
+    ]  # fmt: skip
     assert page.count('href="/admin/users"') == 2  # the drop-down and the administration card; not the menu bar
     client.post("/logout")
 
     login(make_user("league_staff"))
-    assert admin_menu(client.get("/").get_data(as_text=True)) == ["/admin/holidays"]
+    assert admin_menu(client.get("/").get_data(as_text=True)) == ["/admin/holidays", "/hours-corrections"]
     client.post("/logout")
 
     login(make_user("volunteer"))
