@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import raise_if
+from volunteer_app.core.errors import Errors, raise_if
 from volunteer_app.core.lookup import find, get_or_404
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, require
@@ -93,7 +93,7 @@ class DeputySpec:
 
 
 def _validate_liaison(
-    errors: dict[str, list[str]], data: dict[str, Any], current: LiaisonStation | None = None
+    errors: Errors, data: dict[str, Any], current: LiaisonStation | None = None
 ) -> list[DeputySpec] | None:
     if "name" in data or current is None:
         data["name"] = required_name(errors, data.get("name"), limit=120)
@@ -171,7 +171,7 @@ def create_liaison_station(
         "reception_end": reception_end,
         "deputies": deputies or [],
     }
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     specs = _validate_liaison(errors, data)
     raise_if(errors)
     station = LiaisonStation(
@@ -196,7 +196,7 @@ def update_liaison_station(actor: Actor, station_id: int, **changes: Any) -> Lia
     station = get_or_404(
         LiaisonStation, station_id, _("No such liaison station."), selectinload(LiaisonStation.deputies)
     )
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     specs = _validate_liaison(errors, changes, station)
     raise_if(errors)
     for key in ("name", "community_id", "reception_weekday", "reception_start", "reception_end"):

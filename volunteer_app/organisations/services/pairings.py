@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import raise_if
+from volunteer_app.core.errors import Errors, raise_if
 from volunteer_app.core.lookup import find, get_or_404, search
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, require
@@ -71,7 +71,7 @@ def create_pairing(
     actor: Actor, *, team_id: int, community_id: int, since: date | None = None, purpose: str = ""
 ) -> Pairing:
     require(actor, "pairing.create")
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     team = find(Team, team_id)
     community = find(Community, community_id)
     if team is None:
@@ -101,7 +101,7 @@ def create_pairing(
 def update_pairing(actor: Actor, pairing_id: int, **changes: Any) -> Pairing:
     pairing = get_or_404(Pairing, pairing_id, _("No such pairing."))
     require(actor, "pairing.manage", pairing.team)
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     since = changes.get("since", pairing.since)
     ended_on = changes.get("ended_on", pairing.ended_on)
     if since is None:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import raise_if
+from volunteer_app.core.errors import Errors, raise_if
 from volunteer_app.core.lookup import find, get_or_404, search
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, require
@@ -46,7 +46,7 @@ def get_town(actor: Actor, town_id: int) -> Town:
 
 def create_town(actor: Actor, *, name: str, district: str = "") -> Town:
     require(actor, "organisation.manage")
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     name = required_name(errors, name)
     if name and db.session.scalar(sa.select(Town.id).where(Town.name == name)):
         errors["name"] = [_("A town with this name is already registered.")]
@@ -62,7 +62,7 @@ def create_town(actor: Actor, *, name: str, district: str = "") -> Town:
 def update_town(actor: Actor, town_id: int, **changes: Any) -> Town:
     require(actor, "organisation.manage")
     town = get_or_404(Town, town_id, _("No such town."))
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     if "name" in changes:
         name = required_name(errors, changes["name"])
         if name and db.session.scalar(sa.select(Town.id).where(Town.name == name, Town.id != town.id)):
@@ -138,7 +138,7 @@ def community_pairings(actor: Actor, community: Community) -> list[Pairing]:
     )
 
 
-def _validate_community(errors: dict[str, list[str]], data: dict[str, Any], current: Community | None = None) -> None:
+def _validate_community(errors: Errors, data: dict[str, Any], current: Community | None = None) -> None:
     town_id = data.get("town_id", current.town_id if current else None)
     if "town_id" in data and find(Town, town_id) is None:
         errors["town_id"] = [_("Choose a town that is registered.")]
@@ -157,7 +157,7 @@ def _validate_community(errors: dict[str, list[str]], data: dict[str, Any], curr
 def create_community(actor: Actor, *, town_id: int, name: str, kind: str = CommunityKind.COMMUNITY) -> Community:
     require(actor, "organisation.manage")
     data = {"town_id": town_id, "name": name, "kind": kind}
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     _validate_community(errors, data)
     raise_if(errors)
     community = Community(town_id=town_id, name=data["name"], kind=kind)
@@ -171,7 +171,7 @@ def create_community(actor: Actor, *, town_id: int, name: str, kind: str = Commu
 def update_community(actor: Actor, community_id: int, **changes: Any) -> Community:
     require(actor, "organisation.manage")
     community = get_or_404(Community, community_id, _("No such community."))
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     _validate_community(errors, changes, community)
     if "town_id" in changes and changes["town_id"] != community.town_id and community.is_covered:
         errors["town_id"] = [_("Take the community off its service point before moving it to another town.")]

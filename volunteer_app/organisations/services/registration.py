@@ -14,7 +14,7 @@ from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role, User
 from volunteer_app.core import audit
 from volunteer_app.core.crypto import blind_index
-from volunteer_app.core.errors import Invalid, raise_if
+from volunteer_app.core.errors import Errors, Invalid, raise_if
 from volunteer_app.core.identity import (
     IdNumberError,
     is_mainland_mobile,
@@ -55,7 +55,7 @@ def _id_number_message(error: IdNumberError) -> str:
 
 
 def validate_profile(
-    errors: dict[str, list[str]],
+    errors: Errors,
     *,
     name: str | None,
     phone: str | None,
@@ -107,7 +107,7 @@ def validate_profile(
     return clean
 
 
-def validate_guardian(errors: dict[str, list[str]], guardian: Guardian | None) -> Guardian:
+def validate_guardian(errors: Errors, guardian: Guardian | None) -> Guardian:
     """A volunteer under 18 gives a guardian's name, mobile number and consent."""
     guardian = guardian or Guardian()
     name, phone = clean_text(guardian.name, 80), normalise_phone(guardian.phone)
@@ -120,7 +120,7 @@ def validate_guardian(errors: dict[str, list[str]], guardian: Guardian | None) -
     return Guardian(name, phone, guardian.consent is True)
 
 
-def _parse_id(errors: dict[str, list[str]], id_number: str | None, on: date):
+def _parse_id(errors: Errors, id_number: str | None, on: date):
     try:
         return parse_id_number(id_number, today=on)
     except IdNumberError as error:
@@ -169,7 +169,7 @@ def add_volunteer_profile(
     if actor is not None:
         require(actor, "volunteer.register")
     on = on or today()
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     info = _parse_id(errors, id_number, on)
     clean = validate_profile(
         errors,
@@ -253,7 +253,7 @@ def register_volunteer(
             name=guardian.get("name") or "", phone=guardian.get("phone") or "", consent=guardian.get("consent") is True
         )
     on = on or today()
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     info = _parse_id(errors, id_number, on)
     validate_profile(
         errors,

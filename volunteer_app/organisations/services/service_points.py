@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Invalid, NotFound, raise_if
+from volunteer_app.core.errors import Errors, Invalid, NotFound, raise_if
 from volunteer_app.core.lookup import find, get_or_404, search
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, require
@@ -143,7 +143,7 @@ def create_station(
 ) -> ServiceStation:
     """The social-work station of a town (one per town). `community_ids` are covered by the station itself."""
     require(actor, "organisation.manage")
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     town = find(Town, town_id)
     name = required_name(errors, name, limit=120)
     if town is None:
@@ -170,7 +170,7 @@ def create_station(
 def update_station(actor: Actor, station_id: int, **changes: Any) -> ServiceStation:
     require(actor, "organisation.manage")
     station = get_or_404(ServiceStation, station_id, _("No such service station."))
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     if "name" in changes:
         changes["name"] = required_name(errors, changes["name"], limit=120)
         if changes["name"] and db.session.scalar(
@@ -273,7 +273,7 @@ def create_point(
     community_ids: list[int] | None = None,
 ) -> ServicePoint:
     require(actor, "organisation.manage")
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     station = find(ServiceStation, station_id)
     name = required_name(errors, name, limit=120)
     communities: list[Community] = []
@@ -302,7 +302,7 @@ def create_point(
 def update_point(actor: Actor, point_id: int, **changes: Any) -> ServicePoint:
     require(actor, "organisation.manage")
     point = get_or_404(ServicePoint, point_id, _("No such service point."))
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     if "name" in changes:
         changes["name"] = required_name(errors, changes["name"], limit=120)
         if changes["name"] and db.session.scalar(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role, RoleGrant, User
 from volunteer_app.core import audit
-from volunteer_app.core.errors import NotFound, raise_if
+from volunteer_app.core.errors import Errors, NotFound, raise_if
 from volunteer_app.core.identity import (
     is_mainland_mobile,
     normalise_phone,
@@ -102,7 +102,7 @@ def get_team(actor: Actor, team_id: int) -> Team:
     return team
 
 
-def _validate_team(errors: dict[str, list[str]], data: dict[str, Any], current: Team | None = None) -> None:
+def _validate_team(errors: Errors, data: dict[str, Any], current: Team | None = None) -> None:
     if "name" in data or current is None:
         name = required_name(errors, data.get("name"), limit=120)
         data["name"] = name
@@ -130,7 +130,7 @@ def create_team(
 ) -> Team:
     require(actor, "team.create")
     data = {"name": name, "kind": kind, "town_id": town_id, "description": description}
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     _validate_team(errors, data)
     raise_if(errors)
     team = Team(name=data["name"], kind=kind, town_id=town_id, description=data["description"], founded_on=founded_on)
@@ -144,7 +144,7 @@ def create_team(
 def update_team(actor: Actor, team_id: int, **changes: Any) -> Team:
     team = get_or_404(Team, team_id, _("No such team."))
     require(actor, "team.update", team)
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     _validate_team(errors, changes, team)
     raise_if(errors)
     for key in ("name", "kind", "town_id", "description", "founded_on"):
@@ -219,7 +219,7 @@ def add_member(
     require(actor, "team.members.manage", team)
     if role == MemberRole.LEADER:
         require(actor, "team.leaders.manage", team)
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     volunteer = None
     if volunteer_id is not None:
         volunteer = find(VolunteerProfile, volunteer_id)
@@ -267,7 +267,7 @@ def update_member(
     membership = get_or_404(TeamMembership, membership_id, _("No such member."))
     if membership.team_id != team.id:
         raise NotFound(_("No such member."))
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     if role is not None:
         if role not in set(MemberRole):
             errors["role"] = [_("Choose leader or member.")]

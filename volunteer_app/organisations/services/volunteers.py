@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Invalid, raise_if
+from volunteer_app.core.errors import Errors, Invalid, raise_if
 from volunteer_app.core.identity import (
     age_on,
 )
@@ -125,7 +125,7 @@ def update_volunteer(actor: Actor, profile_id: int, **changes: Any) -> Volunteer
     """Name, phone, political status, home community, skills, availability and guardian; the ID number stays."""
     profile = _load_volunteer(profile_id)
     require(actor, "volunteer.update", profile)
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     if "id_number" in changes:
         errors["id_number"] = [_("The ID number cannot be changed. Ask the Youth League staff if it is wrong.")]
     for required in ("name", "phone", "political_status", "community_id"):

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Invalid, NotFound, raise_if
+from volunteer_app.core.errors import Errors, Invalid, NotFound, raise_if
 from volunteer_app.core.lookup import find, get_or_404, search
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, require
@@ -89,7 +89,7 @@ def get_youth_group(actor: Actor, group_id: int) -> YouthGroup:
 
 def create_youth_group(actor: Actor, *, community_id: int, name: str | None = None, youth_home: str = "") -> YouthGroup:
     require(actor, "organisation.manage")
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     community = find(Community, community_id)
     one_per_community = _("This community already has a youth governance group.")
     if community is None:
@@ -111,7 +111,7 @@ def create_youth_group(actor: Actor, *, community_id: int, name: str | None = No
 def update_youth_group(actor: Actor, group_id: int, **changes: Any) -> YouthGroup:
     require(actor, "organisation.manage")
     group = get_or_404(YouthGroup, group_id, _("No such youth governance group."))
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     if "name" in changes:
         changes["name"] = required_name(errors, changes["name"], limit=120)
     if "status" in changes:
@@ -141,7 +141,7 @@ def add_group_member(
     """A member by name, optionally linked to their volunteer profile (then their political status must fit)."""
     require(actor, "organisation.manage")
     group = get_or_404(YouthGroup, group_id, _("No such youth governance group."))
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     if part not in set(GroupPart):
         errors["part"] = [_("Choose Party member, community League cadre or League member.")]
     volunteer = None
