@@ -15,7 +15,7 @@ def test_administration_links_fold_into_one_drop_down_by_role(client, make_user,
     login(make_user("admin"))
     page = client.get("/").get_data(as_text=True)
     assert admin_menu(page) == [
-        "/admin/users", "/admin/audit", "/admin/holidays", "/hours-corrections", "/admin/outbox"
+        "/admin/audit", "/admin/users", "/admin/holidays", "/hours-corrections", "/admin/outbox"
     ]  # fmt: skip
     assert page.count('href="/admin/users"') == 2  # the drop-down and the administration card; not the menu bar
     client.post("/logout")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -60,11 +60,13 @@ def _resolved(links: list[Link]) -> list[dict]:
 
 
 def menu_links() -> list[dict]:
-    """The links this user may follow, in the order added; then each group they see a link of, as one entry
-    whose `children` are its links."""
+    """The links this user may follow, domain by domain as the app factory registered their blueprints (each
+    domain's in the order it added them, not in the order some import happened to load the modules); then each
+    group they see a link of, as one entry whose `children` are its links."""
     items: list[dict] = []
     groups: dict[str, dict] = {}
-    for link in _menu:
+    registered = {name: position for position, name in enumerate(current_app.blueprints)}
+    for link in sorted(_menu, key=lambda link: registered.get(link.endpoint.partition(".")[0], len(registered))):
         if not link.visible_to(current_user):
             continue
         item = {"label": link.label, "url": url_for(link.endpoint)}
