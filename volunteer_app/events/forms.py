@@ -14,15 +14,14 @@ from wtforms import (
     DecimalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     TimeField,
-    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from volunteer_app.core.forms import MultiCheckboxField, optional_int
 from volunteer_app.core.time import as_utc
 from volunteer_app.events.models import (
     AUDIENCE_LABELS,
@@ -30,7 +29,6 @@ from volunteer_app.events.models import (
     EVENT_KIND_LABELS,
     FREQUENCY_LABELS,
 )
-from volunteer_app.organisations.forms import optional_int
 from volunteer_app.organisations.models import POLITICAL_STATUS_LABELS
 from volunteer_app.organisations.reception import weekday_name
 
@@ -44,11 +42,6 @@ def _choices(labels: dict) -> list[tuple[str, object]]:
 def local(value: datetime | None) -> datetime | None:
     """A form's naive local time as aware UTC (the services' convention)."""
     return as_utc(value) if value else None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class EventForm(FlaskForm):

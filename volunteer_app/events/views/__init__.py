@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
+from volunteer_app.core.ids import valid_id
 from volunteer_app.events.models import (
     AUDIENCE_LABELS,
     DAY_KIND_LABELS,
@@ -35,19 +36,6 @@ def _template_globals(state) -> None:
     )
 
 
-def page_arg() -> int | None:
-    return request.args.get("page", type=int)
-
-
-def q_arg() -> str:
-    return request.args.get("q", "")[:100]
-
-
-def int_arg(name: str) -> int | None:
-    value = request.args.get(name, type=int)
-    return value if value and 0 < value <= 2**31 - 1 else None
-
-
 def form_ids(name: str) -> list[int]:
     ids = []
     for value in request.form.getlist(name):
@@ -55,7 +43,7 @@ def form_ids(name: str) -> list[int]:
             number = int(value)
         except ValueError:
             continue
-        if 0 < number <= 2**31 - 1:
+        if valid_id(number):
             ids.append(number)
     return ids
 

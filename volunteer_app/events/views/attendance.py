@@ -11,13 +11,14 @@ from markupsafe import Markup
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
+from volunteer_app.core.args import page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import forms, hours, services, signups
 from volunteer_app.events.models import CorrectionStatus
-from volunteer_app.events.views import ORGANISERS, bp, form_ids, page_arg, q_arg
+from volunteer_app.events.views import ORGANISERS, bp, form_ids
 from volunteer_app.organisations.services import own_profile
 
 
@@ -85,8 +86,8 @@ def attendance(session_id: int):
                 flash("; ".join(m for ms in error.errors.values() for m in ms), "danger")
             else:
                 flash(ngettext("%(num)d volunteer marked.", "%(num)d volunteers marked.", count), "success")
-        return redirect(url_for(".attendance", session_id=session.id, q=q_arg() or None, page=page_arg()))
-    page = signups.list_for_session(current_user, session.id, q=q_arg(), page=page_arg(), per_page=100)
+        return redirect(url_for(".attendance", session_id=session.id, q=search_arg() or None, page=page_arg()))
+    page = signups.list_for_session(current_user, session.id, q=search_arg(), page=page_arg(), per_page=100)
     ids = [s.id for s in page.items]
     recorded, pending = hours.recorded_minutes(ids), hours.pending_by_signup(ids)
     for signup in page.items:
@@ -97,7 +98,7 @@ def attendance(session_id: int):
         "events/attendance.html",
         session=session,
         page=page,
-        q=q_arg(),
+        q=search_arg(),
         now=utcnow(),
         may_decide=can(current_user, "hours.correction.decide", session.event),
     )
@@ -127,7 +128,7 @@ def correct_hours(signup_id: int):
         most=hours.hours_text(hours.most_minutes(signup.role.session)),
         review=hours.hours_text(hours.review_minutes()),
     )
-    return form_page("events/form.html", form, title=title, back=back, note=note)
+    return form_page("form.html", form, title=title, back=back, note=note)
 
 
 @bp.route("/hours-corrections")
@@ -167,8 +168,8 @@ def my_hours():
     if own_profile(current_user) is None:
         return render_template("events/no_profile.html")
     summary = hours.summary(current_user)
-    page = hours.ledger(current_user, q=q_arg(), page=page_arg())
-    return render_template("events/my_hours.html", summary=summary, page=page, q=q_arg())
+    page = hours.ledger(current_user, q=search_arg(), page=page_arg())
+    return render_template("events/my_hours.html", summary=summary, page=page, q=search_arg())
 
 
 @bp.route("/me/hours/certificate")

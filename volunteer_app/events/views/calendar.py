@@ -10,13 +10,14 @@ from flask_login import current_user
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.core.args import page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, show_errors, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.events import calendar, enrolments, feeds, forms, services
 from volunteer_app.events.models import SignupStatus
-from volunteer_app.events.views import ORGANISERS, bp, page_arg, q_arg
+from volunteer_app.events.views import ORGANISERS, bp
 from volunteer_app.organisations.reception import weekday_name
 from volunteer_app.organisations.services import own_profile
 
@@ -37,7 +38,7 @@ def month():
         as_utc(datetime.combine(first, datetime.min.time())),
         as_utc(datetime.combine(following, datetime.min.time())),
     )
-    page = services.sessions_between(current_user, start, end, q=q_arg(), page=page_arg(), per_page=100)
+    page = services.sessions_between(current_user, start, end, q=search_arg(), page=page_arg(), per_page=100)
     by_day: dict[date, list] = {}
     for session in page.items:
         day = max(to_local(session.starts_at).date(), first)
@@ -55,7 +56,7 @@ def month():
         cells=lead + days,
         by_day=by_day,
         page=page,
-        q=q_arg(),
+        q=search_arg(),
         weekdays=[weekday_name(d) for d in range(7)],
         today=to_local(utcnow()).date(),
     )
@@ -65,8 +66,8 @@ def month():
 @access.public  # the sessions of the events the actor may see: a visitor's are the public ones
 def agenda():
     start = as_utc(datetime.combine(to_local(utcnow()).date(), datetime.min.time()))
-    page = services.sessions_between(current_user, start, q=q_arg(), page=page_arg())
-    return render_template("events/agenda.html", page=page, q=q_arg())
+    page = services.sessions_between(current_user, start, q=search_arg(), page=page_arg())
+    return render_template("events/agenda.html", page=page, q=search_arg())
 
 
 # ---------------------------------------------------------------------------------------------- feeds
@@ -118,8 +119,8 @@ def holidays():
     ):
         flash(_("Saved."), "success")
         return redirect(url_for(".holidays"))
-    page = calendar.list_overrides(current_user, q=q_arg(), page=page_arg())
-    return form_page("events/holidays.html", form, page=page, q=q_arg())
+    page = calendar.list_overrides(current_user, q=search_arg(), page=page_arg())
+    return form_page("events/holidays.html", form, page=page, q=search_arg())
 
 
 @bp.route("/admin/holidays/<int:override_id>/delete", methods=["POST"])
@@ -172,7 +173,7 @@ def recurrence(event_id: int):
         "public-holiday calendar and the staff's holiday overrides."
     )
     return form_page(
-        "events/form.html",
+        "form.html",
         form,
         title=_("Repeat %(name)s", name=event.title),
         back=url_for(".event", event_id=event.id),
@@ -217,12 +218,12 @@ def enrolments_page(event_id: int):
             )
         return redirect(url_for(".enrolments_page", event_id=event.id))
     status = request.args.get("status") if request.args.get("status") in set(SignupStatus) else None
-    page = enrolments.list_enrolments(current_user, event.id, status=status, q=q_arg(), page=page_arg())
+    page = enrolments.list_enrolments(current_user, event.id, status=status, q=search_arg(), page=page_arg())
     return render_template(
         "events/enrolments.html",
         event=event,
         page=page,
-        q=q_arg(),
+        q=search_arg(),
         form=form,
         manage=manage,
         counts=enrolments.counts(event.id),

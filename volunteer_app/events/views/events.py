@@ -10,13 +10,14 @@ from flask_babel import pgettext
 from flask_login import current_user
 
 from volunteer_app.accounts import access
+from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import as_utc, to_local, utcnow
 from volunteer_app.events import enrolments, forms, services, signups
 from volunteer_app.events.models import EVENT_STATUS_LABELS, Audience, EventKind, EventStatus
-from volunteer_app.events.views import ORGANISERS, bp, int_arg, page_arg, q_arg
+from volunteer_app.events.views import ORGANISERS, bp
 from volunteer_app.organisations import services as org
 
 
@@ -33,7 +34,7 @@ def _day_arg(name: str) -> datetime | None:
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in set(EventKind) else None
     status = request.args.get("status") if request.args.get("status") in set(EventStatus) else None
-    community_id = int_arg("community_id")
+    community_id = id_arg("community_id")
     mine = request.args.get("near") == "1"
     profile = org.own_profile(current_user)
     if mine and profile is not None:
@@ -42,13 +43,13 @@ def index():
     if start is None and request.args.get("past") != "1":
         start = as_utc(datetime.combine(to_local(utcnow()).date(), datetime.min.time()))
     filters = services.EventFilter(
-        from_=start, to=_day_arg("to"), kind=kind, community_id=community_id, status=status, q=q_arg()
+        from_=start, to=_day_arg("to"), kind=kind, community_id=community_id, status=status, q=search_arg()
     )
     page = services.list_events(current_user, filters, page=page_arg())
     return render_template(
         "events/index.html",
         page=page,
-        q=q_arg(),
+        q=search_arg(),
         kind=kind,
         status=status,
         community_id=community_id,
@@ -117,7 +118,7 @@ def new_event():
     if (item := submitted(form, lambda: services.create_event(current_user, **_event_data(form)))) is not None:
         flash(_("Event saved as a draft. Add its sessions and roles, then publish it."), "success")
         return redirect(url_for(".event", event_id=item.id))
-    return form_page("events/form.html", form, title=_("New event"), back=url_for(".index"))
+    return form_page("form.html", form, title=_("New event"), back=url_for(".index"))
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -138,7 +139,7 @@ def edit_event(event_id: int):
         flash(_("Saved."), "success")
         return redirect(url_for(".event", event_id=item.id))
     return form_page(
-        "events/form.html", form, title=_("Edit %(name)s", name=item.title), back=url_for(".event", event_id=item.id)
+        "form.html", form, title=_("Edit %(name)s", name=item.title), back=url_for(".event", event_id=item.id)
     )
 
 
@@ -169,7 +170,7 @@ def cancel_event(event_id: int):
         flash(_("The event is cancelled."), "warning")
         return redirect(url_for(".event", event_id=item.id))
     return form_page(
-        "events/form.html", form, title=_("Cancel %(name)s", name=item.title), back=url_for(".event", event_id=item.id)
+        "form.html", form, title=_("Cancel %(name)s", name=item.title), back=url_for(".event", event_id=item.id)
     )
 
 
@@ -200,7 +201,7 @@ def new_session(event_id: int):
         _flash_warnings(session)
         return redirect(url_for(".new_role", session_id=session.id))
     return form_page(
-        "events/form.html",
+        "form.html",
         form,
         title=_("New session of %(name)s", name=item.title),
         back=url_for(".event", event_id=item.id),
@@ -220,9 +221,7 @@ def edit_session(session_id: int):
         flash(_("Saved."), "success")
         _flash_warnings(session)
         return redirect(url_for(".event", event_id=session.event_id))
-    return form_page(
-        "events/form.html", form, title=_("Edit session"), back=url_for(".event", event_id=session.event_id)
-    )
+    return form_page("form.html", form, title=_("Edit session"), back=url_for(".event", event_id=session.event_id))
 
 
 @bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
@@ -254,7 +253,7 @@ def new_role(session_id: int):
     if submitted(form, lambda: services.add_role(current_user, session.id, **_role_data(form))):
         flash(pgettext("event", "Role added."), "success")
         return redirect(url_for(".event", event_id=session.event_id))
-    return form_page("events/form.html", form, title=_("New role"), back=url_for(".event", event_id=session.event_id))
+    return form_page("form.html", form, title=_("New role"), back=url_for(".event", event_id=session.event_id))
 
 
 @bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
@@ -268,9 +267,7 @@ def edit_role(role_id: int):
     if submitted(form, lambda: services.update_role(current_user, role.id, **_role_data(form))):
         flash(_("Saved."), "success")
         return redirect(url_for(".event", event_id=role.session.event_id))
-    return form_page(
-        "events/form.html", form, title=_("Edit role"), back=url_for(".event", event_id=role.session.event_id)
-    )
+    return form_page("form.html", form, title=_("Edit role"), back=url_for(".event", event_id=role.session.event_id))
 
 
 @bp.route("/roles/<int:role_id>/delete", methods=["POST"])

@@ -9,12 +9,13 @@ from flask_login import current_user
 from markupsafe import escape
 
 from volunteer_app.accounts import access
+from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import hours, services, signups, team_signups
 from volunteer_app.events.models import SignupStatus
-from volunteer_app.events.views import ORGANISERS, bp, form_ids, int_arg, page_arg, q_arg
+from volunteer_app.events.views import ORGANISERS, bp, form_ids
 from volunteer_app.organisations import services as org
 
 
@@ -80,9 +81,9 @@ def cancel_signup(signup_id: int):
 def my_signups():
     past = request.args.get("past") == "1"
     page = signups.my_signups(
-        current_user, upcoming_from=None if past else utcnow(), include_cancelled=past, q=q_arg(), page=page_arg()
+        current_user, upcoming_from=None if past else utcnow(), include_cancelled=past, q=search_arg(), page=page_arg()
     )
-    return render_template("events/my_signups.html", page=page, q=q_arg(), past=past)
+    return render_template("events/my_signups.html", page=page, q=search_arg(), past=past)
 
 
 @bp.route("/roles/<int:role_id>/signups")
@@ -90,12 +91,12 @@ def my_signups():
 def roster(role_id: int):
     role = services.get_role(current_user, role_id)
     status = request.args.get("status") if request.args.get("status") in set(SignupStatus) else None
-    page = signups.list_for_role(current_user, role.id, status=status, q=q_arg(), page=page_arg())
+    page = signups.list_for_role(current_user, role.id, status=status, q=search_arg(), page=page_arg())
     return render_template(
         "events/roster.html",
         role=role,
         page=page,
-        q=q_arg(),
+        q=search_arg(),
         status=status,
         can_manage=can(current_user, "event.manage", role.session.event),
     )
@@ -107,7 +108,7 @@ def team_signup(role_id: int):
     """A leader picks one of their teams and signs its members up in one step."""
     role = services.get_role(current_user, role_id)
     teams = services.teams_to_organise_for(current_user)
-    team_id = int_arg("team_id") or (teams[0][0] if len(teams) == 1 else None)
+    team_id = id_arg("team_id") or (teams[0][0] if len(teams) == 1 else None)
     if team_id is not None and team_id not in {t[0] for t in teams}:
         team_id = None
     results = None
@@ -121,14 +122,16 @@ def team_signup(role_id: int):
             flash("; ".join(m for ms in error.errors.values() for m in ms), "danger")
         else:
             services.attach_role_counts([role.session])
-    members = org.list_members(current_user, team_id, q=q_arg(), page=page_arg(), per_page=100) if team_id else None
+    members = (
+        org.list_members(current_user, team_id, q=search_arg(), page=page_arg(), per_page=100) if team_id else None
+    )
     return render_template(
         "events/team_signup.html",
         role=role,
         teams=teams,
         team_id=team_id,
         members=members,
-        q=q_arg(),
+        q=search_arg(),
         results=results,
         status_labels=SignupStatus,
     )

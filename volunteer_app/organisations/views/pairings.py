@@ -67,7 +67,7 @@ def new_pairing():
             "success",
         )
         return redirect(url_for(".pairings"))
-    return form_page("organisations/form.html", form, title=_("New pairing"), back=url_for(".pairings"))
+    return form_page("form.html", form, title=_("New pairing"), back=url_for(".pairings"))
 
 
 @bp.route("/pairings/<int:pairing_id>/edit", methods=["GET", "POST"])
@@ -92,4 +92,4 @@ def edit_pairing(pairing_id: int):
         flash(_("Saved."), "success")
         return redirect(url_for(".pairings"))
     title = _("%(team)s · %(community)s", team=pairing.team.name, community=pairing.community.name)
-    return form_page("organisations/form.html", form, title=title, back=url_for(".pairings"))
+    return form_page("form.html", form, title=title, back=url_for(".pairings"))

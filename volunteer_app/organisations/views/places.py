@@ -44,7 +44,7 @@ def new_town():
     if town is not None:
         flash(_("%(name)s registered.", name=town.name), "success")
         return redirect(url_for(".towns"))
-    return form_page("organisations/form.html", form, title=_("New town"), back=url_for(".towns"))
+    return form_page("form.html", form, title=_("New town"), back=url_for(".towns"))
 
 
 @bp.route("/towns/<int:town_id>/edit", methods=["GET", "POST"])
@@ -61,7 +61,7 @@ def edit_town(town_id: int):
     ):
         flash(_("Saved."), "success")
         return redirect(url_for(".towns"))
-    return form_page("organisations/form.html", form, title=_("Edit %(name)s", name=town.name), back=url_for(".towns"))
+    return form_page("form.html", form, title=_("Edit %(name)s", name=town.name), back=url_for(".towns"))
 
 
 @bp.route("/communities")
@@ -106,7 +106,7 @@ def new_community():
     if item is not None:
         flash(_("%(name)s registered.", name=item.name), "success")
         return redirect(url_for(".community", community_id=item.id))
-    return form_page("organisations/form.html", form, title=_("New community"), back=url_for(".communities"))
+    return form_page("form.html", form, title=_("New community"), back=url_for(".communities"))
 
 
 @bp.route("/communities/<int:community_id>/edit", methods=["GET", "POST"])
@@ -127,7 +127,7 @@ def edit_community(community_id: int):
         flash(_("Saved."), "success")
         return redirect(url_for(".community", community_id=item.id))
     return form_page(
-        "organisations/form.html",
+        "form.html",
         form,
         title=_("Edit %(name)s", name=item.name),
         back=url_for(".community", community_id=item.id),

@@ -53,7 +53,7 @@ def new_station():
         flash(_("%(name)s registered. Register its service points next.", name=station.name), "success")
         return redirect(url_for(".stations"))
     return form_page(
-        "organisations/form.html",
+        "form.html",
         form,
         title=_("New social-work station"),
         back=url_for(".stations"),
@@ -84,9 +84,7 @@ def edit_station(station_id: int):
     ):
         flash(_("Saved."), "success")
         return redirect(url_for(".stations"))
-    return form_page(
-        "organisations/form.html", form, title=_("Edit %(name)s", name=station.name), back=url_for(".stations")
-    )
+    return form_page("form.html", form, title=_("Edit %(name)s", name=station.name), back=url_for(".stations"))
 
 
 @bp.route("/service-points")
@@ -173,7 +171,7 @@ def new_point():
     if item is not None:
         flash(_("%(name)s registered.", name=item.name), "success")
         return redirect(url_for(".point", point_id=item.id))
-    return form_page("organisations/form.html", form, title=_("New service point"), back=url_for(".points"))
+    return form_page("form.html", form, title=_("New service point"), back=url_for(".points"))
 
 
 @bp.route("/service-points/<int:point_id>/edit", methods=["GET", "POST"])
@@ -200,7 +198,7 @@ def edit_point(point_id: int):
         flash(_("Saved."), "success")
         return redirect(url_for(".point", point_id=item.id))
     return form_page(
-        "organisations/form.html",
+        "form.html",
         form,
         title=_("Edit %(name)s", name=item.name),
         back=url_for(".point", point_id=item.id),

@@ -77,7 +77,7 @@ def new_team():
     if item is not None:
         flash(_("%(name)s registered.", name=item.name), "success")
         return redirect(url_for(".team", team_id=item.id))
-    return form_page("organisations/form.html", form, title=_("New team"), back=url_for(".teams"))
+    return form_page("form.html", form, title=_("New team"), back=url_for(".teams"))
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
@@ -105,7 +105,7 @@ def edit_team(team_id: int):
         flash(_("Saved."), "success")
         return redirect(url_for(".team", team_id=item.id))
     return form_page(
-        "organisations/form.html",
+        "form.html",
         form,
         title=_("Edit %(name)s", name=item.name),
         back=url_for(".team", team_id=item.id),

@@ -129,9 +129,7 @@ def new_youth_group():
     if group is not None:
         flash(_("%(name)s formed. Add its members next.", name=group.name), "success")
         return redirect(url_for(".youth_group", group_id=group.id))
-    return form_page(
-        "organisations/form.html", form, title=_("New youth governance group"), back=url_for(".youth_groups")
-    )
+    return form_page("form.html", form, title=_("New youth governance group"), back=url_for(".youth_groups"))
 
 
 @bp.route("/youth-groups/<int:group_id>/edit", methods=["GET", "POST"])
@@ -151,7 +149,7 @@ def edit_youth_group(group_id: int):
         flash(_("Saved."), "success")
         return redirect(url_for(".youth_group", group_id=group.id))
     return form_page(
-        "organisations/form.html",
+        "form.html",
         form,
         title=_("Edit %(name)s", name=group.name),
         back=url_for(".youth_group", group_id=group.id),
