@@ -1,7 +1,7 @@
 """What the scheduler runs for events: generating the sessions of recurring events ahead of time, dropping
 reminders still pending for sessions that have already started, and the organisers' summary when sign-up closes.
 
-(Listed in reminders.scheduler.registered_jobs with the other domains' JOBS.)
+(The app factory collects `JOBS` into app.extensions["shanzhi.jobs"] with the other domains' jobs; see core/jobs.py.)
 """
 
 from volunteer_app.core.jobs import Job
