@@ -14,8 +14,9 @@ from volunteer_app.accounts import records as _records  # noqa: F401 — names a
 from volunteer_app.accounts.forms import GrantForm, LoginForm, PasswordForm, UserForm
 from volunteer_app.accounts.models import Role, User
 from volunteer_app.core import navigation
-from volunteer_app.core.errors import Invalid, Unauthenticated
-from volunteer_app.core.forms import show_errors
+from volunteer_app.core.args import page_arg, search_arg
+from volunteer_app.core.errors import Unauthenticated
+from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db, limiter, login_manager
 
@@ -71,7 +72,7 @@ def login():
             _start_session(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    return form_page("accounts/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -91,52 +92,48 @@ def logout():
 @access.signed_in
 def change_password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            services.change_password(user, form.current_password.data, form.new_password.data)
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            lang = session.get("lang")
-            _start_session(user)  # every other session ended with the change; this browser goes on
-            if lang:
-                session["lang"] = lang
-            flash(_("Your password is changed. Other devices and API tokens have been logged out."), "success")
-            return redirect(url_for("accounts.home"))
-    return render_template("accounts/password.html", form=form), 200 if not form.errors else 422
+    user = current_user._get_current_object()
+
+    def change() -> User:
+        services.change_password(user, form.current_password.data, form.new_password.data)
+        return user
+
+    if submitted(form, change) is not None:
+        lang = session.get("lang")
+        _start_session(user)  # every other session ended with the change; this browser goes on
+        if lang:
+            session["lang"] = lang
+        flash(_("Your password is changed. Other devices and API tokens have been logged out."), "success")
+        return redirect(url_for("accounts.home"))
+    return form_page("accounts/password.html", form)
 
 
 @bp.route("/admin/users")
 @access.roles(Role.ADMIN)
 def users():
-    page = services.list_users(
-        current_user, q=request.args.get("q"), page=request.args.get("page", type=int)
-    )
-    return render_template("accounts/users.html", page=page, q=request.args.get("q", ""))
+    page = services.list_users(current_user, q=search_arg(), page=page_arg())
+    return render_template("accounts/users.html", page=page, q=search_arg())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def new_user():
     form = UserForm()
-    if form.validate_on_submit():
-        try:
-            specs = [services.RoleSpec.parse(role, form.scope.data) for role in form.roles.data]
-            user = services.create_user(
-                current_user,
-                username=form.username.data,
-                password=form.password.data,
-                display_name=form.display_name.data,
-                phone=form.phone.data,
-                roles=specs,
-            )
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            flash(_("User %(name)s created.", name=user.username), "success")
-            return redirect(url_for("accounts.user_detail", user_id=user.id))
-    return render_template("accounts/user_form.html", form=form), 200 if not form.errors else 422
+
+    def create() -> User:
+        return services.create_user(
+            current_user,
+            username=form.username.data,
+            password=form.password.data,
+            display_name=form.display_name.data,
+            phone=form.phone.data,
+            roles=[services.RoleSpec.parse(role, form.scope.data) for role in form.roles.data],
+        )
+
+    if (user := submitted(form, create)) is not None:
+        flash(_("User %(name)s created.", name=user.username), "success")
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return form_page("accounts/user_form.html", form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -144,15 +141,13 @@ def new_user():
 def user_detail(user_id: int):
     user = services.get_user(current_user, user_id)
     form = GrantForm()
-    if form.validate_on_submit():
-        try:
-            services.add_grant(current_user, user.id, services.RoleSpec.parse(form.role.data, form.scope.data))
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            flash(_("Role added."), "success")
-            return redirect(url_for("accounts.user_detail", user_id=user.id))
-    return render_template("accounts/user_detail.html", user=user, form=form), 200 if not form.errors else 422
+    if submitted(
+        form,
+        lambda: services.add_grant(current_user, user.id, services.RoleSpec.parse(form.role.data, form.scope.data)),
+    ):
+        flash(_("Role added."), "success")
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
+    return form_page("accounts/user_detail.html", form, user=user)
 
 
 @bp.route("/admin/users/<int:user_id>/grants/<int:grant_id>/remove", methods=["POST"])

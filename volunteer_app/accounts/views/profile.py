@@ -12,7 +12,7 @@ from volunteer_app.accounts.forms import EmailForm, ProfileForm
 from volunteer_app.accounts.models import Role
 from volunteer_app.accounts.views import bp
 from volunteer_app.core.errors import Invalid
-from volunteer_app.core.forms import show_errors
+from volunteer_app.core.forms import form_page, submitted
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -25,24 +25,18 @@ def profile_page():
     form = ProfileForm(data={"display_name": current_user.display_name, "email": current_user.email,
                              "locale": current_user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]})  # fmt: skip
     form.locale.choices = _language_choices()
-    if form.validate_on_submit():
-        was_pending = current_user.pending_email
-        try:
-            profile.update_profile(
-                current_user, display_name=form.display_name.data, email=form.email.data or "",
-                locale=form.locale.data,
-            )  # fmt: skip
-        except Invalid as error:
-            show_errors(form, error)
+    was_pending = current_user.pending_email
+    if submitted(form, lambda: profile.update_profile(
+        current_user, display_name=form.display_name.data, email=form.email.data or "", locale=form.locale.data,
+    )) is not None:  # fmt: skip
+        session["lang"] = current_user.locale  # the page follows the language just chosen
+        if current_user.pending_email and current_user.pending_email != was_pending:
+            flash(_("We sent a confirmation link to %(address)s. Open it to start using this address.",
+                    address=current_user.pending_email), "info")  # fmt: skip
         else:
-            session["lang"] = current_user.locale  # the page follows the language just chosen
-            if current_user.pending_email and current_user.pending_email != was_pending:
-                flash(_("We sent a confirmation link to %(address)s. Open it to start using this address.",
-                        address=current_user.pending_email), "info")  # fmt: skip
-            else:
-                flash(_("Your profile is saved."), "success")
-            return redirect(url_for(".profile_page"))
-    return render_template("accounts/profile.html", form=form), 200 if not form.errors else 422
+            flash(_("Your profile is saved."), "success")
+        return redirect(url_for(".profile_page"))
+    return form_page("accounts/profile.html", form)
 
 
 @bp.route("/profile/email/resend", methods=["POST"])
