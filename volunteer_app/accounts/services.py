@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from volunteer_app.accounts.addresses import clean_email
@@ -155,7 +156,11 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> User
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise Unauthenticated(
-            _("This account is locked after too many failed logins. Try again in %(n)d minutes.", n=minutes)
+            ngettext(
+                "This account is locked after too many failed logins. Try again in %(num)d minute.",
+                "This account is locked after too many failed logins. Try again in %(num)d minutes.",
+                minutes,
+            )
         )
     if not check_password_hash(user.password_hash, password or ""):
         _count_failure(user, now)

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from volunteer_app.core import audit
@@ -340,7 +341,12 @@ def update_role(actor: Actor, role_id: int, *, now: datetime | None = None, **ch
     signups.lock_role(role.id)
     confirmed = signups.confirmed_count(role.id)
     if "capacity" in changes and changes["capacity"] < confirmed:
-        raise Invalid({"capacity": [_("%(n)d volunteers are confirmed; cancel some places first.", n=confirmed)]})
+        message = ngettext(
+            "%(num)d volunteer is confirmed; cancel some places first.",
+            "%(num)d volunteers are confirmed; cancel some places first.",
+            confirmed,
+        )
+        raise Invalid({"capacity": [message]})
     cleaned = clean_role_template({**_role_dict(role), **changes})
     old_name = role.name
     for key in ("name", "capacity", "description", "min_age", "political_status", "skill"):

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from volunteer_app.accounts import access
@@ -166,7 +167,10 @@ def recurrence(event_id: int):
         except Invalid as error:
             show_errors(form, Invalid({k.replace("roles.0.", "role_"): v for k, v in error.errors.items()}))
         else:
-            flash(_("Rule saved; %(n)d sessions added.", n=len(added)), "success")
+            flash(
+                ngettext("Rule saved; %(num)d session added.", "Rule saved; %(num)d sessions added.", len(added)),
+                "success",
+            )
             return redirect(url_for(".event", event_id=event.id))
     note = _(
         "Sessions are planned this many weeks ahead and topped up every day. Holidays come from the Chinese "
