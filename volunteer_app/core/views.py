@@ -10,6 +10,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import Role
 from volunteer_app.core import audit
+from volunteer_app.core.args import page_arg
 from volunteer_app.core.errors import Invalid
 
 bp = Blueprint("core", __name__)
@@ -45,7 +46,7 @@ def health():
 @access.roles(Role.ADMIN)
 def audit_entries():
     filters = audit.AuditFilter.from_args(request.args)
-    page = audit.search(current_user, filters, page=request.args.get("page", type=int))
+    page = audit.search(current_user, filters, page=page_arg())
     records = audit.name_records(current_user, [(entry.object_type, entry.object_id) for entry in page.items])
     return render_template(
         "core/audit.html", page=page, filters=filters, actions=audit.ACTIONS, records=records,

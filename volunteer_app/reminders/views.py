@@ -13,6 +13,7 @@ from flask_login import current_user
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import Role
 from volunteer_app.core import audit, navigation
+from volunteer_app.core.args import page_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.reminders import kinds, services
 from volunteer_app.reminders.forms import PreferencesForm
@@ -73,7 +74,7 @@ def notification_kind(key: str) -> str:
 @access.signed_in
 def inbox():
     unread_only = request.args.get("unread") == "1"
-    page = services.inbox(current_user, unread_only=unread_only, page=request.args.get("page", type=int))
+    page = services.inbox(current_user, unread_only=unread_only, page=page_arg())
     return render_template("reminders/inbox.html", page=page, unread_only=unread_only)
 
 
@@ -143,7 +144,7 @@ def send_test():
 @access.roles(Role.ADMIN)
 def outbox():
     filters = services.OutboxFilter.from_args(request.args)
-    page = services.outbox(current_user, filters, page=request.args.get("page", type=int))
+    page = services.outbox(current_user, filters, page=page_arg())
     return render_template(
         "reminders/outbox.html",
         page=page,
