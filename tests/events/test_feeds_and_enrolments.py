@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
@@ -12,7 +14,7 @@ from volunteer_app.extensions import db
 
 
 def _path(url: str) -> str:
-    return url.split("localhost", 1)[1]
+    return urlsplit(url).path
 
 
 def test_a_volunteers_feed_lists_their_sessions_and_stops_working_once_revoked(

@@ -4,6 +4,7 @@ corrections, stars and the service-record certificate."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -116,7 +117,7 @@ def test_the_qr_page_shows_an_inline_svg_and_the_check_in_page_works_for_the_vol
     page = client.get(f"/sessions/{session.id}/qr").get_data(as_text=True)
     assert "<svg" in page
     url = re.search(r"<code>([^<]+)</code>", page).group(1)
-    path = url.split("localhost", 1)[1]
+    path = urlsplit(url).path
     client.post("/logout")
     login(person.user)
     assert event.title in client.get(path).get_data(as_text=True)

@@ -3,13 +3,13 @@ Thin: parse with a schema (schemas.py), call one service, dump."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import PageArgs, page_of
+from volunteer_app.core.urls import public_url
 from volunteer_app.events import calendar, enrolments, feeds, hours, services, signups, team_signups
 from volunteer_app.events import schemas as s
 from volunteer_app.events.models import SignupStatus
@@ -391,7 +391,7 @@ class HolidayOverrideById(MethodView):
 
 
 def _feed_url(token: str) -> dict:
-    return {"url": url_for("events.feed", token=token, _external=True)}
+    return {"url": public_url("events.feed", token=token)}
 
 
 @blp.route("/me/calendar-feed")

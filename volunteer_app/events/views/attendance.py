@@ -16,6 +16,7 @@ from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import utcnow
+from volunteer_app.core.urls import public_url
 from volunteer_app.events import forms, hours, services, signups
 from volunteer_app.events.models import CorrectionStatus
 from volunteer_app.events.views import ORGANISERS, bp, form_ids
@@ -28,7 +29,7 @@ def session_qr(session_id: int):
     """The code to show on site (on the organiser's phone or printed): it opens the check-in page."""
     session = services.get_session(current_user, session_id)
     require(current_user, "attendance.manage", session.event)
-    url = url_for(".check_in", token=hours.check_in_token(session.id), _external=True)
+    url = public_url(".check_in", token=hours.check_in_token(session.id))
     # segno's own markup, no user text; a viewBox instead of a fixed size, so it scales into its box, centred
     svg = Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True))
     return render_template("events/qr.html", session=session, url=url, svg=svg)

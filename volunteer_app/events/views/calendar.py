@@ -16,6 +16,7 @@ from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, show_errors, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import as_utc, to_local, utcnow
+from volunteer_app.core.urls import public_url
 from volunteer_app.events import calendar, enrolments, feeds, forms, services
 from volunteer_app.events.models import SignupStatus
 from volunteer_app.events.views import ORGANISERS, bp
@@ -85,7 +86,7 @@ def feed(token: str):
 
 
 def _feed_url(token: str) -> str:
-    return url_for(".feed", token=token, _external=True)
+    return public_url(".feed", token=token)
 
 
 @bp.route("/calendar/subscribe", methods=["GET", "POST"])
