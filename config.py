@@ -94,6 +94,10 @@ class Config:
     # may ask for at most EMAIL_CONFIRM_MAX_PER_DAY links a day.
     EMAIL_CONFIRM_MAX_AGE_HOURS = _int("EMAIL_CONFIRM_MAX_AGE_HOURS", 48)
     EMAIL_CONFIRM_MAX_PER_DAY = _int("EMAIL_CONFIRM_MAX_PER_DAY", 5)
+    # Plausible times, against mistyped dates: a session lasts at most a week (a summer camp's period of five days
+    # is one session, see seeds/events.json), and an event is published at most this many days before it starts.
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 24 * 7)
+    EVENT_MAX_DAYS_AHEAD = _int("EVENT_MAX_DAYS_AHEAD", 366)
 
     # Notifications (reminders/): the scheduler's dispatch job claims due outbox rows in batches; a failed send
     # is retried after NOTIFY_BACKOFF_SECONDS, doubling up to NOTIFY_BACKOFF_MAX_SECONDS, NOTIFY_MAX_ATTEMPTS

@@ -138,6 +138,7 @@ def _past_event(spec: dict[str, Any], report: list[str]) -> None:
         signup_closes_at=sessions[-1]["starts_at"] - timedelta(days=1),
         status=EventStatus.PUBLISHED,
         sessions=sessions,
+        now=sessions[0]["starts_at"] - timedelta(days=14),  # published when sign-up opened, not today
     )
     people = {
         item["username"]: _profile_id(db.session.scalar(sa.select(User).where(User.username == item["username"])))

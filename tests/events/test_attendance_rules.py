@@ -24,6 +24,7 @@ def past(make_event):
         signup_opens_at=at(-10),
         signup_closes_at=at(-3),
         sessions=[{"starts_at": at(-2), "ends_at": at(-2, 3), "roles": [{"name": "清漂队员", "capacity": 5}]}],
+        now=at(-10),  # published when sign-up opened
     )
 
 

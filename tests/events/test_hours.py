@@ -84,6 +84,7 @@ def test_the_api_checks_in_marks_approves_and_reports_hours(client, token_for, e
         signup_opens_at=at(-10),
         signup_closes_at=at(-3),
         sessions=[{"starts_at": at(-1, -3), "ends_at": at(-1), "roles": [{"name": "清洁队员", "capacity": 2}]}],
+        now=at(-10),  # published when sign-up opened
     )
     session = past.sessions[0]
     signup = signups.sign_up(person.user, session.roles[0].id, now=at(-5))

@@ -5,17 +5,18 @@ written with dots (`sessions.0.roles.1.capacity`), as the API names them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from volunteer_app.core.errors import Errors
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.lookup import find
 from volunteer_app.core.text import clean_text
-from volunteer_app.core.time import as_utc
+from volunteer_app.core.time import as_utc, utcnow
 from volunteer_app.events.models import Audience, Event, EventKind, EventSession
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, PoliticalStatus, Team
@@ -89,6 +90,10 @@ def check_role(errors: Errors, prefix: str, data: dict[str, Any], partial: bool 
         errors[f"{prefix}political_status"] = [_("Choose a political status.")]
 
 
+def _max_session_length() -> timedelta:
+    return timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+
+
 def _check_session(errors: Errors, prefix: str, data: dict[str, Any], require_roles: bool) -> None:
     starts, ends = data.get("starts_at"), data.get("ends_at")
     if not isinstance(starts, datetime):
@@ -97,6 +102,13 @@ def _check_session(errors: Errors, prefix: str, data: dict[str, Any], require_ro
         errors[f"{prefix}ends_at"] = [_("Give the end date and time.")]
     elif isinstance(starts, datetime) and ends <= starts:
         errors[f"{prefix}ends_at"] = [_("The end must be after the start.")]
+    elif isinstance(starts, datetime) and as_utc(ends) - as_utc(starts) > _max_session_length():
+        errors[f"{prefix}ends_at"] = [
+            _(
+                "A session lasts at most %(n)d hours: check the dates, or split it into several sessions.",
+                n=current_app.config["SESSION_MAX_HOURS"],
+            )
+        ]
     if len(clean_text(data.get("title"))) > 120:
         errors[f"{prefix}title"] = [_("Use at most %(n)d characters.", n=120)]
     roles = data.get("roles") or []
@@ -141,9 +153,26 @@ def sessions_as_they_are(event: Event, but: EventSession | None = None) -> list[
     ]
 
 
-def completeness_errors(event: Event) -> Errors:
-    """What an event still lacks before it can be published."""
+def _check_publishing_times(errors: Errors, event: Event, now: datetime) -> None:
+    indexed = list(enumerate(event.sessions))
+    if not indexed:
+        return
+    first_index, first = min(indexed, key=lambda pair: as_utc(pair[1].starts_at))
+    last_index, last = max(indexed, key=lambda pair: as_utc(pair[1].ends_at))
+    days = current_app.config["EVENT_MAX_DAYS_AHEAD"]
+    if as_utc(first.starts_at) > now + timedelta(days=days):
+        errors[f"sessions.{first_index}.starts_at"] = [
+            _("The first session is more than %(n)d days away: check the date.", n=days)
+        ]
+    if as_utc(last.ends_at) <= now:
+        errors[f"sessions.{last_index}.ends_at"] = [_("This event is already over: it cannot be published.")]
+
+
+def completeness_errors(event: Event, now: datetime | None = None) -> Errors:
+    """What an event still lacks before it can be published, and times that cannot be right for publishing it (a
+    mistyped year): an event already over, or one whose first session is further ahead than EVENT_MAX_DAYS_AHEAD."""
     errors: Errors = {}
+    _check_publishing_times(errors, event, now or utcnow())
     if not event.title:
         errors["title"] = [_("Give a title.")]
     if event.community_id is None and not event.place:

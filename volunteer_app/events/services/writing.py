@@ -90,6 +90,7 @@ def create_event(
     status: str = EventStatus.DRAFT,
     sessions: list[dict[str, Any]] | None = None,
     commit: bool = True,
+    now: datetime | None = None,
 ) -> Event:
     """An event with its sessions and their roles, all or nothing. `status` "published" publishes at once.
     `commit=False` leaves the event in the caller's transaction, for another domain's service that creates it as
@@ -116,12 +117,12 @@ def create_event(
     event = Event(**data, created_by_id=getattr(actor, "id", None), status=EventStatus.DRAFT)
     event.audience_teams = teams
     event.sessions = [_build_session(s) for s in sessions or []]
-    now = utcnow()
+    now = now or utcnow()
     for session in event.sessions:
         _note_if_past(session, now)
     refresh_event_span(event)
     if status == EventStatus.PUBLISHED:
-        raise_if(completeness_errors(event))
+        raise_if(completeness_errors(event, now))
         event.status = EventStatus.PUBLISHED
     db.session.add(event)
     db.session.flush()
@@ -189,7 +190,7 @@ def _move(event: Event, status: str, reason: str | None, now: datetime) -> None:
     if status not in TRANSITIONS[EventStatus(event.status)]:
         raise Conflict(_("An event that is %(old)s cannot become %(new)s.", old=event.status, new=status))
     if status == EventStatus.PUBLISHED:
-        raise_if(completeness_errors(event))
+        raise_if(completeness_errors(event, now))
     if status == EventStatus.DRAFT and db.session.scalar(
         sa.select(sa.func.count(Signup.id))
         .join(EventRole, EventRole.id == Signup.role_id)
