@@ -106,6 +106,8 @@ def live_env(tmp_path_factory) -> dict[str, str]:
     """The served app's environment (its database and instance folder), migrated and seeded with the demo."""
     workdir = tmp_path_factory.mktemp("live_server")
     env = _server_env(workdir)
+    # Its address is configured, as in production: links people keep (QR codes, feeds) are built from it.
+    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{_free_port()}"
     run_flask(env, "db", "upgrade", "heads")
     run_flask(env, "seed", "demo")
     return env
@@ -114,8 +116,8 @@ def live_env(tmp_path_factory) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def live_server(live_env) -> Iterator[str]:
     """The real app on the seeded database: `gunicorn -w 2` on a free port."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = live_env["PUBLIC_BASE_URL"]
+    port = url.rpartition(":")[2]
     log = Path(live_env["INSTANCE_PATH"]) / "gunicorn.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
