@@ -65,6 +65,20 @@ class Config:
     HOUSEHOLD_ARCHIVE_AFTER_DAYS = _int("HOUSEHOLD_ARCHIVE_AFTER_DAYS", 365)
     FOLLOW_UP_REMIND_DAYS = _int("FOLLOW_UP_REMIND_DAYS", 2)
     SOCIALWORK_UPLOAD_MAX_BYTES = _int("SOCIALWORK_UPLOAD_MAX_BYTES", 3 * 1024 * 1024)
+    # Needs: working days an assignee has, by category (the holiday calendar decides what a working day is); a
+    # reminder goes out this many working days before the deadline; a photo may be this large (JPEG or PNG).
+    NEED_DEADLINE_WORKING_DAYS = {
+        "default": _int("NEED_DEADLINE_DAYS_DEFAULT", 10),
+        "public_safety": _int("NEED_DEADLINE_DAYS_PUBLIC_SAFETY", 3),
+        "elderly": _int("NEED_DEADLINE_DAYS_ELDERLY", 5),
+        "health": _int("NEED_DEADLINE_DAYS_HEALTH", 5),
+        "infrastructure": _int("NEED_DEADLINE_DAYS_INFRASTRUCTURE", 15),
+        "enterprise": _int("NEED_DEADLINE_DAYS_ENTERPRISE", 15),
+    }
+    NEED_REMIND_DAYS = _int("NEED_REMIND_DAYS", 2)
+    NEED_PHOTO_MAX_BYTES = _int("NEED_PHOTO_MAX_BYTES", 3 * 1024 * 1024)
+    # The public forms (raising a need, a question for a meeting): at most this often per address and per phone.
+    NEED_RAISE_RATE_LIMIT = os.environ.get("NEED_RAISE_RATE_LIMIT", "5 per hour")
     PER_PAGE_DEFAULT = 20
     PER_PAGE_MAX = 100
 

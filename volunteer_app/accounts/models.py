@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     VOLUNTEER = "volunteer"
     SOCIAL_WORKER = "social_worker"
     STATION_SUPERVISOR = "station_supervisor"
+    DEPUTY = "deputy"  # a People's Congress deputy's own account, scoped to their deputy record (deputy:ID)
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ ROLE_LABELS = {
     Role.VOLUNTEER: _l("Volunteer"),
     Role.SOCIAL_WORKER: _l("Social worker"),
     Role.STATION_SUPERVISOR: _l("Service-point supervisor"),
+    Role.DEPUTY: _l("People's Congress deputy"),
 }
 
 # A role may be limited to one object; these are the kinds of object a scope can name.
@@ -43,6 +45,7 @@ SCOPE_KIND_LABELS = {
     "team": _l("volunteer team"),
     "service_point": _l("social-work service point"),
     "service_station": _l("social-work service station"),
+    "deputy": _l("deputy"),
 }
 SCOPE_KINDS = tuple(SCOPE_KIND_LABELS)
 

@@ -27,6 +27,7 @@ def _register_scope_kinds() -> None:
         ("team", "Team"),
         ("service_point", "ServicePoint"),
         ("service_station", "ServiceStation"),
+        ("deputy", "Deputy"),
     ):
         register_scope_kind(kind, _name_of(model_name))
 

@@ -1,0 +1,51 @@
+"""Who may do what with needs, receptions and meetings. Which needs a user reaches at all is scope.py's."""
+
+from __future__ import annotations
+
+from volunteer_app.core.policy import rule
+from volunteer_app.needs import scope
+from volunteer_app.needs.vocabulary import Source
+
+
+@rule("need.raise", visitors=True)
+@rule("meeting.question.submit", visitors=True)
+@rule("meeting.view_public", visitors=True)
+def _anyone(actor, obj) -> bool:
+    return True
+
+
+@rule("need.raise_for")
+def _staff_or_intake(actor, source) -> bool:
+    """Raising on someone's behalf: staff from any source; a social worker from a household visit; a youth group
+    member from their group; a deputy from a reception."""
+    if scope.is_staff(actor):
+        return True
+    return {
+        Source.VISIT: bool(scope.point_ids(actor)),
+        Source.YOUTH_GROUP: bool(scope.youth_groups(actor)),
+        Source.RECEPTION: bool(scope.deputy_ids(actor)),
+    }.get(source, False)
+
+
+@rule("need.list")
+def _signed_in(actor, obj) -> bool:
+    return True
+
+
+@rule("need.dispatch")  # assign, merge, reopen, record a phone rating
+@rule("reception.manage")
+@rule("meeting.manage")
+@rule("board.town")
+def _staff(actor, obj) -> bool:
+    return scope.is_staff(actor)
+
+
+@rule("need.handle")  # accept, decline, reply, turn into an event, close
+def _staff_or_assignee(actor, need) -> bool:
+    return scope.is_staff(actor) or scope.is_assignee(actor, need)
+
+
+@rule("board.community")
+def _staff_or_youth_group_of(actor, community) -> bool:
+    community_id = getattr(community, "id", None)
+    return scope.is_staff(actor) or any(c == community_id for _g, c in scope.youth_groups(actor))

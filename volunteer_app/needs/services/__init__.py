@@ -1,0 +1,12 @@
+"""The needs workflow as plain functions that the pages, the API, the CLI, seeds and jobs all call."""
+
+from volunteer_app.needs.services.common import (  # noqa: F401
+    add_working_days,
+    by_tracking_number,
+    change_status,
+    deadline_days,
+    find_need,
+    followed,
+    new_tracking_number,
+    normalise_tracking_number,
+)
