@@ -10,6 +10,7 @@ from volunteer_app.needs.services.common import (  # noqa: F401
     new_tracking_number,
     normalise_tracking_number,
 )
+from volunteer_app.needs.services.dispatch import Assignment, assign, assign_need  # noqa: F401
 from volunteer_app.needs.services.raising import NeedInput, check_need_input, create_need  # noqa: F401
 from volunteer_app.needs.services.rating import (  # noqa: F401
     rate_by_tracking_number,
