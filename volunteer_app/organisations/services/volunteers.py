@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -20,6 +18,7 @@ from volunteer_app.core.identity import (
 from volunteer_app.core.lookup import get_or_404
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, can, require
+from volunteer_app.core.spreadsheets import csv_bytes
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
@@ -193,7 +192,8 @@ def reveal_volunteer(
 
 
 def export_volunteers_csv(actor: Actor, **filters: Any) -> str:
-    """All volunteers matching the filters as CSV, masked like every list; the export itself is audited."""
+    """All volunteers matching the filters as CSV (with a byte-order mark), masked like every list; the export itself
+    is audited."""
     require(actor, "volunteer.export")
     query = _volunteer_query(actor).order_by(VolunteerProfile.name, VolunteerProfile.id)
     if filters.get("community_id"):
@@ -201,45 +201,27 @@ def export_volunteers_csv(actor: Actor, **filters: Any) -> str:
     if filters.get("political_status"):
         query = query.where(VolunteerProfile.political_status == filters["political_status"])
     query = _volunteer_search(query, filters.get("q"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    header = [
+        _("Name"), _("ID number"), _("Mobile phone"), _("Sex"), _("Birth date"), _("Political status"),
+        _("Community"), _("Teams"), _("Skills"),
+    ]  # fmt: skip
+    rows = [
         [
-            _("Name"),
-            _("ID number"),
-            _("Mobile phone"),
-            _("Sex"),
-            _("Birth date"),
-            _("Political status"),
-            _("Community"),
-            _("Teams"),
-            _("Skills"),
+            profile.name,
+            profile.id_number_masked,
+            profile.phone_masked,
+            profile.sex,
+            profile.birth_date.isoformat(),
+            profile.political_status,
+            profile.community.full_name,
+            "; ".join(t.name for t in profile.current_teams),
+            "; ".join(profile.skills or []),
         ]
-    )
-    count = 0
-    for profile in db.session.scalars(query):
-        count += 1
-        writer.writerow(
-            [
-                _safe_cell(profile.name),
-                profile.id_number_masked,
-                profile.phone_masked,
-                profile.sex,
-                profile.birth_date.isoformat(),
-                profile.political_status,
-                _safe_cell(profile.community.full_name),
-                _safe_cell("; ".join(t.name for t in profile.current_teams)),
-                _safe_cell("; ".join(profile.skills or [])),
-            ]
-        )
-    audit.record(actor, "export", "volunteer_profile", None, detail={"rows": count, "masked": True})
+        for profile in db.session.scalars(query)
+    ]
+    audit.record(actor, "export", "volunteer_profile", None, detail={"rows": len(rows), "masked": True})
     db.session.commit()
-    return buffer.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Spreadsheet programs run cells that start with = + - @ as formulas; a quote keeps them text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return csv_bytes(header, rows).decode("utf-8")
 
 
 def volunteer_choices(actor: Actor) -> list[tuple[int, str]]:

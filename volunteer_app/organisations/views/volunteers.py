@@ -52,7 +52,7 @@ def export_volunteers():
     filters.pop("team_id")
     body = services.export_volunteers_csv(current_user, **filters)
     return Response(
-        "\ufeff" + body,  # a byte-order mark, so spreadsheet programs read the Chinese as UTF-8
+        body,  # with a byte-order mark, so spreadsheet programs read the Chinese as UTF-8
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=volunteers.csv"},
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -11,7 +9,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.accounts.models import TOWN_STAFF, User
@@ -20,6 +17,7 @@ from volunteer_app.core.errors import NotFound, raise_if
 from volunteer_app.core.identity import mask_id_number, mask_phone
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.spreadsheets import spreadsheet
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import as_utc, to_local, today
 from volunteer_app.extensions import db
@@ -277,26 +275,7 @@ def export_households(
                      detail={"format": fmt, "masked": not full})  # fmt: skip
     db.session.commit()
     header = [str(title) for title in EXPORT_COLUMNS]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(_safe(row) for row in rows)
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), len(households)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "households"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(_safe(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), len(households)
-
-
-def _safe(row: list[str]) -> list[str]:
-    """No cell starts like a spreadsheet formula (CSV injection)."""
-    return ["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
+    return spreadsheet(fmt, "households", header, rows), len(households)
 
 
 def station_of(actor: Actor) -> ServiceStation | None:
