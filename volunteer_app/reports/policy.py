@@ -2,10 +2,58 @@
 
 from __future__ import annotations
 
-from volunteer_app.core.policy import rule  # noqa: F401
+from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.core.policy import can, rule
+from volunteer_app.organisations.team_scope import leads
+from volunteer_app.reports.models import ImportJob
+from volunteer_app.socialwork import scope as socialwork_scope
 
 # --- figures (dashboards and the stats API)
+# The town's figures are for its staff; a station supervisor sees the social-work part (numbers only, through
+# the households' "numbers" scope); a team's figures are for staff and that team's leaders. One's own hours by month
+# need no rule: the service finds the caller's own volunteer profile.
+
+
+@rule("figures.town")
+@rule("figures.community")
+def _town_staff_see_the_town(actor, obj) -> bool:
+    return actor.has_role(*TOWN_STAFF)
+
+
+@rule("figures.socialwork")
+def _staff_or_station_supervisor(actor, obj) -> bool:
+    return actor.has_role(*TOWN_STAFF) or bool(socialwork_scope.station_ids(actor))
+
+
+@rule("figures.team")
+def _staff_or_the_team_leader(actor, team_id) -> bool:
+    return actor.has_role(*TOWN_STAFF) or leads(actor, team_id)
+
 
 # --- imports
+# Who may bring rows in from a spreadsheet: the same people who may add them one by one. The import's own page
+# and status belong to whoever uploaded the file (and admins). (Importing ImportJob here lets Alembic see it.)
+
+
+@rule("import.volunteers")
+def _town_staff_import_volunteers(actor, obj) -> bool:
+    return actor.has_role(*TOWN_STAFF)
+
+
+@rule("import.team_members")
+def _team_managers_import_members(actor, team) -> bool:
+    return team is not None and can(actor, "team.members.manage", team)
+
+
+@rule("import.households")
+def _caseworkers_import_households(actor, community) -> bool:
+    """None asks whether the user may import households anywhere; a community, whether there."""
+    return can(actor, "household.create", community)
+
+
+@rule("import.view")
+def _own_import(actor, job: ImportJob) -> bool:
+    return job.created_by_id == actor.id or actor.has_role(Role.ADMIN)
+
 
 # --- exports
