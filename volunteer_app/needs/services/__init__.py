@@ -1,5 +1,11 @@
 """The needs workflow as plain functions that the pages, the API, the CLI, seeds and jobs all call."""
 
+from volunteer_app.needs.services.boards import (  # noqa: F401
+    NeedFigures,
+    board_communities,
+    needs_figures,
+    overdue_needs,
+)
 from volunteer_app.needs.services.common import (  # noqa: F401
     add_working_days,
     by_tracking_number,
