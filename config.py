@@ -52,8 +52,12 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
-    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 6)
-    LOGIN_LOCK_MINUTES = _int("LOGIN_LOCK_MINUTES", 15)
+    # Login throttling (accounts/throttle.py): after this many wrong passwords in a row an account waits this many
+    # seconds before its password is checked again, doubling with each further failure up to the maximum; a device
+    # the account logged in from before does not wait.
+    LOGIN_THROTTLE_AFTER = _int("LOGIN_THROTTLE_AFTER", 5)
+    LOGIN_THROTTLE_BASE_SECONDS = _int("LOGIN_THROTTLE_BASE_SECONDS", 30)
+    LOGIN_THROTTLE_MAX_SECONDS = _int("LOGIN_THROTTLE_MAX_SECONDS", 15 * 60)
     API_TOKEN_TTL_SECONDS = _int("API_TOKEN_TTL_SECONDS", 8 * 3600)
     PASSWORD_MIN_LENGTH = 8
     PASSWORD_HASH_METHOD = "scrypt"
@@ -85,7 +89,10 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Login attempts per address, and per address and login name, counted together for the login page and the
+    # API's token endpoint; shared by every worker when RATELIMIT_STORAGE_URI names a Redis.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
+    LOGIN_PERSON_RATE_LIMIT = os.environ.get("LOGIN_PERSON_RATE_LIMIT", "10 per minute")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per minute")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -5,16 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from volunteer_app.accounts import throttle
 from volunteer_app.accounts.addresses import clean_email
 from volunteer_app.accounts.models import SCOPE_KIND_LABELS, SCOPE_KINDS, ApiToken, Role, RoleGrant, User
 from volunteer_app.core import audit
@@ -146,29 +146,28 @@ def find_by_login(login: str) -> User | None:
     )
 
 
-def authenticate(login: str, password: str, now: datetime | None = None) -> User:
-    """Checks a username (or phone) and password; locks the account after too many failures."""
+def authenticate(login: str, password: str, now: datetime | None = None, known_user_ids: Collection[int] = ()) -> User:
+    """Checks a username (or phone) and password. Failures in a row make the account wait before its password is
+    checked again (throttle.py), except on a device it logged in from before (`known_user_ids`). A wrong password,
+    an unknown login and a waiting account get the same answer after the same work (one password hash, one
+    audit entry), so a stranger learns nothing from the answer or its timing."""
     now = now or utcnow()
     user = find_by_login(login)
-    if user is None:
+    waiting = user is not None and user.id not in known_user_ids and throttle.is_waiting(user, now)
+    if user is None or waiting:
         check_password_hash(_DUMMY_HASH, password or "")
+        audit.record(None, "login_throttled" if waiting else "login_failed", "user", user.id if user else None)
+        db.session.commit()
         raise Unauthenticated(_("Wrong username or password."))
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Unauthenticated(
-            ngettext(
-                "This account is locked after too many failed logins. Try again in %(num)d minute.",
-                "This account is locked after too many failed logins. Try again in %(num)d minutes.",
-                minutes,
-            )
-        )
     if not check_password_hash(user.password_hash, password or ""):
-        _count_failure(user, now)
+        wait = throttle.count_failure(user, now)
+        detail = {"attempt": user.failed_logins, **({"wait_seconds": int(wait.total_seconds())} if wait else {})}
+        audit.record(None, "throttle" if wait else "login_failed", "user", user.id, detail=detail)
+        db.session.commit()
         raise Unauthenticated(_("Wrong username or password."))
     if not user.is_active:
         raise Unauthenticated(_("This account is disabled."))
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear(user)
     user.last_login_at = now
     audit.record(user, "login", "user", user.id)
     db.session.commit()
@@ -218,16 +217,6 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     user.password_hash = generate_password_hash(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
     _end_sessions(user)
     audit.record(user, "update", "user", user.id, detail={"password": "changed"})
-    db.session.commit()
-
-
-def _count_failure(user: User, now: datetime) -> None:
-    user.failed_logins = (user.failed_logins or 0) + 1
-    audit.record(None, "login_failed", "user", user.id, detail={"attempt": user.failed_logins})
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
-        audit.record(None, "lock", "user", user.id)
     db.session.commit()
 
 

@@ -95,6 +95,8 @@ AUDIT_ACTION_LABELS = {
     "reveal": _l("revealed in full"),
     "login": _l("logged in"),
     "login_failed": _l("failed login"),
+    "throttle": _l("logins slowed after failures"),
+    "login_throttled": _l("login refused while slowed"),
     "lock": _l("account locked"),
 }
 

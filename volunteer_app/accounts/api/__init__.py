@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate
 
-from volunteer_app.accounts import access, services
+from volunteer_app.accounts import access, login_limits, services
 from volunteer_app.accounts.models import Role
 from volunteer_app.api import BaseSchema, InputSchema, PageArgs, page_of
-from volunteer_app.extensions import limiter
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Tokens and users")
 
@@ -86,7 +84,7 @@ class UserCreateSchema(InputSchema):
 
 @blp.route("/auth/token")
 class Tokens(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])]
+    decorators = [login_limits.limited]
 
     @access.public
     @blp.arguments(TokenRequestSchema)

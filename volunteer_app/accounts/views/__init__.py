@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from volunteer_app.accounts import access, services
+from volunteer_app.accounts import access, known_devices, login_limits, services
 from volunteer_app.accounts import records as _records  # noqa: F401 — names accounts in the audit log
 from volunteer_app.accounts.forms import GrantForm, LoginForm, PasswordForm, UserForm
 from volunteer_app.accounts.models import Role, User
@@ -18,7 +18,7 @@ from volunteer_app.core.args import page_arg, search_arg
 from volunteer_app.core.errors import Unauthenticated
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.time import utcnow
-from volunteer_app.extensions import db, limiter, login_manager
+from volunteer_app.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
 login_manager.login_view = "accounts.login"
@@ -58,20 +58,30 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@login_limits.limited
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        known = request.cookies.get(known_devices.COOKIE)
         try:
-            user = services.authenticate(form.login.data, form.password.data)
+            user = services.authenticate(form.login.data, form.password.data, known_user_ids=known_devices.read(known))
         except Unauthenticated as error:
             form.password.errors.append(error.message)
         else:
             _start_session(user)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            response.set_cookie(
+                known_devices.COOKIE,
+                known_devices.remember(known, user.id),
+                max_age=known_devices.MAX_AGE_SECONDS,
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     return form_page("accounts/login.html", form)
 
 
