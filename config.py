@@ -124,6 +124,8 @@ class Config:
     # is retried after NOTIFY_BACKOFF_SECONDS, doubling up to NOTIFY_BACKOFF_MAX_SECONDS, NOTIFY_MAX_ATTEMPTS
     # times in all; a row a crashed process left "sending" is taken again after NOTIFY_LEASE_SECONDS.
     DISPATCH_INTERVAL_SECONDS = _int("DISPATCH_INTERVAL_SECONDS", 10)
+    # /readyz fails when no scheduled job has run for this long (the dispatch job runs every few seconds).
+    SCHEDULER_HEARTBEAT_MAX_SECONDS = _int("SCHEDULER_HEARTBEAT_MAX_SECONDS", 300)
     DISPATCH_BATCH_SIZE = _int("DISPATCH_BATCH_SIZE", 50)
     DISPATCH_MAX_PER_RUN = _int("DISPATCH_MAX_PER_RUN", 2000)
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 6)

@@ -66,6 +66,10 @@ def actors(client, make_user, token_for):
     }
 
 
+# /readyz answers 503 while no scheduler runs beside the tests: that is its answer, not a failure.
+NOT_READY_BY_DESIGN = {"core.ready"}
+
+
 @pytest.mark.parametrize("who", ["anonymous", "volunteer", "admin"])
 def test_every_route_answers_as_its_access_says(app, client, actors, who):
     user, api_headers = actors[who]
@@ -83,7 +87,7 @@ def test_every_route_answers_as_its_access_says(app, client, actors, who):
         allowed = access.kind == PUBLIC or (
             user is not None and (not access.roles or user.has_role(*access.roles))
         )
-        if status >= 500:
+        if status >= 500 and not (rule.endpoint in NOT_READY_BY_DESIGN and status == 503):
             problems.append(f"{who} {method} {url}: {status}")
         elif is_api and not response.is_json:
             problems.append(f"{who} {method} {url}: answered non-JSON on an API path")

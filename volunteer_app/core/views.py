@@ -12,6 +12,7 @@ from volunteer_app.accounts.models import Role
 from volunteer_app.core import audit
 from volunteer_app.core.args import page_arg
 from volunteer_app.core.errors import Invalid
+from volunteer_app.core.health import readiness
 
 bp = Blueprint("core", __name__)
 
@@ -37,9 +38,22 @@ def favicon():
 
 
 @bp.route("/health")
+@bp.route("/healthz")
 @access.public
 def health():
+    """The process is up (for a load balancer's liveness check); /readyz says whether it can serve."""
     return jsonify({"status": "ok"})
+
+
+@bp.route("/readyz")
+@access.public
+def ready():
+    """503 with the reason when the database does not answer, its schema is not at the newest migration, or the
+    scheduler has been silent longer than SCHEDULER_HEARTBEAT_MAX_SECONDS."""
+    result = readiness()
+    return jsonify({"status": "ready" if result.ready else "not ready", "checks": result.checks}), (
+        200 if result.ready else 503
+    )
 
 
 @bp.route("/admin/audit")

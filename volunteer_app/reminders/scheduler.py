@@ -9,7 +9,7 @@ import signal
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
-from volunteer_app.core import jobs
+from volunteer_app.core import health, jobs
 from volunteer_app.core.jobs import Job
 from volunteer_app.core.time import Clock, SystemClock
 from volunteer_app.extensions import db
@@ -28,9 +28,11 @@ def run_job(app: Flask, job: Job, clock: Clock) -> None:
         try:
             result = job.func(clock)
             log.info("job %s done: %s", job.id, result)
-        except Exception:
+            health.beat(job.id, ok=True)
+        except Exception as error:
             db.session.rollback()
             log.exception("job %s failed", job.id)
+            health.beat(job.id, ok=False, error=f"{type(error).__name__}: {error}")
         finally:
             db.session.remove()
 
