@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from volunteer_app.core import audit
+from volunteer_app.core import audit, files
 from volunteer_app.core.errors import Errors, NotFound
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.policy import Actor
@@ -23,12 +23,8 @@ from volunteer_app.socialwork.services.common import (
     household_for,
 )
 
-# What a file's first bytes must be, and the type and extension we then give it.
-SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"%PDF-", "application/pdf", ".pdf"),
-)
+# The types a photo or scan may be, told by its first bytes; stored with the type and extension found.
+ALLOWED = (files.JPEG, files.PNG, files.PDF)
 MAX_FILES = 5
 
 
@@ -50,13 +46,6 @@ def upload_dir() -> Path:
     return path
 
 
-def _kind(data: bytes) -> tuple[str, str] | None:
-    for signature, content_type, extension in SIGNATURES:
-        if data.startswith(signature):
-            return content_type, extension
-    return None
-
-
 def check_uploads(errors: Errors, field: str, uploads: list[Upload]) -> None:
     limit = current_app.config["SOCIALWORK_UPLOAD_MAX_BYTES"]
     if len(uploads) > MAX_FILES:
@@ -69,13 +58,14 @@ def check_uploads(errors: Errors, field: str, uploads: list[Upload]) -> None:
             errors.setdefault(field, []).append(
                 _("%(name)s is larger than %(mb).1f MB.", name=upload.filename, mb=limit / 1_048_576)
             )
-        elif _kind(upload.data) is None:
+        elif files.detect(upload.data, ALLOWED) is None:
             errors.setdefault(field, []).append(_("%(name)s is not a JPEG, PNG or PDF file.", name=upload.filename))
 
 
 def store(actor: Actor, household: Household, upload: Upload, *, visit_id=None, consent_id=None) -> Attachment:
     """Writes the file and adds its row to the session (the caller commits). Checked by `check_uploads` first."""
-    content_type, extension = _kind(upload.data) or ("application/octet-stream", "")
+    kind = files.detect(upload.data, ALLOWED)
+    content_type, extension = (kind.content_type, kind.extension) if kind else ("application/octet-stream", "")
     stored_name = secrets.token_hex(16) + extension
     (upload_dir() / stored_name).write_bytes(upload.data)
     attachment = Attachment(
