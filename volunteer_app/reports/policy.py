@@ -34,6 +34,8 @@ def _staff_or_the_team_leader(actor, team_id) -> bool:
 # Who may bring rows in from a spreadsheet: the same people who may add them one by one. The import's own page
 # and status belong to whoever uploaded the file (and admins). (Importing ImportJob here lets Alembic see it.)
 
+IMPORTERS = (*TOWN_STAFF, Role.TEAM_LEADER, Role.SOCIAL_WORKER, Role.STATION_SUPERVISOR)  # the import pages' marker
+
 
 @rule("import.volunteers")
 def _town_staff_import_volunteers(actor, obj) -> bool:

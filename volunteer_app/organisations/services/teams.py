@@ -213,8 +213,10 @@ def add_member(
     phone: str | None = None,
     role: str = MemberRole.MEMBER,
     joined_on: date | None = None,
+    commit: bool = True,
 ) -> TeamMembership:
-    """Adds a volunteer, named by profile id (API) or by their full mobile number (a leader's form)."""
+    """Adds a volunteer, named by profile id (API) or by their full mobile number (a leader's form).
+    `commit=False` leaves the transaction to the caller (an import adds many members in one)."""
     team = get_or_404(Team, team_id, _("No such team."))
     require(actor, "team.members.manage", team)
     if role == MemberRole.LEADER:
@@ -254,7 +256,8 @@ def add_member(
     audit.record(
         actor, "create", "team_membership", membership.id, detail={"team_id": team.id, "volunteer_id": volunteer.id}
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return membership
 
 

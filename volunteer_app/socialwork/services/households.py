@@ -84,8 +84,10 @@ def create_household(
     housing: str | None = None,
     notes: str = "",
     on: date | None = None,
+    commit: bool = True,
 ) -> Household:
-    """Opens a file. The service point follows from the community's coverage; exactly one member is the head."""
+    """Opens a file. The service point follows from the community's coverage; exactly one member is the head.
+    `commit=False` leaves the transaction to the caller (an import opens many files in one)."""
     require(actor, "household.create", None)
     on = on or today()
     errors: Errors = {}
@@ -149,7 +151,8 @@ def create_household(
         db.session.add(member)
     event(household, actor, "opened", members=len(cleaned))
     audit.record(actor, "create", "household", household.id, detail={"members": len(cleaned)})
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return household
 
 
