@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, current_app, url_for
 from flask_babel import format_datetime
@@ -35,6 +37,9 @@ class Card:
     text: object
     roles: frozenset[str]
     links: list[Link] = field(default_factory=list)
+    # A further condition on the user, for a card that follows from what they are part of rather than a role
+    # (a member of a youth governance group, say). It runs on every home page: keep it to a query or two.
+    shown: Callable[[Any], bool] | None = None
 
 
 _menu: list[Link] = []
@@ -50,9 +55,16 @@ def add_menu_link(label, endpoint: str, *roles: str, group: str | None = None) -
     _menu.append(Link(label, endpoint, frozenset(roles), group))
 
 
-def add_home_card(title, text, roles: tuple[str, ...], links: list[tuple[object, str]] = ()) -> None:
+def add_home_card(
+    title,
+    text,
+    roles: tuple[str, ...],
+    links: list[tuple[object, str]] = (),
+    *,
+    shown: Callable[[Any], bool] | None = None,
+) -> None:
     role_set = frozenset(roles)
-    _cards.append(Card(title, text, role_set, [Link(label, endpoint, role_set) for label, endpoint in links]))
+    _cards.append(Card(title, text, role_set, [Link(label, endpoint, role_set) for label, endpoint in links], shown))
 
 
 def _resolved(links: list[Link]) -> list[dict]:
@@ -82,7 +94,9 @@ def home_cards() -> list[dict]:
     return [
         {"title": card.title, "text": card.text, "links": _resolved(card.links)}
         for card in _cards
-        if current_user.is_authenticated and current_user.has_role(*card.roles)
+        if current_user.is_authenticated
+        and current_user.has_role(*card.roles)
+        and (card.shown is None or card.shown(current_user))
     ]
 
 
