@@ -49,3 +49,14 @@ def _staff_or_assignee(actor, need) -> bool:
 def _staff_or_youth_group_of(actor, community) -> bool:
     community_id = getattr(community, "id", None)
     return scope.is_staff(actor) or any(c == community_id for _g, c in scope.youth_groups(actor))
+
+
+@rule("reception.list")
+def _staff_or_deputy(actor, obj) -> bool:
+    return scope.is_staff(actor) or bool(scope.deputy_ids(actor))
+
+
+@rule("reception.view")  # read-only for a deputy: a reception they are on duty at (a ReceptionDay)
+def _staff_or_on_duty(actor, day) -> bool:
+    on_duty = {deputy.id for deputy in getattr(day, "on_duty", ())}
+    return scope.is_staff(actor) or bool(on_duty & scope.deputy_ids(actor))

@@ -17,9 +17,40 @@ from volunteer_app.needs.services.common import (  # noqa: F401
     normalise_tracking_number,
 )
 from volunteer_app.needs.services.dispatch import Assignment, assign, assign_need  # noqa: F401
+from volunteer_app.needs.services.meetings import (  # noqa: F401
+    PublicCommitment,
+    PublicMeeting,
+    answer,
+    commit,
+    create_meeting,
+    get_meeting,
+    list_meetings,
+    list_questions,
+    moderate,
+    public_meeting,
+    questions_open,
+    submit_question,
+    update_meeting,
+)
 from volunteer_app.needs.services.raising import NeedInput, check_need_input, create_need  # noqa: F401
 from volunteer_app.needs.services.rating import (  # noqa: F401
     rate_by_tracking_number,
     rating_of,
     record_rating,
+)
+from volunteer_app.needs.services.receptions import (  # noqa: F401
+    Owner,
+    ReceptionDay,
+    StationSchedule,
+    VisitorInput,
+    VisitorLine,
+    get_reception,
+    list_receptions,
+    list_schedules,
+    open_reception,
+    reception_dates,
+    reception_day,
+    record_visitor,
+    set_on_duty,
+    visitor_lines,
 )
