@@ -119,7 +119,7 @@ def overdue_needs(
 def board_communities(actor: Actor) -> list[Community]:
     """The communities whose board the reader may open: every one for town staff, their youth groups' for a
     member of one."""
-    query = sa.select(Community).order_by(Community.name)
+    query = sa.select(Community).order_by(Community.town_id, Community.name)
     if not scope.is_staff(actor):
         query = query.where(Community.id.in_(sorted({c for _g, c in scope.youth_groups(actor)})))
     return list(db.session.scalars(query))
