@@ -7,10 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -57,27 +57,25 @@ class Sheet:
     _bold: Font = field(default_factory=lambda: Font(bold=True), repr=False)
 
 
-def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], *, every: int = 200) -> Iterator[bytes]:
-    """The CSV as UTF-8 with a byte-order mark, a chunk per `every` rows, for a streamed download."""
+def write_csv(out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]], *, every: int = 500) -> int:
+    """The CSV into `out` as UTF-8 with a byte-order mark, `every` rows at a time; answers how many rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)
     writer.writerow(safe_row(header))
+    count = 0
     for count, row in enumerate(rows, start=1):
         writer.writerow(_text_row(row))
         if count % every == 0:
-            yield buffer.getvalue().encode("utf-8")
+            out.write(buffer.getvalue().encode("utf-8"))
             buffer.seek(0)
             buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    out.write(buffer.getvalue().encode("utf-8"))
+    return count
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    return b"".join(csv_chunks(header, rows))
-
-
-def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
-    """A workbook of `sheets`, written row by row (write-only mode keeps the rows in a temporary file)."""
+def write_xlsx(out: IO[bytes], sheets: Iterable[Sheet]) -> None:
+    """A workbook of `sheets` into `out`, written row by row (write-only mode keeps the rows in a temporary file)."""
     book = Workbook(write_only=True)
     for sheet in sheets:
         ws = book.create_sheet(title=_sheet_title(sheet.title))
@@ -88,10 +86,24 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
             ws.append(safe_row(row))
         if sheet.totals is not None:
             ws.append([_bold_cell(ws, sheet._bold, value) for value in sheet.totals])
-    with tempfile.TemporaryFile() as out:
-        book.save(out)
-        out.seek(0)
-        return out.read()
+    book.save(out)
+
+
+def spooled() -> IO[bytes]:
+    """Where a file is made before it is sent: memory while small, a temporary file past a few megabytes."""
+    return tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    out = io.BytesIO()
+    write_csv(out, header, rows)
+    return out.getvalue()
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    out = io.BytesIO()
+    write_xlsx(out, sheets)
+    return out.getvalue()
 
 
 def spreadsheet(fmt: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -59,3 +59,10 @@ def _own_import(actor, job: ImportJob) -> bool:
 
 
 # --- exports
+# Each list's export follows the rule of its page (reports.services.exports names it per list): an export holds
+# what the page shows. The monthly workbook holds the town's figures: for the town's staff, like the dashboard.
+
+
+@rule("report.monthly")
+def _town_staff_report_the_month(actor, obj) -> bool:
+    return can(actor, "figures.town")

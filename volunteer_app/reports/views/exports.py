@@ -1,1 +1,34 @@
-"""(being built)"""
+"""Exports of a list as a download (the list page's own query string is the filter). Thin: call the exports service,
+send the file."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_login import current_user
+
+from volunteer_app.accounts import access
+from volunteer_app.reports.downloads import download
+from volunteer_app.reports.services import exports
+from volunteer_app.reports.views.common import bp
+
+
+@bp.route("/exports/<list_name>")
+@access.signed_in  # each list's own rule and list service decide (exports.export_list)
+def export(list_name: str):
+    fmt = request.args.get("format", "xlsx")
+    return download(exports.export_list(current_user, list_name, fmt, request.args))
+
+
+def export_url(list_name: str, fmt: str, **extra: object) -> str:
+    """The export of `list_name` with this page's query string (its filters), without the page number."""
+    args = {key: values for key, values in request.args.lists() if key not in ("page", "format")}
+    args.update({key: value for key, value in extra.items() if value is not None})
+    return url_for("reports.export", list_name=list_name, format=fmt, **args)
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    """For the export_links macro of templates/_macros.html, which every list page calls."""
+    state.app.jinja_env.globals.update(
+        export_url=export_url, may_export=lambda name: exports.may_export(current_user, name)
+    )
