@@ -47,10 +47,12 @@ def _init_extensions(app: Flask) -> None:
         crypto,
         errorhandlers,
         ids,
+        logs,
         security,
         sqlite,
     )
 
+    logs.init_app(app)
     ids.init_app(app)
     crypto.init_app(app)
     db.init_app(app)

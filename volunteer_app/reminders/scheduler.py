@@ -9,7 +9,7 @@ import signal
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 
-from volunteer_app.core import health, jobs
+from volunteer_app.core import health, jobs, logs
 from volunteer_app.core.jobs import Job
 from volunteer_app.core.time import Clock, SystemClock
 from volunteer_app.extensions import db
@@ -49,8 +49,8 @@ def build_scheduler(app: Flask, clock: Clock | None = None) -> BlockingScheduler
 
 
 def run_forever() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = current_app._get_current_object()
+    logs.configure(app.config["LOG_FORMAT"] or "text", app.config["LOG_LEVEL"])
     scheduler = build_scheduler(app)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
