@@ -17,6 +17,15 @@ from volunteer_app.needs.services.common import (  # noqa: F401
     normalise_tracking_number,
 )
 from volunteer_app.needs.services.dispatch import Assignment, assign, assign_need  # noqa: F401
+from volunteer_app.needs.services.intake import (  # noqa: F401
+    ON_BEHALF,
+    household_consents_to_sharing,
+    raise_for,
+    raise_from_visit,
+    raise_public,
+    visit_in_scope,
+    youth_groups_for,
+)
 from volunteer_app.needs.services.meetings import (  # noqa: F401
     PublicCommitment,
     PublicMeeting,
@@ -32,6 +41,7 @@ from volunteer_app.needs.services.meetings import (  # noqa: F401
     submit_question,
     update_meeting,
 )
+from volunteer_app.needs.services.photos import open_photo  # noqa: F401
 from volunteer_app.needs.services.raising import NeedInput, check_need_input, create_need  # noqa: F401
 from volunteer_app.needs.services.rating import (  # noqa: F401
     rate_by_tracking_number,
@@ -54,3 +64,4 @@ from volunteer_app.needs.services.receptions import (  # noqa: F401
     set_on_duty,
     visitor_lines,
 )
+from volunteer_app.needs.services.tracking import PublicStatus, public_status  # noqa: F401
