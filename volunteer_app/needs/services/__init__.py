@@ -16,7 +16,26 @@ from volunteer_app.needs.services.common import (  # noqa: F401
     new_tracking_number,
     normalise_tracking_number,
 )
-from volunteer_app.needs.services.dispatch import Assignment, assign, assign_need  # noqa: F401
+from volunteer_app.needs.services.dispatch import (  # noqa: F401
+    AssigneeOptions,
+    Assignment,
+    Option,
+    all_assignees,
+    assign,
+    assign_need,
+    assignee_options,
+)
+from volunteer_app.needs.services.events import default_event_title, needs_served_by, to_event  # noqa: F401
+from volunteer_app.needs.services.handling import accept, close, decline, reply, start  # noqa: F401
+from volunteer_app.needs.services.listing import (  # noqa: F401
+    STATUS_GROUPS,
+    NeedDetail,
+    hours_toward,
+    list_needs,
+    need_detail,
+    open_count,
+    status_counts,
+)
 from volunteer_app.needs.services.intake import (  # noqa: F401
     ON_BEHALF,
     household_consents_to_sharing,
@@ -41,6 +60,7 @@ from volunteer_app.needs.services.meetings import (  # noqa: F401
     submit_question,
     update_meeting,
 )
+from volunteer_app.needs.services.merging import merge, merge_target, reopen  # noqa: F401
 from volunteer_app.needs.services.photos import open_photo  # noqa: F401
 from volunteer_app.needs.services.raising import NeedInput, check_need_input, create_need  # noqa: F401
 from volunteer_app.needs.services.rating import (  # noqa: F401

@@ -1,10 +1,13 @@
-"""派单: town staff hand a need to whoever must act, with a deadline set by its category in working days."""
+"""派单: town staff hand a need to whoever must act, with a deadline set by its category in working days; the
+choices are offered with those closest to the need's community first (its paired teams, its youth group, the
+service point covering it, the deputies of its liaison station)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from volunteer_app.core.errors import Errors, raise_if
@@ -13,10 +16,19 @@ from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
+from volunteer_app.needs import notices
 from volunteer_app.needs.models import Need
 from volunteer_app.needs.services.common import add_working_days, change_status, deadline_days, find_need
 from volunteer_app.needs.vocabulary import Assignee, Status
-from volunteer_app.organisations.models import Deputy, ServicePoint, Team, YouthGroup
+from volunteer_app.organisations.models import (
+    Community,
+    Deputy,
+    LiaisonStation,
+    Pairing,
+    ServicePoint,
+    Team,
+    YouthGroup,
+)
 
 DEPARTMENT_MAX = 120
 # The column naming each kind of assignee, and the model it must exist in.
@@ -65,6 +77,11 @@ def assign_need(actor: Actor, need: Need, assignment: Assignment, *, reason: str
     need.deadline = deadline
     need.assigned_at = utcnow()
     need.accepted_at = None
+    db.session.flush()
+    # The assignee's relationship may still hold the one before a reassignment.
+    db.session.expire(need, ["team", "youth_group", "service_point", "deputy"])
+    notices.withdraw_deadline_notices(need)
+    notices.assigned(need)
 
 
 def _assignee_fields(assignment: Assignment, errors: Errors) -> dict:
@@ -83,3 +100,81 @@ def _assignee_fields(assignment: Assignment, errors: Errors) -> dict:
         errors["assignee_id"] = [_("Choose who should handle the need from the list.")]
         return {}
     return {column: int(assignment.target_id)}
+
+
+@dataclass(frozen=True)
+class Option:
+    kind: str
+    id: int
+    name: str
+    near: bool  # paired with the need's community, its youth group, covering it, or of its liaison station
+
+
+@dataclass
+class AssigneeOptions:
+    teams: list[Option] = field(default_factory=list)
+    youth_groups: list[Option] = field(default_factory=list)
+    service_points: list[Option] = field(default_factory=list)
+    deputies: list[Option] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[Option]:
+        return [*self.teams, *self.youth_groups, *self.service_points, *self.deputies]
+
+
+def _nearest_first(kind: Assignee, rows, near_ids: set[int]) -> list[Option]:
+    options = [Option(kind.value, row_id, name, row_id in near_ids) for row_id, name in rows]
+    return sorted(options, key=lambda option: (not option.near, option.name))
+
+
+def assignee_options(actor: Actor, need_id: object) -> AssigneeOptions:
+    """Whom staff may assign the need to, those closest to its community first and marked: the teams currently
+    paired with the community (结对), the community's youth governance group, the service point covering it, the
+    deputies of its liaison station. A department is named in free text."""
+    need = find_need(actor, need_id)
+    require(actor, "need.dispatch", need)
+    return _options(need.community_id)
+
+
+def all_assignees(actor: Actor) -> AssigneeOptions:
+    """Every possible assignee, by name (the list's filter for staff)."""
+    require(actor, "need.dispatch", None)
+    return _options(None)
+
+
+def _options(community_id: int | None) -> AssigneeOptions:
+    on = today()
+    paired = set(
+        db.session.scalars(
+            sa.select(Pairing.team_id).where(
+                Pairing.community_id == community_id,
+                Pairing.since <= on,
+                sa.or_(Pairing.ended_on.is_(None), Pairing.ended_on >= on),
+            )
+        )
+    )
+    covering = db.session.scalar(sa.select(Community.service_point_id).where(Community.id == community_id))
+    deputy_rows = db.session.execute(
+        sa.select(Deputy.id, Deputy.name + " · " + LiaisonStation.name, LiaisonStation.community_id).join(
+            LiaisonStation, LiaisonStation.id == Deputy.station_id
+        )
+    ).all()
+    group_rows = db.session.execute(sa.select(YouthGroup.id, YouthGroup.name, YouthGroup.community_id)).all()
+    return AssigneeOptions(
+        teams=_nearest_first(Assignee.TEAM, db.session.execute(sa.select(Team.id, Team.name)).all(), paired),
+        youth_groups=_nearest_first(
+            Assignee.YOUTH_GROUP,
+            [(row_id, name) for row_id, name, _community in group_rows],
+            {row_id for row_id, _name, community in group_rows if community == community_id},
+        ),
+        service_points=_nearest_first(
+            Assignee.SERVICE_POINT,
+            db.session.execute(sa.select(ServicePoint.id, ServicePoint.name)).all(),
+            {covering} if covering else set(),
+        ),
+        deputies=_nearest_first(
+            Assignee.DEPUTY,
+            [(row_id, name) for row_id, name, _community in deputy_rows],
+            {row_id for row_id, _name, community in deputy_rows if community is not None and community == community_id},
+        ),
+    )

@@ -10,6 +10,7 @@ from volunteer_app.core.errors import Conflict, Errors, raise_if
 from volunteer_app.core.policy import SYSTEM, Actor, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.extensions import db
+from volunteer_app.needs import notices
 from volunteer_app.needs.models import Need, NeedRating
 from volunteer_app.needs.services.common import by_tracking_number, change_status, find_need, followed
 from volunteer_app.needs.vocabulary import Status
@@ -72,5 +73,6 @@ def _rate(actor: Actor, raised: Need, *, stars: object, comment: str, recorded_b
             reason=_("Rated %(n)d of 5: reopened for staff to review.", n=value),
             public=True,
         )
+        notices.reopened(target)
     db.session.commit()
     return rating
