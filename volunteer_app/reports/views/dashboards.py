@@ -1,1 +1,77 @@
-"""(being built)"""
+"""The figures pages: the town dashboard (a station supervisor's shows the social-work part only), a team's and a
+community's figures, and a volunteer's own hours by month. Thin: read the filters, call figures, render the charts
+with their tables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.core import navigation
+from volunteer_app.core.args import id_arg
+from volunteer_app.core.errors import Errors, Invalid
+from volunteer_app.organisations import services as organisations
+from volunteer_app.reports.services import figures
+from volunteer_app.reports.views.charts import charts_of
+from volunteer_app.reports.views.common import bp
+
+DASHBOARD_READERS = (*TOWN_STAFF, Role.STATION_SUPERVISOR)
+
+
+def _date_arg(name: str) -> date | None:
+    """A date of the query string (YYYY-MM-DD); anything else means no date, as every list's filters."""
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filters(**scope: int | None) -> tuple[figures.Filters, Errors]:
+    """The period asked for, or the default one with the reasons it was refused (shown beside the dates)."""
+    try:
+        return figures.filters(_date_arg("from"), _date_arg("to"), **scope), {}
+    except Invalid as error:
+        return figures.filters(**scope), error.errors
+
+
+def _page(template: str, found: figures.Figures, errors: Errors, **context):
+    html = render_template(template, figures=found, charts=charts_of(found), errors=errors, **context)
+    return html, 422 if errors else 200
+
+
+@bp.route("/")
+@access.roles(*DASHBOARD_READERS)
+def dashboard():
+    found_filters, errors = _filters(community_id=id_arg("community_id"))
+    found = figures.figures(current_user, found_filters)
+    communities = organisations.community_choices(current_user) if found.scope != "socialwork" else []
+    return _page("reports/dashboard.html", found, errors, communities=communities)
+
+
+@bp.route("/teams/<int:team_id>")
+@access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
+def team(team_id: int):
+    found_filters, errors = _filters(team_id=team_id)
+    return _page("reports/dashboard.html", figures.figures(current_user, found_filters), errors)
+
+
+@bp.route("/communities/<int:community_id>")
+@access.roles(*TOWN_STAFF)
+def community(community_id: int):
+    found_filters, errors = _filters(community_id=community_id)
+    return _page("reports/dashboard.html", figures.figures(current_user, found_filters), errors)
+
+
+@bp.route("/me")
+@access.signed_in
+def mine():
+    found_filters, errors = _filters()
+    return _page("reports/dashboard_me.html", figures.own_hours(current_user, found_filters), errors)
+
+
+navigation.add_menu_link(_l("Dashboard"), "reports.dashboard", *DASHBOARD_READERS)

@@ -1,0 +1,250 @@
+"""The town's figures 数据看板 for the dashboards and the stats API, and who reads which. The numbers come from the
+aggregate queries of reports/services/counts.py (what each filter means is said there); social-work coverage from
+socialwork.services.coverage and needs from needs.services.needs_figures, reused, never counted again here.
+
+Who sees what (rules under "figures" in reports/policy.py): town staff every figure, a community filter narrowing
+it; a station supervisor only the social-work coverage (their station's numbers); staff and a team's leaders the
+team's figures (no youth groups, coverage or needs: those belong to communities); each volunteer their own hours
+by month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+
+from volunteer_app.core.errors import NotFound, raise_if
+from volunteer_app.core.ids import valid_id
+from volunteer_app.core.policy import Actor, can, require
+from volunteer_app.core.time import today
+from volunteer_app.extensions import db
+from volunteer_app.needs import services as needs
+from volunteer_app.organisations.models import Community, Team, VolunteerProfile
+from volunteer_app.organisations.services import own_profile
+from volunteer_app.reports.services.counts import (
+    Attendance,
+    Bar,
+    CommunityVolunteers,
+    Filters,
+    MonthHours,
+    VolunteerCounts,
+    YouthGroups,
+    add_up,
+    attendance,
+    events_by_kind,
+    events_by_status,
+    filters,
+    hours_by_community,
+    hours_by_month,
+    hours_by_team,
+    hours_total,
+    own_hours_by_month,
+    volunteer_counts,
+    volunteers_by_community,
+    youth_groups,
+)
+from volunteer_app.socialwork import services as socialwork
+
+__all__ = ["Attendance", "Bar", "CommunityVolunteers", "Filters", "MonthHours", "VolunteerCounts", "YouthGroups",
+           "filters"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    key: int | None
+    label: str
+    households: int
+    target: int
+    target_visited: int
+    overdue: int
+
+    @property
+    def target_percent(self) -> int:
+        return round(100 * self.target_visited / self.target) if self.target else 100
+
+
+@dataclass(frozen=True)
+class CoverageFigures:
+    """The social-work coverage of socialwork.services.coverage (this quarter up to `on`), per community."""
+
+    quarter_start: date
+    on: date
+    total: CoverageRow
+    communities: list[CoverageRow]
+
+
+@dataclass
+class Figures:
+    """The figures of one scope: "town", "community", "team", "socialwork" (a supervisor's) or "own" (one's hours).
+    A part is None where it does not apply to the scope or the reader may not see it."""
+
+    scope: str
+    filters: Filters
+    volunteers: VolunteerCounts | None = None
+    volunteers_by_community: list[CommunityVolunteers] | None = None
+    hours_total: float | None = None
+    hours_by_month: list[MonthHours] | None = None
+    hours_by_team: list[Bar] | None = None
+    hours_by_community: list[Bar] | None = None
+    events_total: int | None = None
+    events_by_kind: list[Bar] | None = None
+    events_by_status: list[Bar] | None = None
+    attendance: Attendance | None = None
+    youth_groups: YouthGroups | None = None
+    coverage: CoverageFigures | None = None
+    needs: needs.NeedFigures | None = None
+    team: Team | None = None
+    community: Community | None = None
+    volunteer: VolunteerProfile | None = None
+
+
+def _coverage(actor: Actor, f: Filters) -> CoverageFigures:
+    """socialwork.services.coverage up to the period's last day (today at the latest), narrowed to the community."""
+    report = socialwork.coverage(actor, on=min(f.date_to, today()))
+    rows = [
+        CoverageRow(c.id, c.name, c.households, c.target, c.target_visited, c.overdue)
+        for point in report.points
+        for c in point.communities
+        if f.community_id is None or c.id == f.community_id
+    ]
+    if f.community_id is None:
+        t = report.total
+        total = CoverageRow(None, _("All"), t.households, t.target, t.target_visited, t.overdue)
+    else:
+        total = add_up(rows, CoverageRow(None, _("All"), 0, 0, 0, 0))
+    return CoverageFigures(report.quarter_start, report.on, total, sorted(rows, key=lambda r: r.label))
+
+
+# ---------------------------------------------------------------------------------------------- scopes
+
+
+def _community(community_id: int | None) -> Community | None:
+    if community_id is None:
+        return None
+    community = db.session.get(Community, community_id) if valid_id(community_id) else None
+    if community is None:
+        raise NotFound(_("No such community."))
+    return community
+
+
+def _team(team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    team = db.session.get(Team, team_id) if valid_id(team_id) else None
+    if team is None:
+        raise NotFound(_("No such team."))
+    return team
+
+
+def work_scope(actor: Actor, f: Filters) -> Figures:
+    """Who may read the figures of volunteers, hours and events with these filters, as an empty Figures naming the
+    scope: a team's for staff and its leaders, a community's or the town's for staff. Refuses the rest."""
+    if f.team_id is not None:
+        require(actor, "figures.team", f.team_id)
+        scope = "team"
+    else:
+        require(actor, "figures.community" if f.community_id is not None else "figures.town", f.community_id)
+        scope = "community" if f.community_id is not None else "town"
+    return Figures(scope, f, team=_team(f.team_id), community=_community(f.community_id))
+
+
+def _only_social_work(actor: Actor, f: Filters) -> bool:
+    """A station supervisor (no figures of the work, but the social-work numbers) asking for the town or a
+    community: they get the coverage part."""
+    if f.team_id is not None:
+        return False
+    work = "figures.community" if f.community_id is not None else "figures.town"
+    return not can(actor, work) and can(actor, "figures.socialwork")
+
+
+def _with_hours(found: Figures) -> Figures:
+    f = found.filters
+    found.hours_by_month, found.hours_total = hours_by_month(f)
+    found.hours_by_team = hours_by_team(f) if f.team_id is None else None
+    found.hours_by_community = hours_by_community(f) if f.community_id is None else None
+    return found
+
+
+def _with_events(found: Figures, now: datetime | None) -> Figures:
+    f = found.filters
+    found.events_by_kind = events_by_kind(f)
+    found.events_by_status = events_by_status(f)
+    found.events_total = sum(int(b.value) for b in found.events_by_status)
+    found.attendance = attendance(f, now=now)
+    return found
+
+
+def _not_by_team(f: Filters, what: str) -> None:
+    if f.team_id is not None:
+        raise_if({"team_id": [_("%(what)s are not counted by team.", what=what)]})
+
+
+def social_work(actor: Actor, f: Filters) -> CoverageFigures:
+    """Social-work coverage for town staff and station supervisors (their station's numbers), town-wide or for a
+    community."""
+    require(actor, "figures.socialwork")
+    _not_by_team(f, _("Social-work figures"))
+    _community(f.community_id)
+    return _coverage(actor, f)
+
+
+def needs_of(actor: Actor, f: Filters) -> needs.NeedFigures:
+    """Needs figures as the needs boards count them, for whoever may read the town's board (or the community's)."""
+    _not_by_team(f, _("Needs"))
+    return needs.needs_figures(actor, date_from=f.date_from, date_to=f.date_to, community_id=f.community_id)
+
+
+def _needs_if_allowed(actor: Actor, found: Figures) -> needs.NeedFigures | None:
+    community = found.community
+    allowed = can(actor, "board.community", community) if community else can(actor, "board.town")
+    return needs_of(actor, found.filters) if allowed else None
+
+
+def overview(actor: Actor, f: Filters, *, now: datetime | None = None) -> Figures:
+    """Volunteers, total hours and events, places filled and no-shows, and (not for a team) youth groups."""
+    found = work_scope(actor, f)
+    found.volunteers = volunteer_counts(f)
+    found.hours_total = hours_total(f)
+    found.events_by_status = events_by_status(f)
+    found.events_total = sum(int(b.value) for b in found.events_by_status)
+    found.attendance = attendance(f, now=now)
+    found.youth_groups = youth_groups(f) if f.team_id is None else None
+    return found
+
+
+def events(actor: Actor, f: Filters, *, now: datetime | None = None) -> Figures:
+    return _with_events(work_scope(actor, f), now)
+
+
+def hours(actor: Actor, f: Filters) -> Figures:
+    """Hours by month, team and community for those who may read the work's figures; without a team or community
+    filter, anyone else gets their own hours by month (NotFound for someone not registered as a volunteer)."""
+    if f.team_id is None and f.community_id is None and not can(actor, "figures.town"):
+        return own_hours(actor, f)
+    return _with_hours(work_scope(actor, f))
+
+
+def own_hours(actor: Actor, f: Filters) -> Figures:
+    """One's own approved hours by month in the period."""
+    profile = own_profile(actor)
+    if profile is None:
+        raise NotFound(_("You are not registered as a volunteer."))
+    by_month, total = own_hours_by_month(profile.id, f)
+    return Figures("own", f, hours_by_month=by_month, hours_total=total, volunteer=profile)
+
+
+def figures(actor: Actor, f: Filters, *, now: datetime | None = None) -> Figures:
+    """Every figure the reader may see with these filters: the town dashboard (a community's figures with a
+    community filter, a team's with a team filter), or, for a station supervisor, the social-work coverage only."""
+    if _only_social_work(actor, f):
+        return Figures("socialwork", f, coverage=social_work(actor, f), community=_community(f.community_id))
+    found = _with_events(_with_hours(work_scope(actor, f)), now)
+    found.volunteers = volunteer_counts(f)
+    found.volunteers_by_community = volunteers_by_community(f) if f.community_id is None else None
+    if f.team_id is None:
+        found.youth_groups = youth_groups(f)
+        found.coverage = social_work(actor, f) if can(actor, "figures.socialwork") else None
+        found.needs = _needs_if_allowed(actor, found)
+    return found
