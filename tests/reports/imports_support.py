@@ -40,8 +40,8 @@ def csv_file(header: list[str], rows: list[list[object]], encoding: str = "utf-8
     return io.BytesIO(text.getvalue().encode(encoding))
 
 
-@pytest.fixture
-def town():
+@pytest.fixture(name="town")
+def town_fixture():
     town = org.create_town(SYSTEM, name="里水镇", district="南海区")
     names = ("新兴社区", "布新村", "金溪村")
     communities = {name: org.create_community(SYSTEM, town_id=town.id, name=name) for name in names}

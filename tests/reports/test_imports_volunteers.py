@@ -4,23 +4,23 @@ rows, all-or-nothing commits, CSV in GBK, and a generated workbook of 10,000 row
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 from openpyxl import load_workbook
 
-from tests.reports.imports_support import csv_file, id_number, town, xlsx  # noqa: F401
+from tests.reports.imports_support import csv_file, id_number, town_fixture, xlsx  # noqa: F401 — the town fixture
 from volunteer_app.accounts.models import User
-from volunteer_app.core.time import SystemClock
+from volunteer_app.core.time import SystemClock, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import VolunteerProfile
 from volunteer_app.organisations.services.registration import register_volunteer
 from volunteer_app.reports import jobs
 from volunteer_app.reports.models import ImportJob
 from volunteer_app.reports.services import imports
-from volunteer_app.reports.services.imports import volunteers
+from volunteer_app.reports.services.imports import reading, running, volunteers
 
 pytestmark = pytest.mark.usefixtures("town")
 
@@ -158,7 +158,16 @@ def test_the_template_has_chinese_and_english_headers_a_sample_and_lists(staff):
     assert job is None
 
 
-def test_ten_thousand_rows_are_checked_and_written_by_the_scheduler(app, staff):
+def test_ten_thousand_rows_are_checked_and_written_by_the_scheduler(app, staff, monkeypatch):
+    seen = []  # (status, processed) as another connection reads them while the job runs
+    original = running._Progress.__call__
+
+    def watched(self, done):
+        original(self, done)
+        with db.engine.connect() as other:
+            seen.append(tuple(other.execute(sa.select(ImportJob.status, ImportJob.processed)).one()))
+
+    monkeypatch.setattr(running._Progress, "__call__", watched)
     rows = [row(n, birth=date(1970 + n % 30, 1 + n % 12, 1 + n % 28), name=f"志愿者{n}") for n in range(1, 10_001)]
     job = upload(staff, rows)
     assert job.status == "previewing" and job.total == 10_000
@@ -172,3 +181,30 @@ def test_ten_thousand_rows_are_checked_and_written_by_the_scheduler(app, staff):
     job = db.session.get(ImportJob, job.id)
     assert job.status == "done" and job.created == 10_000 and job.processed == 10_000
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VolunteerProfile)) == 10_000
+    assert ("checking", 5000) in seen  # the preview's check, seen from outside while it runs
+    writing = [processed for status, processed in seen if status == "running" and 0 < processed < 10_000]
+    if db.engine.dialect.name == "postgresql":
+        assert writing  # the writing too; SQLite's one write lock keeps the bar still until the commit
+
+
+def test_the_job_requeues_a_run_cut_short_and_ends_a_preview_nobody_committed(staff):
+    job = upload(staff, [row(1)])
+    stored = job.stored_name
+    later = utcnow() + timedelta(days=8)
+    assert imports.run_due(FixedClock(later)) == 0
+    job = db.session.get(ImportJob, job.id)
+    assert job.status == "failed" and job.stored_name is None and "7" in job.failure
+    assert not (reading.imports_folder() / stored).exists()
+    cut_short = upload(staff, [row(2)])
+    db.session.execute(sa.update(ImportJob).where(ImportJob.id == cut_short.id).values(status="running"))
+    db.session.commit()
+    assert imports.run_due(FixedClock(utcnow() + timedelta(hours=2))) == 1  # queued again, then written
+    assert db.session.get(ImportJob, cut_short.id).status == "done"
+
+
+class FixedClock:
+    def __init__(self, now):
+        self._now = now
+
+    def now(self):
+        return self._now

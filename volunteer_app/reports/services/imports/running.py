@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from types import ModuleType
 from typing import IO, Any
 
@@ -261,8 +262,7 @@ def _commit(job_id: int, actor: Actor) -> None:
     except Exception as error:  # all or nothing: the transaction is undone, the job says why
         _fail(job_id, actor, error)
         return
-    reading.remove(job.stored_name)
-    job.stored_name = None
+    _drop_file(job)
     db.session.commit()
 
 
@@ -277,7 +277,14 @@ def _fail(job_id: int, actor: Actor, error: Exception, problems: list[dict[str, 
     if problems is not None:
         job.problems = problems
     _audit(actor, job, outcome="failed")
+    _drop_file(job)
     db.session.commit()
+
+
+def _drop_file(job: ImportJob) -> None:
+    """The uploaded file holds ID and phone numbers: it goes once the import is over."""
+    reading.remove(job.stored_name)
+    job.stored_name = None
 
 
 def _audit(actor: Actor, job: ImportJob, *, outcome: str) -> None:
@@ -291,6 +298,7 @@ def _audit(actor: Actor, job: ImportJob, *, outcome: str) -> None:
 def run_due(clock: Clock) -> int:
     """The scheduler's part: checks the large files waiting for a preview and writes the committed ones, each as
     its uploader (their rights, their language)."""
+    _tidy(clock.now())
     done = 0
     for before, after, work in (
         (ImportStatus.PREVIEWING, ImportStatus.CHECKING, _check),
@@ -303,7 +311,9 @@ def run_due(clock: Clock) -> int:
             job = db.session.get(ImportJob, job_id)
             actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
             if actor is None or not actor.is_active:
-                _finish(job_id, status=ImportStatus.FAILED.value, failure=_("The uploader's account is gone."))
+                _drop_file(
+                    _finish(job_id, status=ImportStatus.FAILED.value, failure=_("The uploader's account is gone."))
+                )
                 db.session.commit()
                 continue
             g.shanzhi_import = job_id  # force_locale needs a non-empty g outside a request
@@ -311,6 +321,29 @@ def run_due(clock: Clock) -> int:
                 work(job_id, actor)
             done += 1
     return done
+
+
+def _tidy(now: datetime) -> None:
+    """A run the scheduler's crash cut short (its transaction undone) waits again; a preview nobody committed
+    within IMPORT_KEEP_DAYS ends, and its file goes."""
+    config = current_app.config
+    stale = now - timedelta(minutes=config.get("IMPORT_STALE_MINUTES", 60))
+    for running_status, waiting_status in ((ImportStatus.RUNNING, ImportStatus.QUEUED),
+                                           (ImportStatus.CHECKING, ImportStatus.PREVIEWING)):  # fmt: skip
+        db.session.execute(
+            sa.update(ImportJob)
+            .where(ImportJob.status == running_status, ImportJob.updated_at < stale)
+            .values(status=waiting_status, processed=0)
+        )
+    days = config.get("IMPORT_KEEP_DAYS", 7)
+    forgotten = sa.select(ImportJob).where(
+        ImportJob.status == ImportStatus.PREVIEWED, ImportJob.updated_at < now - timedelta(days=days)
+    )
+    for job in db.session.scalars(forgotten).all():
+        job.status, job.finished_at = ImportStatus.FAILED.value, now
+        job.failure = _("Not imported within %(days)d days: the file was removed.", days=days)
+        _drop_file(job)
+    db.session.commit()
 
 
 def _locale_of(user: User) -> str:
