@@ -16,6 +16,7 @@ from volunteer_app.needs.services.common import (  # noqa: F401
     new_tracking_number,
     normalise_tracking_number,
 )
+from volunteer_app.needs.services.deadlines import SweepReport, deadline_sweep  # noqa: F401
 from volunteer_app.needs.services.dispatch import (  # noqa: F401
     AssigneeOptions,
     Assignment,
