@@ -34,19 +34,19 @@ class StatsArgs(BaseSchema):
     team_id = Id(load_default=None)
 
 
-class PeriodSchema(BaseSchema):
+class StatsPeriodSchema(BaseSchema):
     from_ = fields.Date(attribute="date_from", data_key="from")
     to = fields.Date(attribute="date_to")
     community_id = fields.Integer(allow_none=True)
     team_id = fields.Integer(allow_none=True)
 
 
-class ScopedSchema(BaseSchema):
+class StatsScopedSchema(BaseSchema):
     scope = fields.String(metadata={"description": "town, community, team or own (the caller's own hours)"})
-    period = fields.Nested(PeriodSchema, attribute="filters")
+    period = fields.Nested(StatsPeriodSchema, attribute="filters")
 
 
-class VolunteersSchema(BaseSchema):
+class StatsVolunteersSchema(BaseSchema):
     registered = fields.Integer(metadata={"description": "registered by the end of the period"})
     new = fields.Integer(metadata={"description": "registered within the period"})
     active = fields.Integer(
@@ -54,7 +54,7 @@ class VolunteersSchema(BaseSchema):
     )
 
 
-class AttendanceSchema(BaseSchema):
+class StatsAttendanceSchema(BaseSchema):
     places = fields.Integer(metadata={"description": "places of the roles of sessions of events held"})
     confirmed = fields.Integer()
     fill_rate = fields.Float(allow_none=True, metadata={"description": "confirmed / places, 0..1"})
@@ -63,64 +63,66 @@ class AttendanceSchema(BaseSchema):
     no_show_rate = fields.Float(allow_none=True, metadata={"description": "no_shows / ended_confirmed, 0..1"})
 
 
-class YouthGroupsSchema(BaseSchema):
+class StatsYouthGroupsSchema(BaseSchema):
     complete = fields.Integer()
     incomplete = fields.Integer()
     communities_without = fields.Integer()
 
 
-class OverviewSchema(ScopedSchema):
-    volunteers = fields.Nested(VolunteersSchema)
+class StatsOverviewSchema(StatsScopedSchema):
+    volunteers = fields.Nested(StatsVolunteersSchema)
     hours = fields.Float(attribute="hours_total", metadata={"description": "approved service hours"})
     events = fields.Integer(attribute="events_total")
-    attendance = fields.Nested(AttendanceSchema)
-    youth_groups = fields.Nested(YouthGroupsSchema, allow_none=True, metadata={"description": "none for a team"})
+    attendance = fields.Nested(StatsAttendanceSchema)
+    youth_groups = fields.Nested(StatsYouthGroupsSchema, allow_none=True, metadata={"description": "none for a team"})
 
 
-class MonthHoursSchema(BaseSchema):
+class StatsMonthHoursSchema(BaseSchema):
     month = fields.String(metadata={"description": "YYYY-MM"})
     hours = fields.Float()
 
 
-class TeamHoursSchema(BaseSchema):
+class StatsTeamHoursSchema(BaseSchema):
     team_id = fields.Integer(attribute="key", allow_none=True, metadata={"description": "none: no team, or others"})
     name = fields.String(attribute="label")
     hours = fields.Float(attribute="value")
 
 
-class CommunityHoursSchema(BaseSchema):
+class StatsCommunityHoursSchema(BaseSchema):
     community_id = fields.Integer(attribute="key", allow_none=True)
     name = fields.String(attribute="label")
     hours = fields.Float(attribute="value")
 
 
-class HoursSchema(ScopedSchema):
+class StatsHoursSchema(StatsScopedSchema):
     total = fields.Float(attribute="hours_total")
-    by_month = fields.List(fields.Nested(MonthHoursSchema), attribute="hours_by_month")
-    by_team = fields.List(fields.Nested(TeamHoursSchema), attribute="hours_by_team", allow_none=True)
-    by_community = fields.List(fields.Nested(CommunityHoursSchema), attribute="hours_by_community", allow_none=True)
+    by_month = fields.List(fields.Nested(StatsMonthHoursSchema), attribute="hours_by_month")
+    by_team = fields.List(fields.Nested(StatsTeamHoursSchema), attribute="hours_by_team", allow_none=True)
+    by_community = fields.List(
+        fields.Nested(StatsCommunityHoursSchema), attribute="hours_by_community", allow_none=True
+    )
 
 
-class KindCountSchema(BaseSchema):
+class StatsKindCountSchema(BaseSchema):
     kind = fields.String(attribute="key")
     label = fields.String()
     events = fields.Integer(attribute="value")
 
 
-class StatusCountSchema(BaseSchema):
+class StatsStatusCountSchema(BaseSchema):
     status = fields.String(attribute="key")
     label = fields.String()
     events = fields.Integer(attribute="value")
 
 
-class EventsSchema(ScopedSchema):
+class StatsEventsSchema(StatsScopedSchema):
     total = fields.Integer(attribute="events_total")
-    by_kind = fields.List(fields.Nested(KindCountSchema), attribute="events_by_kind")
-    by_status = fields.List(fields.Nested(StatusCountSchema), attribute="events_by_status")
-    attendance = fields.Nested(AttendanceSchema)
+    by_kind = fields.List(fields.Nested(StatsKindCountSchema), attribute="events_by_kind")
+    by_status = fields.List(fields.Nested(StatsStatusCountSchema), attribute="events_by_status")
+    attendance = fields.Nested(StatsAttendanceSchema)
 
 
-class CoverageRowSchema(BaseSchema):
+class StatsCoverageRowSchema(BaseSchema):
     community_id = fields.Integer(attribute="key", allow_none=True)
     name = fields.String(attribute="label")
     households = fields.Integer()
@@ -130,14 +132,14 @@ class CoverageRowSchema(BaseSchema):
     overdue = fields.Integer()
 
 
-class CoverageSchema(BaseSchema):
+class StatsCoverageSchema(BaseSchema):
     quarter_start = fields.Date()
     on = fields.Date()
-    total = fields.Nested(CoverageRowSchema)
-    communities = fields.List(fields.Nested(CoverageRowSchema))
+    total = fields.Nested(StatsCoverageRowSchema)
+    communities = fields.List(fields.Nested(StatsCoverageRowSchema))
 
 
-class NeedsSchema(BaseSchema):
+class StatsNeedsSchema(BaseSchema):
     raised = fields.Integer()
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_category = fields.Dict(keys=fields.String(), values=fields.Integer())
@@ -163,7 +165,7 @@ def _filters(args: dict) -> figures.Filters:
 class StatsOverview(MethodView):
     @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(StatsArgs, location="query")
-    @blp.response(200, OverviewSchema)
+    @blp.response(200, StatsOverviewSchema)
     def get(self, args):
         """Volunteers registered, new and active; hours; events; places filled and no-shows; youth groups. Town staff;
         a team's leaders with its `team_id`."""
@@ -174,7 +176,7 @@ class StatsOverview(MethodView):
 class StatsHours(MethodView):
     @access.signed_in
     @blp.arguments(StatsArgs, location="query")
-    @blp.response(200, HoursSchema)
+    @blp.response(200, StatsHoursSchema)
     def get(self, args):
         """Approved service hours by month, team and community. Town staff; a team's leaders with its `team_id`;
         anyone else, without `team_id` or `community_id`: their own hours by month (`scope` "own"; 404 for
@@ -186,7 +188,7 @@ class StatsHours(MethodView):
 class StatsEvents(MethodView):
     @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
     @blp.arguments(StatsArgs, location="query")
-    @blp.response(200, EventsSchema)
+    @blp.response(200, StatsEventsSchema)
     def get(self, args):
         """Events held by kind, every event by status, places filled and no-shows. Town staff; a team's leaders
         with its `team_id`."""
@@ -197,7 +199,7 @@ class StatsEvents(MethodView):
 class StatsCoverage(MethodView):
     @access.roles(*TOWN_STAFF, Role.STATION_SUPERVISOR)
     @blp.arguments(StatsArgs, location="query")
-    @blp.response(200, CoverageSchema)
+    @blp.response(200, StatsCoverageSchema)
     def get(self, args):
         """Social-work coverage this quarter (up to `to`): households on file, target households visited, overdue
         follow-ups, per community. Town staff and station supervisors (their station's); not by team (422)."""
@@ -208,7 +210,7 @@ class StatsCoverage(MethodView):
 class StatsNeeds(MethodView):
     @access.roles(*TOWN_STAFF)
     @blp.arguments(StatsArgs, location="query")
-    @blp.response(200, NeedsSchema)
+    @blp.response(200, StatsNeedsSchema)
     def get(self, args):
         """Needs raised and closed in the period, median days to close, share closed on time, satisfaction, as the
         needs boards count them. Town staff; not by team (422)."""

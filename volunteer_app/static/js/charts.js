@@ -32,8 +32,7 @@
     var series = spec.series.map(function (s) {
       var drawn = { name: s.name, type: spec.kind, data: s.data };
       if (spec.kind === "line") {
-        drawn.smooth = true;
-        drawn.areaStyle = { opacity: 0.15 };
+        drawn.areaStyle = { opacity: 0.15 };  // straight segments: a smoothed curve would dip below zero
         drawn.symbolSize = 6;
       } else {
         drawn.barMaxWidth = 28;
@@ -45,7 +44,8 @@
       animation: false,  // drawn at once: nothing half-drawn on paper or in a screenshot
       color: COLOURS,
       aria: { enabled: true },
-      grid: { left: 8, right: 36, top: spec.series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
+      // Room above for the legend, or for the value over the tallest upright bar.
+      grid: { left: 8, right: 36, top: spec.series.length > 1 ? 32 : 24, bottom: 8, containLabel: true },
       legend: spec.series.length > 1 ? { top: 0 } : undefined,
       tooltip: { trigger: "axis", renderMode: "richText", confine: true },
       xAxis: spec.horizontal ? valueAxis : categoryAxis,
