@@ -192,7 +192,9 @@ def test_staff_enter_a_need_from_a_phone_call(client, town_place, cast, login):
     assert response.status_code == 302
     [need] = stored()
     assert (need.source, need.raised_by_id, need.contact_name) == (Source.PHONE, cast["league"].id, "王阿姨")
-    assert need.tracking_number in client.get(response.headers["Location"]).get_data(as_text=True)
+    number_page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert need.tracking_number in number_page
+    assert "Give the person who raised it this tracking number" in number_page
 
 
 def test_staff_enter_a_need_a_youth_group_collected(client, town_place, cast, login):

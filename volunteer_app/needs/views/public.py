@@ -24,7 +24,7 @@ from volunteer_app.organisations import services as org
 from volunteer_app.socialwork.policy import CASEWORK
 
 OPTIONAL_FIELDS = ("community_id", "contact_name", "contact_phone", "may_contact")
-RAISED = "needs_raised"  # the session key of the tracking number just given, for the page that shows it
+RAISED = "needs_raised"  # the session key of the need just raised (its number; on someone's behalf?), for its page
 
 
 def _private(page: str | Response | tuple) -> Response:
@@ -54,8 +54,8 @@ def _photo(form: RaiseForm) -> bytes | None:
     return upload.read() if upload is not None and getattr(upload, "filename", "") else None
 
 
-def _show_number(need) -> Response:
-    session[RAISED] = need.tracking_number
+def _show_number(need, *, on_behalf: bool = False) -> Response:
+    session[RAISED] = {"number": need.tracking_number, "on_behalf": on_behalf}
     return redirect(url_for(".raised"))
 
 
@@ -85,10 +85,10 @@ def raise_public():
 @bp.route("/needs/raised")
 @access.public
 def raised():
-    number = session.get(RAISED)
-    if not number:
+    shown = session.get(RAISED)
+    if not isinstance(shown, dict) or not shown.get("number"):
         return redirect(url_for(".raise_public"))
-    return _private(render_template("needs/raised.html", number=number))
+    return _private(render_template("needs/raised.html", number=shown["number"], on_behalf=shown.get("on_behalf")))
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
@@ -113,7 +113,7 @@ def raise_for():
 
     need = submitted(form, save)
     if need is not None:
-        return _show_number(need)
+        return _show_number(need, on_behalf=True)
     return form_page("needs/intake.html", form)
 
 
