@@ -1,5 +1,5 @@
-"""GET /api/v1/exports/{list}: a list as .xlsx or CSV, filtered by the same query string as its page. Bearer token
-only, like every /api/v1 call."""
+"""GET /api/v1/exports/{list}: a list as .xlsx or CSV, filtered by the same query string as its page; and
+GET /api/v1/exports/monthly: the monthly report workbook. Bearer token only, like every /api/v1 call."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import BaseSchema
 from volunteer_app.core.spreadsheets import CSV_MIMETYPE, FORMATS, XLSX_MIMETYPE
 from volunteer_app.reports.api.common import blp
 from volunteer_app.reports.downloads import download
-from volunteer_app.reports.services import exports
+from volunteer_app.reports.services import exports, monthly
 
 _FILE = {"type": "string", "format": "binary"}
 
@@ -24,14 +25,33 @@ class ExportArgs(BaseSchema):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(FORMATS))
 
 
+class MonthArgs(BaseSchema):
+    month = fields.String(required=True, metadata={"description": "YYYY-MM", "example": "2026-11"})
+
+
+@blp.route("/exports/monthly")
+class MonthlyWorkbook(MethodView):
+    @access.roles(*TOWN_STAFF)
+    @blp.arguments(MonthArgs, location="query")
+    @blp.response(200, _FILE, content_type=XLSX_MIMETYPE, description="The monthly report workbook (.xlsx).")
+    def get(self, args):
+        """One sheet per table: hours per team and per community, events, sign-ups, social-work coverage, needs;
+        headers in Chinese and a totals row on each sheet (the dashboard's figures). League staff and admins."""
+        return download(monthly.workbook(access.current_actor(), args["month"]))
+
+
 @blp.route("/exports/<list_name>")
 class ListExport(MethodView):
     @access.signed_in
     @blp.arguments(ExportArgs, location="query")
-    @blp.response(200, _FILE, content_type=XLSX_MIMETYPE, description="The list as .xlsx, or as CSV (text/csv).")
-    @blp.doc(responses={"200": {"content": {CSV_MIMETYPE: {"schema": _FILE}}}})
+    @blp.response(200, _FILE, content_type=XLSX_MIMETYPE)
+    @blp.doc(responses={"200": {  # both types: flask-smorest's response names one
+        "description": "The list as .xlsx (format=xlsx, the default) or as CSV with a byte-order mark (format=csv).",
+        "content": {XLSX_MIMETYPE: {"schema": _FILE}, CSV_MIMETYPE: {"schema": _FILE}},
+    }})  # fmt: skip
     def get(self, args, list_name):
         """The list `list_name` (volunteers, teams, team_members, pairings, youth_groups, communities,
         liaison_stations, events, roster, hours, holidays, users, audit, households, visits, follow_ups,
-        referrals) with the filters of its page's query string, masked as on the page; audited."""
+        referrals, needs) with the filters of its page's query string, masked as on the page; audited. The lists of
+        one team, role or household name it: team_id, role_id, household_id."""
         return download(exports.export_list(access.current_actor(), list_name, args["format"], request.args))

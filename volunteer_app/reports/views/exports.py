@@ -1,14 +1,16 @@
-"""Exports of a list as a download (the list page's own query string is the filter). Thin: call the exports service,
-send the file."""
+"""Exports of a list as a download (the list page's own query string is the filter), and the monthly report
+workbook. Thin: call the exports service, send the file."""
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from volunteer_app.accounts import access
+from volunteer_app.accounts.models import TOWN_STAFF
+from volunteer_app.core.errors import Invalid
 from volunteer_app.reports.downloads import download
-from volunteer_app.reports.services import exports
+from volunteer_app.reports.services import exports, monthly
 from volunteer_app.reports.views.common import bp
 
 
@@ -17,6 +19,21 @@ from volunteer_app.reports.views.common import bp
 def export(list_name: str):
     fmt = request.args.get("format", "xlsx")
     return download(exports.export_list(current_user, list_name, fmt, request.args))
+
+
+@bp.route("/monthly")
+@access.roles(*TOWN_STAFF)
+def monthly_workbook():
+    """The month's workbook in one click; without a month, the page choosing one (last month by default)."""
+    month = request.args.get("month", "")
+    if not month:
+        return render_template("reports/export_monthly.html", month=monthly.last_month(), errors=[])
+    try:
+        return download(monthly.workbook(current_user, month))
+    except Invalid as error:
+        return render_template(
+            "reports/export_monthly.html", month=month[:7], errors=error.errors.get("month", [error.message])
+        ), 422
 
 
 def export_url(list_name: str, fmt: str, **extra: object) -> str:

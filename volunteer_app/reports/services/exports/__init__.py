@@ -7,6 +7,7 @@ registry.py holds the machinery; each module beside it registers one part's list
 from volunteer_app.reports.services.exports import (  # noqa: F401
     administration,
     events,
+    needs,
     organisations,
     socialwork,
 )
