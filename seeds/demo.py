@@ -1,9 +1,10 @@
 """Loads the demo town. Idempotent: what is already there (by its natural key) is left alone.
 
 Order matters: the places and organisations come first, so that users can then be scoped to them
-(duizhang to 里水义工联, shegong to a service point, zhanzhang to the station); volunteer profiles,
-memberships, pairings and youth groups follow. Everything goes through the services, so the demo data
-obeys the same rules as data typed into the pages.
+(duizhang to 里水义工联, shegong to a service point, zhanzhang to the station, daibiao to a deputy of the
+liaison station); volunteer profiles, memberships, pairings and youth groups follow; then the social-work files,
+the events and the needs (seeds/needs.py), which use all of these. Everything goes through the services, so the
+demo data obeys the same rules as data typed into the pages.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from volunteer_app.extensions import db
 from volunteer_app.organisations import services as org
 from volunteer_app.organisations.models import (
     Community,
+    Deputy,
     LiaisonStation,
     Pairing,
     ServicePoint,
@@ -73,11 +75,15 @@ class _Loader:
             .where(ServiceStation.name == station, ServicePoint.name == name)
         )
 
+    def deputy(self, station: str, name: str) -> Deputy:
+        return _one(sa.select(Deputy).join(Deputy.station).where(LiaisonStation.name == station, Deputy.name == name))
+
     def volunteer(self, id_number: str) -> VolunteerProfile:
         return _one(sa.select(VolunteerProfile).where(VolunteerProfile.id_number_digest == blind_index(id_number)))
 
     def scope(self, spec: dict[str, Any] | None) -> str | None:
-        """{"team": "里水义工联"} -> "team:3"; {"service_point": [station, point]} -> "service_point:1"."""
+        """{"team": "里水义工联"} -> "team:3"; {"service_point": [station, point]} -> "service_point:1";
+        {"deputy": [liaison station, name]} -> "deputy:2"."""
         if not spec:
             return None
         ((kind, key),) = spec.items()
@@ -86,6 +92,7 @@ class _Loader:
             "service_station": lambda: self.station(key),
             "service_point": lambda: self.point(*key),
             "community": lambda: self.community(*key),
+            "deputy": lambda: self.deputy(*key),
         }[kind]()
         return f"{kind}:{target.id}"
 
@@ -286,6 +293,7 @@ def load_demo() -> list[str]:
         loader.youth_groups,
         lambda: loader.report.extend(import_module("seeds.socialwork").load()),
         lambda: import_module("seeds.events").load_events(loader.report),
+        lambda: import_module("seeds.needs").load(loader.report),
     ):
         step()
     return loader.report or ["demo data already present; nothing added"]
