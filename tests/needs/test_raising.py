@@ -212,6 +212,7 @@ def test_staff_enter_a_need_a_youth_group_collected(client, town_place, cast, lo
 def test_a_youth_group_member_raises_for_their_own_group_only(client, town_place, cast, login, make_user):
     member = cast["group_member"]
     login(member)
+    assert "/needs/new" in client.get("/").get_data(as_text=True)  # a home card for the group's members
     page = client.get("/needs/new", headers=EN)
     assert page.status_code == 200
     assert "Phone call" not in page.get_data(as_text=True)  # only staff take calls
@@ -235,6 +236,7 @@ def test_a_youth_group_member_raises_for_their_own_group_only(client, town_place
 
 def test_those_who_raise_for_nobody_are_sent_to_the_public_form(client, town_place, cast, login):
     login(cast["volunteer"])
+    assert "/needs/new" not in client.get("/").get_data(as_text=True)
     for response in (client.get("/needs/new"), client.post("/needs/new", data=form(town_place, source="phone"))):
         assert response.status_code == 302 and response.headers["Location"].endswith("/needs/raise")
     assert stored() == []

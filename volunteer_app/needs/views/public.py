@@ -15,7 +15,7 @@ from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
-from volunteer_app.needs import limits, services
+from volunteer_app.needs import limits, scope, services
 from volunteer_app.needs.forms.public import IntakeForm, NeedFields, RaiseForm, RatingForm, VisitNeedForm
 from volunteer_app.needs.services import tracking
 from volunteer_app.needs.views.common import bp
@@ -209,4 +209,11 @@ navigation.add_home_card(
     _l("Enter a need someone raised by phone, and give them its tracking number."),
     TOWN_STAFF,
     [(_l("Enter a need"), "needs.raise_for"), (_l("Track a need"), "needs.track_lookup")],
+)
+navigation.add_home_card(
+    _l("Needs your group collected"),
+    _l("Enter what your youth governance group heard from residents: each need gets a tracking number to follow."),
+    tuple(Role),
+    [(_l("Enter a need"), "needs.raise_for")],
+    shown=lambda user: not scope.is_staff(user) and bool(scope.youth_groups(user)),
 )
