@@ -53,6 +53,12 @@ def test_a_schema_behind_the_newest_migration_is_not_ready(app, client, monkeypa
     assert response.get_json()["checks"]["migrations"] == "not at the newest migration"
 
 
+def test_a_schema_far_behind_is_not_ready_rather_than_an_error(app, client, monkeypatch):
+    monkeypatch.setattr(health, "Heartbeat", None)  # as if its table did not exist yet: it must not be read
+    monkeypatch.setattr(health, "migration_heads", lambda: frozenset({"a-newer-revision"}))
+    assert client.get("/readyz").status_code == 503
+
+
 def test_the_heads_are_read_from_the_migrations_folder(app):
     versions = set(db.session.scalars(sa.text("SELECT version_num FROM alembic_version")))
     assert health.migration_heads() == frozenset(versions)

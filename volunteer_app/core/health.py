@@ -68,7 +68,11 @@ def readiness(now: datetime | None = None) -> Readiness:
         result.checks["database"] = "unreachable or not set up"
         return result
     result.checks["database"] = "ok"
-    result.checks["migrations"] = "ok" if versions == migration_heads() else "not at the newest migration"
+    if versions != migration_heads():
+        result.checks["migrations"] = "not at the newest migration"
+        result.checks["scheduler"] = "not checked before the schema is up to date"
+        return result
+    result.checks["migrations"] = "ok"
     last = db.session.scalar(sa.select(sa.func.max(Heartbeat.last_run_at)))
     limit = timedelta(seconds=current_app.config["SCHEDULER_HEARTBEAT_MAX_SECONDS"])
     if last is None:
