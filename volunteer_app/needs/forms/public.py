@@ -52,7 +52,12 @@ class IntakeForm(RaiseForm):
     source = SelectField(
         _l("Raised by"), choices=[(s.value, SOURCE_LABELS[s]) for s in (Source.PHONE, Source.YOUTH_GROUP)], **CHOICE
     )
-    source_group_id = SelectField(_l("Youth governance group"), coerce=optional_int, **CHOICE)
+    source_group_id = SelectField(
+        _l("Youth governance group"),
+        coerce=optional_int,
+        description=_l("Only for a need the group collected."),
+        **CHOICE,
+    )
     contact_name = StringField(_l("Name of the person who raised it (optional)"))
     contact_phone = StringField(_l("Their mobile number (optional)"), render_kw={"inputmode": "tel"})
     may_contact = BooleanField(_l("They may be contacted about this need"))
