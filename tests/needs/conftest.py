@@ -4,7 +4,7 @@ with an account), town staff, and `raise_need` to put a need in through the one 
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from itertools import count
 
 import pytest
@@ -12,10 +12,12 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.organisations.conftest import make_id_number
 from volunteer_app.core.policy import SYSTEM
+from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
 from volunteer_app.needs import services
 from volunteer_app.needs.vocabulary import Source
 from volunteer_app.organisations import services as org
+from volunteer_app.socialwork import services as socialwork
 
 
 @pytest.fixture
@@ -103,5 +105,36 @@ def raise_need(town_place):
         need = services.create_need(actor, services.NeedInput(**data), source=source, **links)
         db.session.commit()
         return need
+
+    return make
+
+
+@pytest.fixture
+def need_from_visit(town_place, cast):
+    """need_from_visit(shared=False) -> (need, household): a social worker raised the need on a visit to 陈桂兰's
+    household (草场村五巷8号, 13911112222) through the visit door, and staff assigned it to the paired team.
+    `shared`: on the household's consent, shared with whoever handles it."""
+    numbers = count(400)
+
+    def make(shared: bool = False):
+        household = socialwork.create_household(
+            cast["worker"], community_id=town_place["草场"].id, address="草场村五巷8号",
+            members=[{"name": "陈桂兰", "relation": "head", "phone": "13911112222",
+                      "id_number": make_id_number(date(1950, 3, 3), sequence=next(numbers))}],
+        )  # fmt: skip
+        visit = socialwork.log_visit(
+            cast["worker"], household.id, visited_at=utcnow() - timedelta(hours=1), contact_type="home"
+        )
+        if shared:
+            socialwork.record_consent(
+                cast["worker"], household.id, purpose="referral", method="signed_paper", given_by="陈桂兰"
+            )
+        data = services.NeedInput(
+            category="elderly", community_id=town_place["草场"].id, description="老人家中灯泡坏了需要更换",
+            place="草场村",
+        )  # fmt: skip
+        need = services.raise_from_visit(cast["worker"], visit.id, data, share_household=shared)
+        services.assign(cast["league"], need.id, services.Assignment("team", town_place["paired_team"].id))
+        return need, household
 
     return make

@@ -4,12 +4,11 @@ both ways, its approved hours counted), and what a reader of a need may see of i
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.socialwork.conftest import make_id_number
 from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
@@ -19,9 +18,8 @@ from volunteer_app.events.models import Event
 from volunteer_app.extensions import db
 from volunteer_app.needs import notices, services
 from volunteer_app.needs.models import Need, NeedUpdate
-from volunteer_app.needs.vocabulary import Assignee, Source, Status
+from volunteer_app.needs.vocabulary import Assignee, Status
 from volunteer_app.reminders.models import Notification
-from volunteer_app.socialwork import services as socialwork
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 
@@ -191,33 +189,8 @@ def test_the_raisers_contact_only_where_allowed_and_each_look_is_audited(assigne
     assert services.need_detail(cast["leader"], may.id).contact.phone.startswith("1380000")
 
 
-@pytest.fixture
-def visit_need(cast, town_place):
-    """A need a social worker raised on a household visit in 草场, assigned to the paired team; the household's
-    head is 陈桂兰 at 草场村五巷8号."""
-
-    def make(shared: bool = False):
-        household = socialwork.create_household(
-            cast["worker"], community_id=town_place["草场"].id, address="草场村五巷8号",
-            members=[{"name": "陈桂兰", "relation": "head", "phone": "13911112222",
-                      "id_number": make_id_number(date(1950, 3, 3), sequence=301)}],
-        )  # fmt: skip
-        raise_from_visit = getattr(services, "raise_from_visit", None)
-        data = services.NeedInput(category="elderly", community_id=town_place["草场"].id,
-                                  description="老人家中灯泡坏了需要更换", place="草场村")  # fmt: skip
-        need = services.create_need(
-            cast["worker"], data, source=Source.VISIT, household_id=household.id, household_shared=shared
-        )
-        db.session.commit()
-        assert raise_from_visit is None or need.household_id == household.id
-        services.assign(cast["league"], need.id, services.Assignment(Assignee.TEAM, town_place["paired_team"].id))
-        return need, household
-
-    return make
-
-
-def test_a_need_from_a_household_visit_shows_the_team_nothing_of_the_household(visit_need, cast):
-    need, _household = visit_need()
+def test_a_need_from_a_household_visit_shows_the_team_nothing_of_the_household(need_from_visit, cast):
+    need, _household = need_from_visit()
     seen = services.need_detail(cast["leader"], need.id)
     assert seen.household is None and seen.from_visit
     assert services.need_detail(cast["league"], need.id).household is None  # staff are not the social worker
@@ -225,8 +198,8 @@ def test_a_need_from_a_household_visit_shows_the_team_nothing_of_the_household(v
     assert worker_view.household.name == "陈桂兰" and worker_view.household.url_allowed
 
 
-def test_a_household_shared_on_consent_is_shown_to_the_assignee_only(visit_need, cast):
-    need, _household = visit_need(shared=True)
+def test_a_household_shared_on_consent_is_shown_to_the_assignee_only(need_from_visit, cast):
+    need, _household = need_from_visit(shared=True)
     seen = services.need_detail(cast["leader"], need.id)
     assert (seen.household.name, seen.household.address, seen.household.url_allowed) == (
         "陈桂兰", "草场村五巷8号", False,

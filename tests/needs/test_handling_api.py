@@ -3,16 +3,11 @@ nothing), merging, an event, phone ratings, reopening; and no household data for
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from tests.socialwork.conftest import make_id_number
 from volunteer_app.extensions import db
-from volunteer_app.needs import services
 from volunteer_app.needs.models import Need
-from volunteer_app.needs.vocabulary import Assignee, Source, Status
-from volunteer_app.socialwork import services as socialwork
+from volunteer_app.needs.vocabulary import Status
 
 
 @pytest.fixture
@@ -113,17 +108,8 @@ def test_merge_event_rating_and_reopen(client, staff, leader, raise_need, town_p
     assert reopened.get_json()["status"] == "reopened"
 
 
-def test_a_need_from_a_household_visit_shows_the_team_no_personal_data(client, cast, town_place, staff, leader):
-    household = socialwork.create_household(
-        cast["worker"], community_id=town_place["草场"].id, address="草场村五巷8号",
-        members=[{"name": "陈桂兰", "relation": "head", "phone": "13911112222",
-                  "id_number": make_id_number(date(1950, 3, 3), sequence=303)}],
-    )  # fmt: skip
-    data = services.NeedInput(category="elderly", community_id=town_place["草场"].id,
-                              description="老人家中灯泡坏了需要更换", place="草场村")  # fmt: skip
-    need = services.create_need(cast["worker"], data, source=Source.VISIT, household_id=household.id)
-    db.session.commit()
-    services.assign(cast["league"], need.id, services.Assignment(Assignee.TEAM, town_place["paired_team"].id))
+def test_a_need_from_a_household_visit_shows_the_team_no_personal_data(client, need_from_visit, staff, leader):
+    need, _household = need_from_visit()
     for headers in (leader, staff):
         answer = client.get(f"/api/v1/needs/{need.id}", headers=headers)
         text = answer.get_data(as_text=True)

@@ -5,16 +5,13 @@ team nor anyone else sees what they may not (another team's need, a household's 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
-from tests.socialwork.conftest import make_id_number
 from volunteer_app.extensions import db
 from volunteer_app.needs import services
 from volunteer_app.needs.models import Need
-from volunteer_app.needs.vocabulary import Assignee, Source, Status
-from volunteer_app.socialwork import services as socialwork
+from volunteer_app.needs.vocabulary import Assignee, Status
 
 
 @pytest.fixture
@@ -137,17 +134,8 @@ def test_staff_record_a_phone_rating_on_a_closed_need(client, login, cast, assig
     assert "★★★★★" in html and 'id="action-rate"' not in html
 
 
-def test_a_need_from_a_household_visit_shows_the_team_no_personal_data(client, login, cast, town_place):
-    household = socialwork.create_household(
-        cast["worker"], community_id=town_place["草场"].id, address="草场村五巷8号",
-        members=[{"name": "陈桂兰", "relation": "head", "phone": "13911112222",
-                  "id_number": make_id_number(date(1950, 3, 3), sequence=302)}],
-    )  # fmt: skip
-    data = services.NeedInput(category="elderly", community_id=town_place["草场"].id,
-                              description="老人家中灯泡坏了需要更换", place="草场村")  # fmt: skip
-    need = services.create_need(cast["worker"], data, source=Source.VISIT, household_id=household.id)
-    db.session.commit()
-    services.assign(cast["league"], need.id, services.Assignment(Assignee.TEAM, town_place["paired_team"].id))
+def test_a_need_from_a_household_visit_shows_the_team_no_personal_data(client, login, cast, need_from_visit):
+    need, household = need_from_visit()
     login(cast["leader"])
     html = page(client, f"/needs/{need.id}")
     for secret in ("陈桂兰", "五巷8号", "13911112222", f"/social-work/households/{household.id}"):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
+from volunteer_app.core.ids import valid_id
 from volunteer_app.core.lookup import search
 from volunteer_app.core.pagination import Page, paginate
 from volunteer_app.core.policy import Actor, require
@@ -58,7 +59,7 @@ def parse_assignee(assignee: object, assignee_id: object = None) -> tuple[str, i
         target_id = int(target)
     except (TypeError, ValueError):
         return None
-    return (kind, target_id) if kind in ASSIGNEE_COLUMNS else None
+    return (kind, target_id) if kind in ASSIGNEE_COLUMNS and valid_id(target_id) else None
 
 
 def _filtered(
