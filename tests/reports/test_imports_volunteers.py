@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from tests.reports.imports_support import csv_file, id_number, town_fixture, xlsx  # noqa: F401 — the town fixture
 from volunteer_app.accounts.models import User
+from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.time import SystemClock, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import VolunteerProfile
@@ -73,6 +74,9 @@ def test_a_clean_file_is_previewed_then_written_in_one_commit(staff):
     assert user.has_role("volunteer") and user.phone == "13900000001"
     assert "$" not in user.password_hash  # no usable password: nobody can log in until staff set one
     assert job.stored_name is None
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_type == "import_job"))
+    assert entry.actor_id == staff.id and entry.detail["created"] == 3 and entry.detail["rows"] == 3
+    assert entry.detail["outcome"] == "done"
 
 
 def test_every_problem_names_its_row_and_column_and_nothing_is_stored(staff):
@@ -130,6 +134,8 @@ def test_a_failure_while_writing_stores_nothing_and_says_why(staff, monkeypatch)
     assert (job.status == "failed" and "nothing was saved" in job.failure.lower()) or "没有保存" in job.failure
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VolunteerProfile)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1  # the staff member only
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.object_type == "import_job"))
+    assert entry.detail["outcome"] == "failed" and entry.detail["created"] == 0
 
 
 def test_a_csv_file_in_gbk_as_excel_writes_it_on_chinese_windows(staff):
@@ -208,3 +214,15 @@ class FixedClock:
 
     def now(self):
         return self._now
+
+
+def test_the_scheduler_checks_in_the_uploaders_language(app, staff, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 1)
+    staff.locale = "en"
+    db.session.commit()
+    job_id = upload(staff, [row(1), row(2, community="火星村")], locale="en").id
+    with app.app_context():  # as in the scheduler process: a bare app context, nothing in `g`
+        assert imports.run_due(SystemClock()) == 1
+    job = db.session.get(ImportJob, job_id)
+    assert [(p["row"], p["column"]) for p in job.problems] == [(3, "community")]
+    assert "There is no community" in job.problems[0]["message"]

@@ -15,6 +15,7 @@ from volunteer_app.accounts import access
 from volunteer_app.core.args import choice_arg, id_arg, page_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
+from volunteer_app.reports import records as _records  # noqa: F401 — names imports in the audit log
 from volunteer_app.reports.models import ImportKind, ImportStatus
 from volunteer_app.reports.policy import IMPORTERS
 from volunteer_app.reports.services import imports

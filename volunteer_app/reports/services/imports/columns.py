@@ -4,11 +4,21 @@ for a choice (the label in either language, or the stored value)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import g
 from flask_babel import force_locale
+
+
+@contextmanager
+def in_locale(locale: str) -> Iterator[None]:
+    """flask_babel.force_locale, also where `g` is still empty (a scheduler job's app context), which it ignores."""
+    g.setdefault("shanzhi_imports", True)
+    with force_locale(locale):
+        yield
 
 
 @dataclass(frozen=True)
@@ -23,14 +33,14 @@ class Column:
     note: Any = None  # a comment on the header cell
 
     def sample_text(self) -> str:
-        with force_locale("zh_CN"):
+        with in_locale("zh_CN"):
             return str(self.sample)
 
     def headers(self) -> tuple[str, str]:
         """(Chinese, English): the two header lines of a template."""
-        with force_locale("zh_CN"):
+        with in_locale("zh_CN"):
             chinese = str(self.label)
-        with force_locale("en"):
+        with in_locale("en"):
             english = str(self.label)
         return chinese, english
 
@@ -58,7 +68,7 @@ def choice_lookup(labels: Mapping[Any, Any]) -> dict[str, str]:
     Built once per check, not once per cell."""
     lookup = {}
     for locale in ("en", "zh_CN"):
-        with force_locale(locale):
+        with in_locale(locale):
             lookup.update({normalised(label): str(value) for value, label in labels.items()})
     lookup.update({normalised(value): str(value) for value in labels})
     return lookup

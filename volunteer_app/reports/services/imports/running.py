@@ -13,8 +13,7 @@ from types import ModuleType
 from typing import IO, Any
 
 import sqlalchemy as sa
-from flask import current_app, g
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -29,7 +28,7 @@ from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Team
 from volunteer_app.reports.models import ImportJob, ImportKind, ImportStatus
 from volunteer_app.reports.services.imports import households, reading, team_members, templates, volunteers
-from volunteer_app.reports.services.imports.columns import Row
+from volunteer_app.reports.services.imports.columns import Row, in_locale
 from volunteer_app.reports.services.imports.common import Checked
 
 log = logging.getLogger("shanzhi.reports.imports")
@@ -316,8 +315,7 @@ def run_due(clock: Clock) -> int:
                 )
                 db.session.commit()
                 continue
-            g.shanzhi_import = job_id  # force_locale needs a non-empty g outside a request
-            with force_locale(_locale_of(actor)):
+            with in_locale(_locale_of(actor)):
                 work(job_id, actor)
             done += 1
     return done
