@@ -254,3 +254,10 @@ def test_list_pages_carry_export_links_with_their_filters(world, client, login):
     html = client.get(f"/volunteers?community_id={buxin}&page=1").get_data(as_text=True)
     assert f"/reports/exports/volunteers?format=xlsx&amp;community_id={buxin}" in html
     assert "page=1" not in html.split("/reports/exports/volunteers")[1].split('"')[0]
+
+
+def test_the_audit_log_names_the_exported_list(world, client, login):
+    login(world["people"]["admin"])
+    assert client.get("/reports/exports/users?format=csv").status_code == 200
+    html = client.get("/admin/audit?action=export").get_data(as_text=True)
+    assert "导出的列表" in html and "用户管理" in html

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from volunteer_app.core import audit
 from volunteer_app.core.args import search_arg
@@ -158,6 +159,15 @@ def _audit(actor: Actor, spec: ExportList, fmt: str, filters: Filters, rows: int
         detail={"list": spec.name, "format": fmt, "rows": rows, "filters": _audited_filters(filters)},
     )  # fmt: skip
     db.session.commit()
+
+
+def _describe_lists(reader: Any, names: Iterable[str]) -> dict[str, audit.Named]:
+    """An export's entry in the audit log names the list by its label."""
+    labels = {name: spec.label for name, spec in REGISTRY.items()} | {"monthly": _l("Monthly report")}
+    return {name: audit.Named(str(labels[name])) for name in names if name in labels}
+
+
+audit.register_record_type("list", label=_l("Exported list"), describe=_describe_lists)
 
 
 _NUMBER = re.compile(r"[0-9Xx]{7,}")
