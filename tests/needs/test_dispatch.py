@@ -10,13 +10,14 @@ import sqlalchemy as sa
 
 from volunteer_app.core.errors import Conflict, Forbidden, Invalid
 from volunteer_app.core.policy import SYSTEM
-from volunteer_app.core.time import today
+from volunteer_app.core.time import SystemClock, today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.needs import notices, services
 from volunteer_app.needs.models import Need, NeedUpdate
 from volunteer_app.needs.vocabulary import Assignee, Status
 from volunteer_app.organisations import services as org
 from volunteer_app.reminders.models import Notification
+from volunteer_app.reminders.services import dispatch_due
 
 
 def team(place, name="paired_team"):
@@ -177,3 +178,36 @@ def test_every_change_is_in_the_history_with_who(raise_need, cast, town_place):
         "new", "assigned", cast["league"].id, "结对队伍",
     )  # fmt: skip
     assert db.session.get(Need, need.id).assigned_at is not None
+
+
+def test_every_notice_is_sent_rendered_in_the_readers_language_and_names_no_one(raise_need, cast, town_place):
+    cast["leader"].locale, cast["league"].locale = "en", "zh_CN"
+    db.session.commit()
+    need = raise_need(contact_name="王秀英", contact_phone="13812345678")
+    services.assign(cast["league"], need.id, team(town_place))
+    notices.due_soon(need)
+    notices.overdue(need)
+    # The deadline notices are due the mornings around the deadline: send them now, as the dispatch job will then
+    # (declining would withdraw them while still unsent).
+    db.session.execute(sa.update(Notification).values(next_attempt_at=utcnow(), scheduled_at=utcnow()))
+    db.session.commit()
+    assert dispatch_due(SystemClock()).failed == 0
+    services.decline(cast["leader"], need.id, "人手不够")
+    reopened = raise_need()
+    services.assign(cast["league"], reopened.id, team(town_place))
+    services.accept(cast["leader"], reopened.id)
+    services.close(cast["leader"], reopened.id, "已处理")
+    services.record_rating(cast["league"], reopened.id, stars=2)
+    assert dispatch_due(SystemClock()).failed == 0
+    sent = db.session.scalars(sa.select(Notification).where(Notification.status == "sent")).all()
+    assert {n.kind for n in sent} == {
+        notices.ASSIGNED.key, notices.DUE_SOON.key, notices.OVERDUE.key, notices.DECLINED.key, notices.REOPENED.key,
+    }  # fmt: skip
+    for notice in sent:
+        assert notice.context["tracking_number"] in notice.title + notice.body
+        assert f"/needs/{notice.context['need_id']}" in notice.body
+        assert "王秀英" not in notice.title + notice.body and "13812345678" not in notice.title + notice.body
+    to_leader = next(n for n in sent if n.kind == notices.ASSIGNED.key and n.recipient_id == cast["leader"].id)
+    assert "Environment" in to_leader.body and "草场" in to_leader.body  # English, with the category's word
+    to_staff = next(n for n in sent if n.kind == notices.OVERDUE.key)
+    assert "已超期" in to_staff.title
