@@ -81,6 +81,7 @@ def test_a_youth_group_member_reads_their_community_board_from_a_home_card_and_n
     html = client.get(mine).get_data(as_text=True)
     assert _figure(html, "figure-raised") == "2"
     assert f'href="/needs/{board_needs["late"].id}"' in html
+    assert client.get(f"/needs/{board_needs['late'].id}").status_code == 200  # the link leads somewhere they reach
     assert client.get(f"/needs/board/communities/{town_place['北沙'].id}").status_code == 403
     assert client.get("/needs/board").status_code == 403
     assert client.get(f"/needs/board/communities/{2**31 - 1}").status_code == 404
