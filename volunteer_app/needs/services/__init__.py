@@ -28,15 +28,6 @@ from volunteer_app.needs.services.dispatch import (  # noqa: F401
 )
 from volunteer_app.needs.services.events import default_event_title, needs_served_by, to_event  # noqa: F401
 from volunteer_app.needs.services.handling import accept, close, decline, reply, start  # noqa: F401
-from volunteer_app.needs.services.listing import (  # noqa: F401
-    STATUS_GROUPS,
-    NeedDetail,
-    hours_toward,
-    list_needs,
-    need_detail,
-    open_count,
-    status_counts,
-)
 from volunteer_app.needs.services.intake import (  # noqa: F401
     ON_BEHALF,
     household_consents_to_sharing,
@@ -45,6 +36,15 @@ from volunteer_app.needs.services.intake import (  # noqa: F401
     raise_public,
     visit_in_scope,
     youth_groups_for,
+)
+from volunteer_app.needs.services.listing import (  # noqa: F401
+    STATUS_GROUPS,
+    NeedDetail,
+    hours_toward,
+    list_needs,
+    need_detail,
+    open_count,
+    status_counts,
 )
 from volunteer_app.needs.services.meetings import (  # noqa: F401
     PublicCommitment,
