@@ -129,7 +129,9 @@ def list_needs(
             Need.created_at.desc(),
             Need.id.desc(),
         ]
-    query = query.options(selectinload(Need.community)).order_by(*order)
+    # Each row names its community and assignee: loaded in a few queries for the whole page.
+    loads = (Need.community, Need.team, Need.youth_group, Need.service_point, Need.deputy)
+    query = query.options(*(selectinload(load) for load in loads)).order_by(*order)
     return paginate(query, page, per_page)
 
 
