@@ -256,3 +256,19 @@ def test_the_list_shows_past_meetings_when_none_is_ahead(cast, client):
     assert "去年的议事会" in page
     assert "去年的议事会" not in client.get("/meetings?when=upcoming").get_data(as_text=True)
     assert 'href="/meetings"' in page  # the menu's link, for visitors too
+
+
+def test_staff_record_the_viewers_and_minutes_and_a_bad_livestream_link_is_refused(meeting, cast, login):
+    client = login(cast["league"])
+    saved = client.post(f"/meetings/{meeting.id}/manage", data={"viewer_count": "2048", "minutes": "一、河涌清淤"})
+    assert saved.status_code == 302
+    db.session.refresh(meeting)
+    assert (meeting.viewer_count, meeting.minutes) == (2048, "一、河涌清淤")
+    assert "一、河涌清淤" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    refused = client.post(
+        f"/meetings/{meeting.id}/edit",
+        data={"title": meeting.title, "starts_at": "2026-12-20T19:30", "livestream_url": "javascript:alert(1)"},
+    )
+    assert refused.status_code == 422 and "http://" in refused.get_data(as_text=True)
+    db.session.refresh(meeting)
+    assert meeting.livestream_url == "https://live.example.cn/caochang"

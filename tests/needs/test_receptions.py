@@ -184,3 +184,21 @@ def test_a_deputy_reads_the_receptions_they_are_on_duty_at_with_visitors_masked(
         services.list_receptions(cast["volunteer"])
     with pytest.raises(Forbidden):
         services.record_visitor(cast["deputy"], reception.id, _visitor(deputy_id=town_place["deputy"].id))
+
+
+def test_a_deputy_sees_only_their_own_stations_schedule(town_place, cast, make_user):
+    elsewhere = org.create_liaison_station(
+        SYSTEM,
+        name="金溪人大代表联络站",
+        community_id=town_place["金溪"].id,
+        reception_weekday=2,
+        reception_start=time(9, 0),
+        reception_end=time(11, 0),
+        deputies=[{"name": "周代表", "level": "town"}],
+    )
+    other = make_user("deputy", f"deputy:{elsewhere.deputies[0].id}")
+    assert [s.station.id for s in services.list_schedules(cast["deputy"]).items] == [town_place["liaison"].id]
+    assert [s.station.id for s in services.list_schedules(other).items] == [elsewhere.id]
+    assert services.list_schedules(cast["league"]).total == 2
+    with pytest.raises(NotFound):
+        services.reception_day(other, town_place["liaison"].id, TUESDAY)
