@@ -163,6 +163,8 @@ def test_the_list_is_scoped_searchable_and_puts_the_oldest_waiting_and_the_overd
     assert [n.id for n in services.list_needs(cast["league"], q=late.tracking_number.lower()).items] == [late.id]
     team_id = town_place["paired_team"].id
     assert {n.id for n in services.list_needs(cast["league"], assignee=f"team:{team_id}").items} == {late.id, fine.id}
+    assert {n.id for n in services.list_needs(cast["league"], assignee=("team", team_id)).items} == {late.id, fine.id}
+    assert services.list_needs(cast["league"], assignee="department").items == []
     assert {n.id for n in services.list_needs(cast["leader"]).items} == {late.id, fine.id}
     assert services.list_needs(cast["other_leader"]).items == []
     counts = services.status_counts(cast["league"])

@@ -47,14 +47,13 @@ def _statuses(status: str | None) -> list[str] | None:
     return None
 
 
-def parse_assignee(assignee: object, assignee_id: object = None) -> tuple[str, int | None] | None:
-    """ "team:3" (or kind and id apart) as (kind, id); "department" alone means any department. None: no filter."""
+def parse_assignee(assignee: object) -> tuple[str, int | None] | None:
+    """ "team:3" or ("team", 3) as (kind, id); "department" alone means any department. None: no filter."""
     if not assignee:
         return None
-    kind, _sep, rest = str(assignee).partition(":")
+    kind, target = assignee if isinstance(assignee, tuple) else str(assignee).partition(":")[::2]
     if kind == Assignee.DEPARTMENT:
         return kind, None
-    target = rest or assignee_id
     try:
         target_id = int(target)
     except (TypeError, ValueError):
