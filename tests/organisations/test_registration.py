@@ -43,12 +43,34 @@ def test_a_second_registration_with_the_same_id_is_refused_without_revealing_the
     holder = register(name="梁子轩", phone="13800138000", id_number="11010519491231002X", username="liangzx")
     with pytest.raises(Invalid) as error:
         register(name="冒名者", phone="13900000000", id_number="11010519491231002x")
-    messages = " ".join(error.value.errors["id_number"])
-    assert "already registered" in messages
+    messages = " ".join(error.value.errors["_schema"])
+    assert "already registered" in messages and "id_number" not in error.value.errors
     for secret in ("梁子轩", "liangzx", "13800138000", "138****8000", "8000", str(holder.id), "002X"):
         assert secret not in messages
     assert count(VolunteerProfile) == 1
     assert count(User) == 1
+
+
+def test_a_known_id_number_and_a_known_phone_get_the_same_answer_naming_neither(register):
+    register(phone="13800138000", id_number="11010519491231002X", username="liangzx")
+    answers = []
+    for fields in ({"id_number": "11010519491231002X"}, {"phone": "13800138000"}):
+        with pytest.raises(Invalid) as error:
+            register(**fields)
+        answers.append(error.value.errors)
+    assert answers[0] == answers[1] and set(answers[0]) == {"_schema"}
+    assert count(User) == 1
+
+
+def test_staff_registering_someone_are_told_which_number_is_taken(register, make_user, communities):
+    register(phone="13800138000")
+    staff = make_user("league_staff")
+    with pytest.raises(Invalid) as error:
+        org.register_volunteer(
+            staff, username="newcomer", password=PASSWORD, name="新人", phone="13800138000",
+            id_number="11010519491231002X", political_status="league_member", community_id=communities["草场"].id,
+        )  # fmt: skip
+    assert "already registered" in error.value.errors["phone"][0]
 
 
 def test_an_invalid_id_number_is_a_field_error_and_nothing_is_written(register):
@@ -128,7 +150,7 @@ def test_a_profile_never_shows_its_numbers_in_its_repr(register):
     assert "440524188001010014" not in repr(profile)
 
 
-def test_a_registration_that_loses_a_race_for_the_same_id_gets_the_same_field_message(
+def test_a_registration_that_loses_a_race_for_the_same_id_gets_the_same_message(
     register, communities, monkeypatch
 ):
     """Another request commits the same ID number between this one's first check and its write."""
@@ -168,7 +190,7 @@ def test_a_registration_that_loses_a_race_for_the_same_id_gets_the_same_field_me
     monkeypatch.setattr(accounts, "create_user", racing_create_user)
     with pytest.raises(Invalid) as error:
         register(id_number=FULL_RACE_ID)
-    assert "already registered" in error.value.errors["id_number"][0]
+    assert "already registered" in error.value.errors["_schema"][0]
     assert [u.username for u in db.session.scalars(sa.select(User))] == ["winner"]
 
 

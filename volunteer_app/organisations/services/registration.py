@@ -68,9 +68,12 @@ def validate_profile(
     check_phone_owner: int | None = None,
     partial: bool = False,
     taken_phones: Collection[str] | None = None,
+    name_taken_phone: bool = True,
 ) -> dict[str, Any]:
     """Shared by registration and editing; `partial` checks only the fields given (not None). `taken_phones`: the
-    registered numbers among those being checked, which an import looks up for thousands of rows at once."""
+    registered numbers among those being checked, which an import looks up for thousands of rows at once.
+    `name_taken_phone=False` (a stranger's registration): a registered phone is not a field error but
+    `clean["known_person"]`, answered with the same words as a registered ID number (`known_person_message`)."""
     clean: dict[str, Any] = {}
     if name is not None or not partial:
         clean["name"] = clean_text(name)
@@ -93,7 +96,10 @@ def validate_profile(
             if check_phone_owner is not None:
                 other_user = other_user.where(User.id != check_phone_owner)
             if db.session.scalar(taken) or (check_phone_owner is not None and db.session.scalar(other_user)):
-                errors["phone"] = [_("This phone number is already registered.")]
+                if name_taken_phone:
+                    errors["phone"] = [_("This phone number is already registered.")]
+                else:
+                    clean["known_person"] = True
     if political_status is not None or not partial:
         if political_status not in set(PoliticalStatus):
             errors["political_status"] = [_("Choose a political status from the list.")]
@@ -143,8 +149,18 @@ def _duplicate_id_message() -> str:
     )
 
 
-def _commit_registration() -> None:
-    """Commits a registration; a concurrent one that won a unique key first gets the same field message."""
+def known_person_message() -> str:
+    """What a stranger registering is told when the ID number or the phone number is already registered: the same
+    words for either, naming neither, so the form cannot be used to learn who is registered."""
+    return _(
+        "If this person is already registered, log in (with the phone number or username) or ask the Youth League "
+        "staff for help."
+    )
+
+
+def _commit_registration(*, by_stranger: bool = False) -> None:
+    """Commits a registration; a concurrent one that won a unique key first gets the same message as a check
+    before writing would have given."""
     try:
         db.session.commit()
     except IntegrityError as error:
@@ -152,6 +168,8 @@ def _commit_registration() -> None:
         text = str(error.orig)
         if "username" in text:
             raise Invalid({"username": [_("This username is taken.")]}) from None
+        if by_stranger:
+            raise Invalid({"_schema": [known_person_message()]}) from None
         if "phone" in text:
             raise Invalid({"phone": [_("This phone number is already registered.")]}) from None
         raise Invalid({"id_number": [_duplicate_id_message()]}) from None
@@ -187,11 +205,15 @@ def add_volunteer_profile(
         skills=skills or [],
         availability=availability or [],
         check_phone_owner=user.id,
+        name_taken_phone=actor is not None,
     )
-    if info is not None and db.session.scalar(
+    if (info is not None and db.session.scalar(
         sa.select(VolunteerProfile.id).where(VolunteerProfile.id_number_digest == blind_index(info.number))
-    ):
-        errors["id_number"] = [_duplicate_id_message()]
+    )) or clean.get("known_person"):  # fmt: skip
+        # A person registering themself (actor None) is not told which number is registered.
+        errors.update(
+            {"_schema": [known_person_message()]} if actor is None else {"id_number": [_duplicate_id_message()]}
+        )
     if user.id is not None and db.session.scalar(
         sa.select(VolunteerProfile.id).where(VolunteerProfile.user_id == user.id)
     ):
@@ -260,9 +282,10 @@ def register_volunteer(
             name=guardian.get("name") or "", phone=guardian.get("phone") or "", consent=guardian.get("consent") is True
         )
     on = on or today()
+    stranger = actor is None  # staff registering someone may be told which number is taken; a stranger may not
     errors: Errors = {}
     info = parse_id_field(errors, id_number, on)
-    validate_profile(
+    clean = validate_profile(
         errors,
         name=name,
         phone=phone,
@@ -271,10 +294,14 @@ def register_volunteer(
         skills=skills or [],
         availability=availability or [],
         check_phone_owner=-1,
+        name_taken_phone=not stranger,
     )
-    if info is not None and db.session.scalar(
+    known_id = info is not None and db.session.scalar(
         sa.select(VolunteerProfile.id).where(VolunteerProfile.id_number_digest == blind_index(info.number))
-    ):
+    )
+    if stranger and (known_id or clean.get("known_person")):
+        errors["_schema"] = [known_person_message()]
+    elif known_id:
         errors["id_number"] = [_duplicate_id_message()]
     if info is not None and info.age_on(on) < ADULT_AGE:
         validate_guardian(errors, guardian)
@@ -285,7 +312,7 @@ def register_volunteer(
             username=username,
             password=password,
             display_name=name,
-            phone=normalise_phone(phone) if "phone" not in errors else None,
+            phone=normalise_phone(phone) if "phone" not in errors and "_schema" not in errors else None,
             roles=[accounts.RoleSpec(Role.VOLUNTEER.value)],
             commit=False,
         )
@@ -314,5 +341,5 @@ def register_volunteer(
     except Invalid:
         db.session.rollback()
         raise
-    _commit_registration()
+    _commit_registration(by_stranger=stranger)
     return profile
