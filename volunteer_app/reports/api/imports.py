@@ -3,9 +3,13 @@ far it got. The same services as the pages; large files are checked and written 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from flask import request
 from flask.views import MethodView
 from flask_smorest.fields import Upload
-from marshmallow import fields, validate
+from marshmallow import fields, pre_load, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.api import BaseSchema, Id, InputSchema
@@ -15,13 +19,18 @@ from volunteer_app.reports.policy import IMPORTERS
 from volunteer_app.reports.services import imports
 
 
-class ImportFormSchema(InputSchema):
+class ImportUploadSchema(InputSchema):
+    """One multipart body: the form's fields and the file. flask-smorest documents one request body per operation,
+    so the schema reads the "files" location and takes the two form fields in beside the file."""
+
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ImportKind]))
     team_id = Id(load_default=None, metadata={"description": "the team, for kind team_members"})
-
-
-class ImportFileSchema(InputSchema):
     file = Upload(required=True, metadata={"description": "the filled-in template: .xlsx, or CSV in UTF-8 or GBK"})
+
+    @pre_load
+    def _with_the_form_fields(self, data: Mapping[str, Any], **kwargs) -> dict[str, Any]:
+        form = {key: request.form[key] for key in ("kind", "team_id") if key in request.form}
+        return {**form, **{key: data[key] for key in data}}
 
 
 class CommitSchema(InputSchema):
@@ -56,16 +65,15 @@ class ImportSchema(BaseSchema):
 @blp.route("/imports")
 class Imports(MethodView):
     @access.roles(*IMPORTERS)
-    @blp.arguments(ImportFormSchema, location="form")
-    @blp.arguments(ImportFileSchema, location="files")
+    @blp.arguments(ImportUploadSchema, location="files")
     @blp.response(201, ImportSchema)
-    def post(self, form, files):
+    def post(self, body):
         """Upload a file (multipart: `kind`, `file`, and `team_id` for team members). Small files are checked at
         once (status previewed, with each row's problems); large ones by the scheduler (status previewing)."""
-        upload = files["file"]
+        upload = body["file"]
         job = imports.start_import(
-            access.current_actor(), kind=form["kind"], stream=upload.stream, filename=upload.filename or "",
-            team_id=form.get("team_id"),
+            access.current_actor(), kind=body["kind"], stream=upload.stream, filename=upload.filename or "",
+            team_id=body["team_id"],
         )  # fmt: skip
         return imports.status_of(job)
 

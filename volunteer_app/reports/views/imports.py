@@ -111,4 +111,4 @@ def import_page(job_id: int):
 @access.roles(*IMPORTERS)
 def import_status(job_id: int):
     """What the progress bar polls (with the session, like the page)."""
-    return jsonify(imports.status_of(imports.get_import(current_user, job_id)))
+    return jsonify(imports.status_of(imports.get_import(current_user, job_id), problems=False))

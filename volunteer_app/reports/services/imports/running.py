@@ -349,13 +349,15 @@ def _locale_of(user: User) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def status_of(job: ImportJob) -> dict[str, Any]:
-    """What the progress bar and the API read."""
-    return {
+def status_of(job: ImportJob, *, problems: bool = True) -> dict[str, Any]:
+    """What the API reads; without the problems (thousands in a large file), what a progress bar polls."""
+    status = {
         "id": job.id, "kind": job.kind, "status": job.status, "total": job.total, "processed": job.processed,
-        "created": job.created, "skipped": list(job.skipped or []), "problems": list(job.problems or []),
-        "failure": job.failure, "over": job.is_over,
+        "created": job.created, "skipped": list(job.skipped or []), "failure": job.failure, "over": job.is_over,
     }  # fmt: skip
+    if problems:
+        status["problems"] = list(job.problems or [])
+    return status
 
 
 def column_labels(kind: str) -> dict[str, str]:
