@@ -70,7 +70,9 @@ def merge(actor: Actor, need_id: object, into_id: object, reason: object = "") -
 
 
 def _join(sentence: str, reason: str) -> str:
-    return f"{sentence} {reason}" if reason else sentence
+    # Chinese runs on after its full stop; English takes a space.
+    space = "" if sentence.endswith(("。", "！", "？")) else " "
+    return f"{sentence}{space}{reason}" if reason else sentence
 
 
 def reopen(actor: Actor, need_id: object, reason: object) -> Need:
