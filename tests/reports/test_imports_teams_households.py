@@ -17,6 +17,7 @@ from volunteer_app.organisations.models import TeamMembership
 from volunteer_app.organisations.services.registration import register_volunteer
 from volunteer_app.reports.services import imports
 from volunteer_app.reports.services.imports import households, team_members
+from volunteer_app.socialwork import services as socialwork
 from volunteer_app.socialwork.models import Household, HouseholdMember
 
 pytestmark = pytest.mark.usefixtures("town")
@@ -135,5 +136,14 @@ def test_the_station_supervisor_imports_into_every_point_and_a_volunteer_into_no
     job = upload(supervisor, "households", households, rows)
     assert job.problems == []
     assert imports.commit_import(supervisor, job.id).created == 2
+    # One person, one active file: a member already on file is refused in the service's words
+    on_file = id_number(date(1950, 3, 3), 21)
+    socialwork.create_household(supervisor, community_id=town["金溪村"].id, address="金溪村5号",
+                                members=[{"name": "周五", "relation": "head", "id_number": on_file}])  # fmt: skip
+    job = upload(
+        supervisor, "households", households, [household_row("C", "金溪村", "周五", "户主", on_file, address="x")]
+    )
+    assert [(p["row"], p["column"]) for p in job.problems] == [(2, "id_number")]
+    assert "已" in job.problems[0]["message"]
     with pytest.raises(Forbidden):
         upload(make_user("volunteer"), "households", households, rows)

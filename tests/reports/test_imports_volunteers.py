@@ -138,8 +138,9 @@ def test_a_failure_while_writing_stores_nothing_and_says_why(staff, monkeypatch)
     assert entry.detail["outcome"] == "failed" and entry.detail["created"] == 0
 
 
-def test_a_csv_file_in_gbk_as_excel_writes_it_on_chinese_windows(staff):
-    job = upload(staff, [row(1), row(2)], maker=csv_file, encoding="gbk")
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig"])
+def test_a_csv_file_in_gbk_as_excel_writes_it_on_chinese_windows_or_in_utf8(staff, encoding):
+    job = upload(staff, [row(1), row(2)], maker=csv_file, encoding=encoding)
     assert job.status == "previewed" and job.total == 2 and job.problems == []
     assert imports.commit_import(staff, job.id).created == 2
     assert (
