@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -77,7 +79,7 @@ def reencrypt_all(batch_size: int = 500) -> int:
     fernet = _keys().fernet
     done = 0
     for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, EncryptedString)]
+        columns = [c for c in table.columns if isinstance(c.type, (EncryptedString, EncryptedJSON))]
         if not columns:
             continue
         raw = sa.table(table.name, sa.column("id", sa.Integer), *(sa.column(c.name, sa.String) for c in columns))
@@ -122,3 +124,16 @@ class EncryptedString(sa.TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect: sa.Dialect) -> str | None:
         return None if value is None else decrypt(value)
+
+
+class EncryptedJSON(sa.TypeDecorator):
+    """A JSON value encrypted at rest as one token (for history that keeps old values of encrypted records)."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        return None if value is None else encrypt(json.dumps(value, ensure_ascii=False, default=str))
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> Any:
+        return None if value is None else json.loads(decrypt(value))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer_app.accounts.models import User
-from volunteer_app.core.crypto import EncryptedString
+from volunteer_app.core.crypto import EncryptedJSON, EncryptedString
 from volunteer_app.core.identity import mask_id_number
 from volunteer_app.core.models import PersonNumbers, one_of
 from volunteer_app.core.time import UTCDateTime, utcnow
@@ -190,7 +190,8 @@ class MemberFlag(db.Model):
 
 
 class HouseholdEvent(db.Model):
-    """The history of a file: opened, head changed, member added, left, moved in or out, closed, archived."""
+    """The history of a file: opened, edited (with the old values), head changed, member added, edited or left,
+    moved in or out, closed, archived."""
 
     __tablename__ = "household_events"
 
@@ -200,6 +201,9 @@ class HouseholdEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(sa.String(30))
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # An edit's values before it (field -> old value), encrypted like the record they come from, so the file's
+    # history can be read back; `detail` names the fields only.
+    previous: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON())
 
     actor: Mapped[User | None] = relationship()
 

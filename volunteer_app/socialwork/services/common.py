@@ -40,9 +40,10 @@ def writable(household: Household) -> None:
         raise Invalid({"_schema": [_("This file is closed. Reopen it before changing it.")]})
 
 
-def event(household: Household, actor: Actor, kind: str, **detail: Any) -> None:
+def event(household: Household, actor: Actor, kind: str, previous: dict[str, Any] | None = None, **detail: Any) -> None:
+    """Adds a line to the file's history; `previous`: an edit's old values (kept encrypted)."""
     db.session.add(
-        HouseholdEvent(household_id=household.id, actor_id=actor.id, kind=kind, detail=detail)
+        HouseholdEvent(household_id=household.id, actor_id=actor.id, kind=kind, detail=detail, previous=previous)
     )
 
 

@@ -204,11 +204,16 @@ def update_household(actor: Actor, household_id: int, **changes: Any) -> Househo
     if "notes" in changes:
         changes["notes"] = clean_text(changes["notes"], 4000)
     raise_if(errors)
+    previous = {}
     for key in ("address", "household_type", "income_band", "housing", "notes", "worker_id"):
-        if key in changes:
-            if key == "worker_id" and changes[key] != household.worker_id:
+        if key in changes and changes[key] != getattr(household, key):
+            if key == "worker_id":
                 event(household, actor, "worker_changed", old=household.worker_id, new=changes[key])
+            else:
+                previous[key] = getattr(household, key)
             setattr(household, key, changes[key])
+    if previous:
+        event(household, actor, "updated", previous=previous, fields=sorted(previous))
     audit.record(actor, "update", "household", household.id, detail={"fields": sorted(changes)})
     db.session.commit()
     return household

@@ -130,6 +130,11 @@ def _check_not_on_file(errors: Errors, field: str, id_number: str | None, except
         errors[field] = [_("This person is already a member of an active household file. Move them instead.")]
 
 
+def _stored(member: HouseholdMember, key: str) -> Any:
+    """A member's field as `_clean_member` gives it, so an edit's old and new values compare."""
+    return sorted(member.flags) if key == "flags" else getattr(member, key)
+
+
 def _apply_member(member: HouseholdMember, values: dict[str, Any]) -> None:
     for key, value in values.items():
         if key == "flags":
@@ -187,7 +192,10 @@ def update_member(actor: Actor, household_id: int, member_id: int, data: dict[st
     values = _clean_member(errors, merged, "", today())
     _check_not_on_file(errors, "id_number", values.get("id_number"), except_member=member.id)
     raise_if(errors)
+    previous = {key: _stored(member, key) for key, value in values.items() if _stored(member, key) != value}
     _apply_member(member, values)
+    if previous:
+        event(household, actor, "member_updated", previous=previous, member_id=member.id, fields=sorted(previous))
     audit.record(actor, "update", "household_member", member.id, detail={"fields": sorted(data)})
     db.session.commit()
     return member

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
+from volunteer_app.core.identity import mask_id_number, mask_phone
 from volunteer_app.socialwork import labels
 from volunteer_app.socialwork import records as _records  # noqa: F401 — names its records in the audit log
 from volunteer_app.socialwork.policy import CASEWORK
@@ -26,6 +27,24 @@ bp = Blueprint("socialwork", __name__, url_prefix="/social-work", template_folde
 def _template_globals(state) -> None:
     state.app.jinja_env.globals.update(sw_labels=labels.ALL)
     state.app.jinja_env.filters["sw_label"] = lambda value, kind: str(labels.ALL[kind].get(value, value or ""))
+    state.app.jinja_env.filters["sw_previous"] = _previous_values
+
+
+# An edit's old values as the history shows them: numbers masked as everywhere on the file.
+_MASKED = {"id_number": mask_id_number, "disability_certificate": mask_id_number, "phone": mask_phone}
+
+
+def _previous_values(previous: dict | None) -> list[tuple[str, str]]:
+    shown = []
+    for field, value in sorted((previous or {}).items()):
+        if value in (None, "", []):
+            text = "—"
+        elif field in _MASKED:
+            text = _MASKED[field](str(value))
+        else:
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        shown.append((field, text))
+    return shown
 
 
 def _due_text() -> str:
