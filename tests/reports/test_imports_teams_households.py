@@ -4,11 +4,13 @@ files only in the communities their service point covers)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from openpyxl import load_workbook
 
 from tests.reports.imports_support import id_number, town_fixture, xlsx  # noqa: F401 — the town fixture
 from volunteer_app.core.errors import Forbidden
@@ -147,3 +149,17 @@ def test_the_station_supervisor_imports_into_every_point_and_a_volunteer_into_no
     assert "已" in job.problems[0]["message"]
     with pytest.raises(Forbidden):
         upload(make_user("volunteer"), "households", households, rows)
+
+
+def test_the_templates_of_team_members_and_households(town, make_user):
+    staff = make_user("league_staff")
+    content, _name = imports.template_file(staff, "team_members", town["team"].id)
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    assert [sheet.cell(1, i).value for i in (1, 3)] == ["手机号码*", "角色"] and sheet.cell(2, 4).value == "Joined on"
+    worker = make_user("social_worker", f"service_point:{town['xinxing'].id}")
+    content, _name = imports.template_file(worker, "households")
+    book = load_workbook(io.BytesIO(content))
+    assert book.worksheets[0].cell(1, 1).value == "户编号*"
+    assert "户主" in {c.value for column in book.worksheets[1].iter_cols() for c in column}
+    with pytest.raises(Forbidden):
+        imports.template_file(worker, "volunteers")

@@ -227,3 +227,17 @@ def test_the_scheduler_checks_in_the_uploaders_language(app, staff, monkeypatch)
     job = db.session.get(ImportJob, job_id)
     assert [(p["row"], p["column"]) for p in job.problems] == [(3, "community")]
     assert "There is no community" in job.problems[0]["message"]
+
+
+def test_the_downloaded_template_filled_in_imports_its_rows(staff):
+    content, filename = imports.template_file(staff, "volunteers")
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[0]
+    for index, value in enumerate(row(1), start=1):  # below the two header lines and the sample row
+        sheet.cell(row=4, column=index, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    job = imports.start_import(staff, kind="volunteers", stream=buffer, filename=filename)
+    assert (job.total, job.problems) == (1, [])
+    assert imports.commit_import(staff, job.id).created == 1
