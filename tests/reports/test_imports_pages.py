@@ -156,3 +156,16 @@ def test_the_api_refuses_a_leader_importing_into_another_team(client, make_user,
               "file": (csv_file(["手机号码"], [["13900000001"]]), "m.csv")},
     )  # fmt: skip
     assert response.status_code == 403
+
+
+def test_a_failed_import_shows_why_and_keeps_nothing(client, staff, monkeypatch):
+    job = running.start_import(staff, kind="volunteers", stream=workbook(3, bad=(2,)), filename="a.xlsx")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(volunteers, "write", broken)
+    client.post(f"/reports/imports/{job.id}", data={"commit": "1"})
+    html = client.get(f"/reports/imports/{job.id}").get_data(as_text=True)
+    assert "导入失败：没有保存任何数据" in html and "失败" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(VolunteerProfile)) == 0
