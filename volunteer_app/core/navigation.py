@@ -111,6 +111,7 @@ AUDIT_ACTION_LABELS = {
     "login_failed": _l("failed login"),
     "throttle": _l("logins slowed after failures"),
     "login_throttled": _l("login refused while slowed"),
+    "view_contact": _l("looked at the contact"),
     "lock": _l("account locked"),
 }
 
