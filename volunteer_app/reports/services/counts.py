@@ -215,14 +215,9 @@ def _served_in(f: Filters) -> sa.ColumnElement[bool]:
     return HoursEntry.service_date.between(f.date_from, f.date_to)
 
 
-def volunteer_counts(f: Filters) -> VolunteerCounts:
-    registered, new = db.session.execute(
-        sa.select(sa.func.count(VolunteerProfile.id), _count_if(VolunteerProfile.created_at >= f.start)).where(
-            VolunteerProfile.created_at < f.end, *_people(f)
-        )
-    ).one()
-    served = sa.select(HoursEntry.volunteer_id.label("volunteer_id")).where(_served_in(f))
-    placed = (
+def _placed(f: Filters) -> sa.Select:
+    """Confirmed sign-ups for the sessions of the period's events held."""
+    return (
         sa.select(Signup.volunteer_id)
         .join(EventRole, EventRole.id == Signup.role_id)
         .join(EventSession, EventSession.id == EventRole.session_id)
@@ -230,11 +225,27 @@ def volunteer_counts(f: Filters) -> VolunteerCounts:
         .where(Signup.status == SignupStatus.CONFIRMED, Event.status.in_(HELD))
         .where(EventSession.starts_at >= f.start, EventSession.starts_at < f.end)
     )
-    either = sa.union(served, placed).subquery()  # UNION: each volunteer once
-    active = sa.select(sa.func.count()).select_from(either)
+
+
+def _active(f: Filters) -> sa.Select:
+    """Volunteers who served approved hours in the period or hold a confirmed place in one of its sessions. The
+    town's: the two lists merged by UNION (each volunteer once); a community's or team's few: each one looked up
+    in their own ledger and sign-ups (both indexed by volunteer)."""
     if people := _people(f):
-        active = active.where(either.c.volunteer_id.in_(sa.select(VolunteerProfile.id).where(*people)))
-    return VolunteerCounts(int(registered), int(new), int(db.session.scalar(active)))
+        served = sa.select(HoursEntry.id).where(HoursEntry.volunteer_id == VolunteerProfile.id, _served_in(f))
+        placed = _placed(f).where(Signup.volunteer_id == VolunteerProfile.id)
+        return sa.select(sa.func.count(VolunteerProfile.id)).where(sa.or_(served.exists(), placed.exists()), *people)
+    served = sa.select(HoursEntry.volunteer_id.label("volunteer_id")).where(_served_in(f))
+    return sa.select(sa.func.count()).select_from(sa.union(served, _placed(f)).subquery())
+
+
+def volunteer_counts(f: Filters) -> VolunteerCounts:
+    registered, new = db.session.execute(
+        sa.select(sa.func.count(VolunteerProfile.id), _count_if(VolunteerProfile.created_at >= f.start)).where(
+            VolunteerProfile.created_at < f.end, *_people(f)
+        )
+    ).one()
+    return VolunteerCounts(int(registered), int(new), int(db.session.scalar(_active(f))))
 
 
 def volunteers_by_community(f: Filters) -> list[CommunityVolunteers]:
