@@ -60,6 +60,8 @@ class Config:
     LOGIN_THROTTLE_BASE_SECONDS = _int("LOGIN_THROTTLE_BASE_SECONDS", 30)
     LOGIN_THROTTLE_MAX_SECONDS = _int("LOGIN_THROTTLE_MAX_SECONDS", 15 * 60)
     API_TOKEN_TTL_SECONDS = _int("API_TOKEN_TTL_SECONDS", 8 * 3600)
+    # A set-password link staff issue (accounts/password_links.py) works once, for this many hours.
+    PASSWORD_LINK_HOURS = _int("PASSWORD_LINK_HOURS", 72)
     PASSWORD_MIN_LENGTH = 8
     PASSWORD_HASH_METHOD = "scrypt"
 

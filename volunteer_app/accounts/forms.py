@@ -36,6 +36,12 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("The same password again"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Set my password"))
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     email = StringField(

@@ -12,6 +12,14 @@ def _admin_only(actor, obj) -> bool:
     return actor.has_role(Role.ADMIN)
 
 
+@rule("user.password_link")
+def _admin_or_league_staff_for_volunteers(actor, user) -> bool:
+    """Admins issue set-password links to anyone; League staff to people who are volunteers and nothing more."""
+    if actor.has_role(Role.ADMIN):
+        return True
+    return actor.has_role(Role.LEAGUE_STAFF) and set(getattr(user, "roles", ["?"])) <= {Role.VOLUNTEER}
+
+
 @rule("user.view")
 def _self_or_admin(actor, user) -> bool:
     return actor.has_role(Role.ADMIN) or getattr(user, "id", None) == actor.id

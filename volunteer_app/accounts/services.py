@@ -174,7 +174,7 @@ def authenticate(login: str, password: str, now: datetime | None = None, known_u
     return user
 
 
-def _end_sessions(user: User, now: datetime | None = None) -> None:
+def end_every_session(user: User, now: datetime | None = None) -> None:
     """Every login session of `user` ends (their cookies name the old session version, which no longer loads them)
     and every API token of theirs is revoked. Part of the caller's transaction."""
     user.session_version += 1
@@ -187,7 +187,7 @@ def _end_sessions(user: User, now: datetime | None = None) -> None:
 
 def log_out(user: User) -> None:
     """Logging out ends every session of the user, so a copied cookie dies with the one the user threw away."""
-    _end_sessions(user)
+    end_every_session(user)
     db.session.commit()
 
 
@@ -196,7 +196,7 @@ def end_sessions(actor: Actor, user_id: int) -> User:
     user = get_user(actor, user_id)
     require(actor, "user.update", user)
     _self_lockout_guard(actor, user, _("To end your own sessions, log out."))
-    _end_sessions(user)
+    end_every_session(user)
     audit.record(actor, "update", "user", user.id, detail={"sessions": "ended"})
     db.session.commit()
     return user
@@ -215,7 +215,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if errors:
         raise Invalid(errors)
     user.password_hash = generate_password_hash(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
-    _end_sessions(user)
+    end_every_session(user)
     audit.record(user, "update", "user", user.id, detail={"password": "changed"})
     db.session.commit()
 
@@ -341,7 +341,7 @@ def set_active(actor: Actor, user_id: int, active: bool) -> User:
     user.failed_logins = 0
     user.locked_until = None
     if not active:
-        _end_sessions(user)
+        end_every_session(user)
     audit.record(actor, "update", "user", user.id, detail={"active": active})
     db.session.commit()
     return user

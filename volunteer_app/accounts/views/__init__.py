@@ -195,4 +195,5 @@ navigation.add_home_card(
 )
 
 # The profile pages (views/profile.py) join this blueprint.
+from volunteer_app.accounts.views import password_links as _password_links  # noqa: E402, F401
 from volunteer_app.accounts.views import profile as _profile  # noqa: E402, F401 — registers the profile pages
