@@ -50,6 +50,14 @@ class SignupStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
+    OFFERED = "offered"  # a place held for a promoted volunteer until `offer_expires_at` (promotion offers)
+    NO_SHOW = "no_show"  # confirmed, but no check-in by the time check-out closed
+
+
+# Sign-ups holding a place of the role's capacity: an offered place is held until it is accepted or lapses.
+HOLDING_STATUSES = (SignupStatus.CONFIRMED, SignupStatus.OFFERED)
+# Enrolments have neither offers nor no-shows.
+ENROLMENT_STATUSES = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED, SignupStatus.CANCELLED)
 
 
 class EntryKind(enum.StrEnum):
@@ -94,6 +102,8 @@ SIGNUP_STATUS_LABELS = {
     SignupStatus.CONFIRMED: _l("Confirmed"),
     SignupStatus.WAITLISTED: _l("Waitlisted"),
     SignupStatus.CANCELLED: _l("Cancelled"),
+    SignupStatus.OFFERED: _l("Place offered"),
+    SignupStatus.NO_SHOW: _l("No-show"),
 }
 DAY_KIND_LABELS = {
     DayKind.HOLIDAY: _l("Public holiday"),
@@ -124,6 +134,9 @@ class Event(db.Model):
         ),
         sa.CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="ends_after_starts"),
         sa.CheckConstraint("beneficiary_capacity IS NULL OR beneficiary_capacity >= 0", name="beneficiary_capacity"),
+        sa.CheckConstraint(
+            "promotion_confirm_hours IS NULL OR promotion_confirm_hours > 0", name="promotion_confirm_hours"
+        ),
         # Lists ask for events still to come (ends_at >= from), often with one more filter: each index starts with
         # the filter's column and then ends_at, so a filtered "upcoming" list reads only the rows it shows.
         sa.Index("ix_events_status_ends_at", "status", "ends_at", "audience", "starts_at"),  # covers the default list
@@ -147,6 +160,8 @@ class Event(db.Model):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     beneficiary_capacity: Mapped[int | None]
+    # Promoted volunteers must accept within this many hours (None: promotion is automatic, as before).
+    promotion_confirm_hours: Mapped[int | None]
     enrolment_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -185,6 +200,8 @@ class EventSession(db.Model):
     title: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the no-shows job went over this session (once: an organiser's later correction stays).
+    no_shows_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     roles: Mapped[list[EventRole]] = relationship(
@@ -236,6 +253,7 @@ class Signup(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hours_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -251,7 +269,7 @@ class Enrolment(db.Model):
 
     __tablename__ = "enrolments"
     __table_args__ = (
-        sa.CheckConstraint(one_of("status", SignupStatus), name="status"),
+        sa.CheckConstraint(one_of("status", ENROLMENT_STATUSES), name="status"),
         sa.CheckConstraint("child_age BETWEEN 0 AND 17", name="child_age"),
         sa.Index("ix_enrolments_event_status_seq", "event_id", "status", "seq"),
         # One current enrolment per child and event (a withdrawn child may be enrolled again).
