@@ -258,16 +258,23 @@ def cancel(actor: Actor, signup_id: int, *, now: datetime | None = None) -> list
     if now >= signup.role.session.ends_at:
         db.session.rollback()
         raise Conflict(_("This session is over; its sign-ups can no longer be cancelled."))
+    promoted = withdraw(signup, now)
+    if signup.volunteer.user_id != getattr(actor, "id", None):
+        audit.record(actor, "delete", "signup", signup.id, detail={"role_id": signup.role_id})
+    db.session.commit()
+    return promoted
+
+
+def withdraw(signup: Signup, now: datetime) -> list[Signup]:
+    """The live sign-up gives up its place in the caller's transaction, whose lock on the role it needs: its
+    reminders go and a freed confirmed place is promoted. Returns the volunteers promoted. `cancel` is the
+    volunteer's or organiser's way; closing an account withdraws every upcoming sign-up of theirs with it."""
     was_confirmed = signup.status == SignupStatus.CONFIRMED
     signup.status, signup.cancelled_at = SignupStatus.CANCELLED, now
     db.session.flush()
     if was_confirmed:
         notices.signup_cancelled(signup)
-    promoted = promote(signup.role, now) if was_confirmed else []
-    if signup.volunteer.user_id != getattr(actor, "id", None):
-        audit.record(actor, "delete", "signup", signup.id, detail={"role_id": signup.role_id})
-    db.session.commit()
-    return promoted
+    return promote(signup.role, now) if was_confirmed else []
 
 
 def promote(role: EventRole, now: datetime) -> list[Signup]:
