@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from volunteer_app.core.errors import DomainError, Invalid
+from volunteer_app.core.validation_messages import translated
 from volunteer_app.extensions import db
 
 
@@ -35,7 +36,8 @@ def json_error(status: int, code: str, message: str):
 
 def _flatten_messages(messages: object, prefix: str = "") -> dict[str, list[str]]:
     """Marshmallow nests the errors of nested fields, lists and dicts ({"members": {0: {"name": [...]}}}); clients
-    get one flat shape with dotted names ({"members.0.name": [...]}), the names the services use too."""
+    get one flat shape with dotted names ({"members.0.name": [...]}), the names the services use too, and its
+    English messages in the request's language."""
     flat: dict[str, list[str]] = {}
 
     def add(found: dict[str, list[str]]) -> None:
@@ -49,7 +51,7 @@ def _flatten_messages(messages: object, prefix: str = "") -> dict[str, list[str]
         for item in messages:
             add(_flatten_messages(item, prefix))
     else:
-        flat[prefix or "_schema"] = [str(messages)]
+        flat[prefix or "_schema"] = [translated(str(messages))]
     return flat
 
 
