@@ -14,3 +14,10 @@ def test_anything_else_is_none_of_them():
     assert files.detect(b"<svg xmlns='http://www.w3.org/2000/svg'/>", files.IMAGES) is None
     assert files.detect(b"", files.IMAGES) is None
     assert files.detect(b"\x89PN", files.IMAGES) is None  # cut short
+
+
+def test_a_name_takes_the_extension_of_the_type_found():
+    assert files.named_for("扫描件.exe", "application/pdf") == "扫描件.pdf"
+    assert files.named_for("photo.JPEG", "image/jpeg") == "photo.jpg"
+    assert files.named_for("", "image/png") == "file.png"
+    assert files.named_for("notes.txt", "application/octet-stream") == "notes"

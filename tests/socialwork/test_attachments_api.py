@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -172,3 +173,17 @@ def test_the_openapi_document_describes_the_multipart_upload_and_the_download(cl
     assert files["type"] == "array" and files["items"] == {"type": "string", "format": "binary"}
     download = paths["/api/v1/households/{household_id}/attachments/{attachment_id}"]["get"]["responses"]["200"]
     assert download["content"]["application/octet-stream"]["schema"]["format"] == "binary"
+
+
+def test_a_file_keeps_the_extension_of_its_checked_type_not_the_uploaders(client, people, visit_of, token_for):
+    household, visit = visit_of()
+    headers = token_for(people["worker"])
+    listed = upload(client, headers, household.id, visit.id, ("扫描件.exe", PDF), ("照片.PDF", PNG)).get_json()
+    assert [(a["filename"], a["content_type"]) for a in listed] == [
+        ("扫描件.pdf", "application/pdf"),
+        ("照片.png", "image/png"),
+    ]
+    scan = client.get(f"/api/v1/households/{household.id}/attachments/{listed[0]['id']}", headers=headers)
+    assert ".pdf" in scan.headers["Content-Disposition"] and ".exe" not in scan.headers["Content-Disposition"]
+    stored = db.session.scalars(sa.select(Attachment.stored_name).where(Attachment.id.in_([a["id"] for a in listed])))
+    assert sorted(Path(name).suffix for name in stored) == [".pdf", ".png"]

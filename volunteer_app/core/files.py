@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,11 @@ IMAGES = (JPEG, PNG)
 def detect(data: bytes, allowed: Iterable[FileType]) -> FileType | None:
     """The allowed type the data begins like, or None when it is none of them."""
     return next((kind for kind in allowed if data.startswith(kind.signature)), None)
+
+
+def named_for(filename: str, content_type: str) -> str:
+    """The uploader's file name with the extension of the type found ("scan.exe" holding a PDF: "scan.pdf"), so
+    whoever downloads it opens it as what it is."""
+    kind = next((k for k in (JPEG, PNG, PDF) if k.content_type == content_type), None)
+    stem = PurePath(filename or "file").stem or "file"
+    return stem + kind.extension if kind else stem
