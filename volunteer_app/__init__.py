@@ -70,7 +70,7 @@ def _init_extensions(app: Flask) -> None:
 
 # Each domain package may have `policy` (rules), `views.bp` (pages), `api.blp` (/api/v1), `jobs.JOBS` (what the
 # scheduler process runs) and `cli`.
-DOMAINS = ("accounts", "organisations", "events", "socialwork", "needs", "reports", "reminders")
+DOMAINS = ("accounts", "organisations", "events", "socialwork", "needs", "reports", "reminders", "privacy")
 
 
 def _register_domains(app: Flask) -> None:

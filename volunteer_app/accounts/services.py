@@ -27,6 +27,8 @@ from volunteer_app.extensions import db
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,40}$")
 MAINLAND_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Closed accounts are renamed closed-<id> (privacy/closing.py), so no one may take such a name.
+CLOSED_PREFIX = "closed-"
 SCOPE_ID_RE = re.compile(r"[0-9]+")  # not str.isdigit, which also passes "²" (that int() refuses)
 # Checked against when the login names nobody, so a wrong username costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -102,7 +104,9 @@ def create_user(
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(username):
         errors["username"] = [_("Use 3 to 40 letters, digits, dots, dashes or underscores.")]
-    elif db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
+    elif username.lower().startswith(CLOSED_PREFIX) or db.session.scalar(
+        sa.select(User.id).where(sa.func.lower(User.username) == username.lower())
+    ):
         errors["username"] = [_("This username is taken.")]
     if len(password or "") < current_app.config["PASSWORD_MIN_LENGTH"]:
         errors["password"] = [

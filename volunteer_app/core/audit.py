@@ -21,7 +21,7 @@ from volunteer_app.extensions import db
 # "lock" is kept for entries written before login throttling (accounts/throttle.py) replaced the lockout.
 ACTIONS = (
     "create", "update", "delete", "export", "view", "view_contact", "reveal",
-    "login", "login_failed", "throttle", "login_throttled", "lock",
+    "login", "login_failed", "throttle", "login_throttled", "lock", "close",
 )  # fmt: skip
 
 

@@ -113,6 +113,7 @@ AUDIT_ACTION_LABELS = {
     "login_throttled": _l("login refused while slowed"),
     "view_contact": _l("looked at the contact"),
     "lock": _l("account locked"),
+    "close": _l("closed the account"),
 }
 
 

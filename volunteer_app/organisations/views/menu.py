@@ -52,5 +52,5 @@ navigation.add_home_card(
     _l("My volunteer profile"),
     _l("Your details, skills and teams. Your ID and phone numbers are shown masked."),
     (Role.VOLUNTEER,),
-    [(_l("My volunteer profile"), "organisations.my_profile")],
+    [(_l("My volunteer profile"), "organisations.my_profile"), (_l("My data"), "privacy.my_data")],
 )
