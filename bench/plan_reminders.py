@@ -1,5 +1,5 @@
 """Planning session reminders: an event with 1,000 confirmed volunteers (bulk-inserted), then time
-`events.reminders.plan_event` (24 h and 2 h reminders, inbox and email: 4,000 outbox rows), and once more to show
+`events.notices.plan_event` (24 h and 2 h reminders, inbox and email: 4,000 outbox rows), and once more to show
 what planning again costs (it adds nothing), and what refreshing them costs when the event is renamed.
 
     .venv/bin/python bench/plan_reminders.py [--volunteers 1000] [--database-url URL]
@@ -24,8 +24,9 @@ from flask_migrate import upgrade
 
 from volunteer_app import create_app
 from volunteer_app.accounts.models import User
+from volunteer_app.core.crypto import blind_index
 from volunteer_app.core.time import utcnow
-from volunteer_app.events import reminders
+from volunteer_app.events import notices as reminders
 from volunteer_app.events.models import Event, EventRole, EventSession, Signup
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Town, VolunteerProfile
@@ -60,7 +61,8 @@ def build(count: int) -> Event:
     db.session.execute(
         sa.insert(VolunteerProfile),
         [
-            {"user_id": uid, "name": f"V{n}", "phone": f"138{n:08d}", "id_number": f"{n:018d}", "sex": "F",
+            {"user_id": uid, "name": f"V{n}", "phone": f"138{n:08d}", "id_number": f"{n:018d}",
+             "id_number_digest": blind_index(f"plan-bench-{n}"), "sex": "F",
              "birth_date": date(1990, 1, 1), "political_status": "masses", "community_id": community.id,
              "skills": [], "availability": [], "created_at": now, "updated_at": now}
             for n, uid in enumerate(user_ids)
