@@ -205,7 +205,7 @@ def test_more_places_promote_from_the_waitlist_and_fewer_than_confirmed_are_refu
     for p in people:
         signups.sign_up(p.user, role.id, now=NOW)
     services.update_role(SYSTEM, role.id, capacity=3, now=NOW)
-    assert signups.confirmed_count(role.id) == 3
+    assert signups.taken_count(role.id) == 3
     from volunteer_app.core.errors import Invalid
 
     with pytest.raises(Invalid):

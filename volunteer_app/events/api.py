@@ -10,7 +10,7 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import PageArgs, page_of
 from volunteer_app.core.urls import public_url
-from volunteer_app.events import calendar, enrolments, feeds, hours, services, signups, team_signups
+from volunteer_app.events import calendar, enrolments, feeds, hours, offers, services, signups, team_signups
 from volunteer_app.events import schemas as s
 from volunteer_app.events.models import SignupStatus
 
@@ -184,6 +184,27 @@ class SignupById(MethodView):
         signups.cancel(_actor(), signup_id)
 
 
+@blp.route("/signups/<int:signup_id>/accept")
+class AcceptOffer(MethodView):
+    @access.signed_in
+    @blp.response(200, s.SignupDetailSchema)
+    def post(self, signup_id):
+        """Accept an offered place (status `offered`, before `offer_expires_at`): it becomes confirmed. 409 once
+        the offer has lapsed or been answered."""
+        offers.accept(_actor(), signup_id)
+        return signups.get_signup(_actor(), signup_id)
+
+
+@blp.route("/signups/<int:signup_id>/decline")
+class DeclineOffer(MethodView):
+    @access.signed_in
+    @blp.response(200, s.SignupDetailSchema)
+    def post(self, signup_id):
+        """Decline an offered place: it is cancelled and the place is offered to the next on the waitlist."""
+        offers.decline(_actor(), signup_id)
+        return signups.get_signup(_actor(), signup_id)
+
+
 @blp.route("/me/signups")
 class MySignups(MethodView):
     @access.signed_in
@@ -254,6 +275,36 @@ class HoursCorrections(MethodView):
         """Set a sign-up's hours, with a reason, once the session has ended and within its length plus a margin: a
         new ledger entry for the difference. A large increase is `pending` until a second staff member approves."""
         return hours.correct_hours(_actor(), signup_id, **body)
+
+
+@blp.route("/signups/<int:signup_id>/no-show-correction")
+class NoShowCorrection(MethodView):
+    @access.signed_in
+    @blp.arguments(s.NoShowCorrectionInSchema)
+    @blp.response(200, s.SignupDetailSchema)
+    def post(self, body, signup_id):
+        """The volunteer recorded as a no-show came after all (organisers, with a `reason`): the place is confirmed
+        again, so attendance and hours can be recorded."""
+        hours.correct_no_show(_actor(), signup_id, reason=body["reason"])
+        return signups.get_signup(_actor(), signup_id)
+
+
+@blp.route("/me/attendance-record")
+class MyAttendanceRecord(MethodView):
+    @access.signed_in
+    @blp.response(200, s.AttendanceRecordSchema)
+    def get(self):
+        """My places kept and no-shows over sessions whose no-shows were recorded; `rate` in percent."""
+        return hours.attendance_record(_actor())
+
+
+@blp.route("/volunteers/<int:volunteer_id>/attendance-record")
+class VolunteerAttendanceRecord(MethodView):
+    @access.signed_in
+    @blp.response(200, s.AttendanceRecordSchema)
+    def get(self, volunteer_id):
+        """A volunteer's attendance record (staff, their team leaders, themself)."""
+        return hours.attendance_record(_actor(), volunteer_id)
 
 
 @blp.route("/hours-corrections")

@@ -58,6 +58,11 @@ class EventForm(FlaskForm):
     beneficiary_capacity = IntegerField(
         _l("Places for beneficiaries (children)"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
+    promotion_confirm_hours = IntegerField(
+        _l("Hours to accept a place freed from the waitlist"),
+        description=_l("Empty: the next on the waitlist gets the place at once."),
+        validators=[Optional(), NumberRange(min=1, max=24 * 14)],
+    )
     submit = SubmitField(_l("Save"))
 
 
@@ -99,6 +104,11 @@ class CorrectionForm(FlaskForm):
     hours = DecimalField(_l("Hours"), places=2, validators=[InputRequired(), NumberRange(min=0, max=1000)])  # 0: absent
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Correct the hours"))
+
+
+class NoShowCorrectionForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("They came: not a no-show"))
 
 
 class OverrideForm(FlaskForm):

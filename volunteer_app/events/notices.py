@@ -27,6 +27,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from volunteer_app.core.time import as_utc, to_local, utcnow
+from volunteer_app.core.urls import public_url
 from volunteer_app.events.models import Event, EventRole, EventSession, EventStatus, Signup, SignupStatus
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import VolunteerProfile
@@ -63,6 +64,10 @@ SIGNUP_CONFIRMED = _kind("event_signup_confirmed", _l("Sign-up confirmed"), temp
 SIGNUP_WAITLISTED = _kind("event_signup_waitlisted", _l("Sign-up waitlisted"), template="signup_waitlisted")
 CHECKED_OUT = _kind("event_checked_out", _l("Check-out recorded"), template="checked_out")
 PROMOTED = _kind("signup_promoted", _l("Promoted from the waitlist"), essential=True, template="signup_promoted")
+OFFERED = _kind(
+    "signup_offered", _l("A place offered from the waitlist"), essential=True, urgent=True, template="signup_offered"
+)
+OFFER_LAPSED = _kind("signup_offer_lapsed", _l("An offered place lapsed"), essential=True, template="offer_lapsed")
 
 
 # ---------------------------------------------------------------------------------------------- context
@@ -416,4 +421,36 @@ def notify_promoted(signup) -> None:
             "role_name": signup.role.name,
             "starts_at": when_text(session.starts_at),
         },
+    )
+
+
+def offered(signup: Signup) -> None:
+    """A place is held for `signup` until its `offer_expires_at`: the notice carries the link to accept or decline
+    (a page asking first, so a link previewed by a mail program decides nothing)."""
+    if signup.volunteer.user_id is None:
+        return
+    session = signup.role.session
+    notify(
+        signup.volunteer.user_id,
+        OFFERED.key,
+        subject=("signup", signup.id),
+        when=signup.promoted_at,
+        context={
+            **session_context(session, signup.role.name),
+            "expires_at": when_text(signup.offer_expires_at),
+            "url": public_url("events.offer", signup_id=signup.id),
+        },
+    )
+
+
+def offer_lapsed(signup: Signup, now: datetime) -> None:
+    """Nobody answered the offer in time: the place went on to the next in line."""
+    if signup.volunteer.user_id is None:
+        return
+    notify(
+        signup.volunteer.user_id,
+        OFFER_LAPSED.key,
+        subject=("signup", signup.id),
+        when=now,
+        context=session_context(signup.role.session, signup.role.name),
     )

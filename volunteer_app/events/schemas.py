@@ -60,6 +60,12 @@ class EventFields(InputSchema):
     beneficiary_capacity = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000)
     )
+    promotion_confirm_hours = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=24 * 14),
+        metadata={"description": "promoted volunteers must accept within this many hours; null promotes at once"},
+    )
 
 
 class EventInSchema(EventFields):
@@ -117,6 +123,10 @@ class ApproveInSchema(InputSchema):
     signup_ids = fields.List(Id(), load_default=None, allow_none=True)
 
 
+class NoShowCorrectionInSchema(InputSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
 class CorrectionInSchema(InputSchema):
     hours = fields.Float(required=True, validate=validate.Range(min=0, max=1000))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -168,6 +178,7 @@ class RoleSchema(BaseSchema):
     skill = fields.String(allow_none=True)
     confirmed_count = fields.Integer()
     waitlisted_count = fields.Integer()
+    offered_count = fields.Integer(metadata={"description": "places held by open promotion offers"})
     places_left = fields.Integer()
 
 
@@ -207,6 +218,7 @@ class EventSchema(EventSummarySchema):
     description = fields.String()
     cancel_reason = fields.String(allow_none=True)
     beneficiary_capacity = fields.Integer(allow_none=True)
+    promotion_confirm_hours = fields.Integer(allow_none=True)
     audience_team_ids = fields.Function(lambda e: [t.id for t in e.audience_teams])
     sessions = fields.List(fields.Nested(SessionSchema))
     recurring = fields.Function(lambda e: e.recurrence is not None)
@@ -216,10 +228,11 @@ class SignupSchema(BaseSchema):
     id = fields.Integer()
     role_id = fields.Integer()
     volunteer_id = fields.Integer()
-    status = fields.String()
+    status = fields.String(metadata={"description": "confirmed, waitlisted, offered, cancelled or no_show"})
     waitlist_position = fields.Integer(allow_none=True)
     created_at = LocalDateTime()
     promoted_at = LocalDateTime(allow_none=True)
+    offer_expires_at = LocalDateTime(allow_none=True, metadata={"description": "an offered place lapses then"})
     checked_in_at = LocalDateTime(allow_none=True)
     checked_out_at = LocalDateTime(allow_none=True)
 
@@ -358,3 +371,10 @@ class RecurrenceSchema(BaseSchema):
 class GeneratedSchema(BaseSchema):
     count = fields.Integer()
     sessions = fields.List(fields.Nested(SessionSchema))
+
+
+class AttendanceRecordSchema(BaseSchema):
+    kept = fields.Integer(metadata={"description": "places kept at sessions whose no-shows were recorded"})
+    no_shows = fields.Integer()
+    sessions = fields.Integer()
+    rate = fields.Integer(allow_none=True, metadata={"description": "percent of places kept; null before any"})

@@ -7,12 +7,18 @@ Everything after it (counting confirmed places, numbering the waitlist) therefor
 interleaving of requests can exceed a role's capacity or lose a sign-up.
 
 Lock order, to rule out deadlocks: the role first, then volunteer rows (in id order).
+
+Promotion offers: when the event sets `promotion_confirm_hours`, a freed place is offered to the first waitlisted
+(status `offered` until `offer_expires_at`) instead of confirmed at once. An offered place is held: it counts as
+taken (`taken_count`), so nobody else gets it until it is accepted, declined or lapses (offers.py), each under
+the same role lock. The deadline never outlives the session: it is cut at OFFER_CUTOFF before the start, and from
+then on a freed place is confirmed at once as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -28,6 +34,7 @@ from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import to_local, utcnow
 from volunteer_app.events import notices
 from volunteer_app.events.models import (
+    HOLDING_STATUSES,
     Audience,
     Event,
     EventRole,
@@ -40,6 +47,9 @@ from volunteer_app.events.models import (
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import POLITICAL_STATUS_LABELS, Community, VolunteerProfile
 from volunteer_app.organisations.services import own_profile
+
+# Offers end this long before the session starts; a place freed later is confirmed at once, as without offers.
+OFFER_CUTOFF = timedelta(hours=2)
 
 
 class SignupRefused(Conflict):
@@ -65,9 +75,12 @@ def lock_volunteers(ids: Iterable[int]) -> None:
         db.session.execute(sa.select(VolunteerProfile.id).where(VolunteerProfile.id.in_(ids)).with_for_update())
 
 
-def confirmed_count(role_id: int) -> int:
+def taken_count(role_id: int) -> int:
+    """Places taken: confirmed, and offered ones held for their volunteer."""
     return db.session.scalar(
-        sa.select(sa.func.count(Signup.id)).where(Signup.role_id == role_id, Signup.status == SignupStatus.CONFIRMED)
+        sa.select(sa.func.count(Signup.id)).where(
+            Signup.role_id == role_id, Signup.status.in_([s.value for s in HOLDING_STATUSES])
+        )
     )
 
 
@@ -207,7 +220,7 @@ def sign_up(actor: Actor, role_id: int, *, volunteer_id: int | None = None, now:
     if signup is not None and signup.status != SignupStatus.CANCELLED:
         db.session.rollback()
         raise SignupRefused("already_signed_up", _("You have already signed up for this role."))
-    if confirmed_count(role.id) < role_capacity(role.id):
+    if taken_count(role.id) < role_capacity(role.id):
         if with_overlapping_place([volunteer.id], role.session, role.id):
             db.session.rollback()
             raise SignupRefused(
@@ -234,7 +247,7 @@ def sign_up(actor: Actor, role_id: int, *, volunteer_id: int | None = None, now:
 # ---------------------------------------------------------------------------------------------- cancelling
 
 
-def _load_signup(signup_id: int) -> Signup:
+def load_signup(signup_id: int) -> Signup:
     return get_or_404(
         Signup,
         signup_id,
@@ -245,10 +258,10 @@ def _load_signup(signup_id: int) -> Signup:
 
 
 def cancel(actor: Actor, signup_id: int, *, now: datetime | None = None) -> list[Signup]:
-    """Gives up a place (or a place in the queue). A freed confirmed place goes to the first waitlisted volunteer
-    who holds no overlapping place; they get a notice. Returns the volunteers promoted."""
+    """Gives up a place (or a place in the queue, or an offered place). A freed place goes (or is offered) to the
+    first waitlisted volunteer who holds no overlapping place; they get a notice. Returns the volunteers promoted."""
     now = now or utcnow()
-    signup = _load_signup(signup_id)
+    signup = load_signup(signup_id)
     require(actor, "signup.cancel", signup)
     lock_role(signup.role_id)
     db.session.refresh(signup)
@@ -267,21 +280,35 @@ def cancel(actor: Actor, signup_id: int, *, now: datetime | None = None) -> list
 
 def withdraw(signup: Signup, now: datetime) -> list[Signup]:
     """The live sign-up gives up its place in the caller's transaction, whose lock on the role it needs: its
-    reminders go and a freed confirmed place is promoted. Returns the volunteers promoted. `cancel` is the
-    volunteer's or organiser's way; closing an account withdraws every upcoming sign-up of theirs with it."""
+    reminders go and a freed place (confirmed, or offered and held) is promoted. Returns the volunteers promoted.
+    `cancel` is the volunteer's or organiser's way; declining an offer is too; closing an account withdraws every
+    upcoming sign-up of theirs with it."""
     was_confirmed = signup.status == SignupStatus.CONFIRMED
-    signup.status, signup.cancelled_at = SignupStatus.CANCELLED, now
+    held = signup.status in HOLDING_STATUSES
+    signup.status, signup.cancelled_at, signup.offer_expires_at = SignupStatus.CANCELLED, now, None
     db.session.flush()
     if was_confirmed:
         notices.signup_cancelled(signup)
-    return promote(signup.role, now) if was_confirmed else []
+    return promote(signup.role, now) if held else []
+
+
+def offer_deadline(session: EventSession, event: Event, now: datetime) -> datetime | None:
+    """Until when a promoted volunteer may accept, or None to confirm them at once (the event asks for no
+    confirmation, or the session is too close to its start)."""
+    if not event.promotion_confirm_hours:
+        return None
+    last = session.starts_at - OFFER_CUTOFF
+    if now >= last:
+        return None
+    return min(now + timedelta(hours=event.promotion_confirm_hours), last)
 
 
 def promote(role: EventRole, now: datetime) -> list[Signup]:
-    """Fills free places of a role (whose lock the caller holds) from its waitlist, in order."""
+    """Fills free places of a role (whose lock the caller holds) from its waitlist, in order: confirmed at once,
+    or offered until a deadline when the event asks promoted volunteers to confirm."""
     if role.session.event.status == EventStatus.CANCELLED:
         return []
-    free = role_capacity(role.id) - confirmed_count(role.id)
+    free = role_capacity(role.id) - taken_count(role.id)
     if free <= 0:
         return []
     waiting = list(
@@ -294,19 +321,28 @@ def promote(role: EventRole, now: datetime) -> list[Signup]:
     )
     lock_volunteers(s.volunteer_id for s in waiting[: free * 4])
     overlapping = with_overlapping_place((s.volunteer_id for s in waiting), role.session, role.id)
+    deadline = offer_deadline(role.session, role.session.event, now)
     promoted = []
     for signup in waiting:
         if free == 0:
             break
         if signup.volunteer_id in overlapping:
             continue
-        signup.status, signup.promoted_at, signup.confirmed_at = SignupStatus.CONFIRMED, now, now
+        signup.promoted_at = now
+        if deadline is None:
+            signup.status, signup.confirmed_at = SignupStatus.CONFIRMED, now
+        else:
+            signup.status, signup.offer_expires_at = SignupStatus.OFFERED, deadline
         promoted.append(signup)
         free -= 1
     db.session.flush()
-    for signup in promoted:
+    confirmed = [s for s in promoted if s.status == SignupStatus.CONFIRMED]
+    for signup in confirmed:
         notices.notify_promoted(signup)
-    notices.promoted(promoted, now)
+    notices.promoted(confirmed, now)
+    for signup in promoted:
+        if signup.status == SignupStatus.OFFERED:
+            notices.offered(signup)
     return promoted
 
 
@@ -321,7 +357,7 @@ def _signup_query() -> sa.Select:
 
 
 def get_signup(actor: Actor, signup_id: int) -> Signup:
-    signup = _load_signup(signup_id)
+    signup = load_signup(signup_id)
     if not (
         signup.volunteer.user_id == getattr(actor, "id", None) or can(actor, "signup.list", signup.role.session.event)
     ):
@@ -348,7 +384,10 @@ def list_for_role(
         .where(Signup.role_id == role.id)
         .order_by(
             sa.case(
-                (Signup.status == SignupStatus.CONFIRMED, 0), (Signup.status == SignupStatus.WAITLISTED, 1), else_=2
+                (Signup.status == SignupStatus.CONFIRMED, 0),
+                (Signup.status == SignupStatus.OFFERED, 1),
+                (Signup.status == SignupStatus.WAITLISTED, 2),
+                else_=3,
             ),
             Signup.seq,
         )
@@ -366,14 +405,17 @@ def list_for_role(
 def list_for_session(
     actor: Actor, session_id: int, *, q: str | None = None, page: int | None = None, per_page: int | None = None
 ) -> Page:
-    """Everyone confirmed for any role of a session (the attendance sheet)."""
+    """Everyone confirmed for any role of a session, and its no-shows to correct (the attendance sheet)."""
     session = get_or_404(EventSession, session_id, _("No such session."), selectinload(EventSession.event))
     require(actor, "attendance.manage", session.event)
     query = (
         _signup_query()
         .join(Signup.volunteer)
         .join(Signup.role)
-        .where(EventRole.session_id == session.id, Signup.status == SignupStatus.CONFIRMED)
+        .where(
+            EventRole.session_id == session.id,
+            Signup.status.in_([SignupStatus.CONFIRMED.value, SignupStatus.NO_SHOW.value]),
+        )
         .order_by(VolunteerProfile.name, Signup.id)
     )
     q = clean_text(q, 100)

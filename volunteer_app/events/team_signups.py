@@ -19,13 +19,13 @@ from volunteer_app.core.time import utcnow
 from volunteer_app.events import notices
 from volunteer_app.events.models import Audience, EventRole, Signup, SignupStatus, event_audience_teams
 from volunteer_app.events.signups import (
-    confirmed_count,
     eligibility_problem,
     load_role,
     lock_role,
     lock_volunteers,
     refuse_if_closed,
     role_capacity,
+    taken_count,
     waitlist_positions,
     with_overlapping_place,
 )
@@ -111,7 +111,7 @@ def bulk_sign_up(
         )
     }
     overlapping = with_overlapping_place(ids, role.session, role.id)
-    free = role_capacity(role.id) - confirmed_count(role.id)
+    free = role_capacity(role.id) - taken_count(role.id)
     seq = db.session.scalar(sa.select(EventRole.next_seq).where(EventRole.id == role.id))
     new_rows: list[dict[str, Any]] = []
     reused: list[Signup] = []

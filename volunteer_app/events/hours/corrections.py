@@ -18,7 +18,15 @@ from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import utcnow
 from volunteer_app.events.hours.ledger import hours_text, ledger_entry, ledger_minutes, lock_signup, most_minutes
-from volunteer_app.events.models import CorrectionStatus, EntryKind, EventRole, EventSession, HoursCorrection, Signup
+from volunteer_app.events.models import (
+    CorrectionStatus,
+    EntryKind,
+    EventRole,
+    EventSession,
+    HoursCorrection,
+    Signup,
+    SignupStatus,
+)
 from volunteer_app.events.notices import when_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import VolunteerProfile
@@ -57,6 +65,10 @@ def correct_hours(
     )
     session = signup.role.session
     require(actor, "attendance.manage", session.event)
+    if signup.status == SignupStatus.NO_SHOW:
+        raise Conflict(_("A no-show gets no hours: if they came after all, correct the no-show first."))
+    if signup.status != SignupStatus.CONFIRMED:
+        raise Conflict(_("Only a confirmed place earns hours."))
     if now < session.ends_at:
         raise Conflict(
             _("Hours can be given once the session has ended, at %(time)s.", time=when_text(session.ends_at))
@@ -146,6 +158,10 @@ def _decide(actor: Actor, correction_id: int, status: str, now: datetime | None)
         db.session.rollback()
         raise Conflict(_("This correction has already been decided."))
     db.session.refresh(correction)
+    db.session.refresh(signup)
+    if status == CorrectionStatus.APPROVED and signup.status != SignupStatus.CONFIRMED:
+        db.session.rollback()
+        raise Conflict(_("A no-show gets no hours: if they came after all, correct the no-show first."))
     if status == CorrectionStatus.APPROVED:
         _write_correction(correction, signup, session, now)
     audit.record(

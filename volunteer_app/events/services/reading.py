@@ -94,7 +94,8 @@ def attach_role_counts(sessions: Iterable[EventSession]) -> None:
     for role in roles:
         role.confirmed_count = counts.get((role.id, SignupStatus.CONFIRMED), 0)
         role.waitlisted_count = counts.get((role.id, SignupStatus.WAITLISTED), 0)
-        role.places_left = max(0, role.capacity - role.confirmed_count)
+        role.offered_count = counts.get((role.id, SignupStatus.OFFERED), 0)  # held for their volunteer
+        role.places_left = max(0, role.capacity - role.confirmed_count - role.offered_count)
 
 
 @dataclass(frozen=True)

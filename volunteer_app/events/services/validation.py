@@ -22,6 +22,7 @@ from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, PoliticalStatus, Team
 
 MAX_CAPACITY = 100_000
+MAX_CONFIRM_HOURS = 24 * 14  # a promotion offer waits at most two weeks
 
 
 def _check_event_fields(errors: Errors, data: dict[str, Any], current: Event | None) -> None:
@@ -51,6 +52,11 @@ def _check_event_fields(errors: Errors, data: dict[str, Any], current: Event | N
     capacity = data.get("beneficiary_capacity")
     if capacity is not None and (not isinstance(capacity, int) or not 0 <= capacity <= MAX_CAPACITY):
         errors["beneficiary_capacity"] = [_("Give a number of places from 0 to 100000.")]
+    confirm = data.get("promotion_confirm_hours")
+    if confirm is not None and (not isinstance(confirm, int) or not 1 <= confirm <= MAX_CONFIRM_HOURS):
+        errors["promotion_confirm_hours"] = [
+            _("Give from 1 to %(n)d hours, or leave it empty to promote at once.", n=MAX_CONFIRM_HOURS)
+        ]
 
 
 def audience_teams(errors: Errors, team_ids: Iterable[int] | None) -> list[Team]:

@@ -42,6 +42,7 @@ EVENT_FIELDS = (
     "signup_closes_at",
     "audience",
     "beneficiary_capacity",
+    "promotion_confirm_hours",
 )
 
 
@@ -87,6 +88,7 @@ def create_event(
     audience: str = Audience.PUBLIC,
     audience_team_ids: list[int] | None = None,
     beneficiary_capacity: int | None = None,
+    promotion_confirm_hours: int | None = None,
     status: str = EventStatus.DRAFT,
     sessions: list[dict[str, Any]] | None = None,
     commit: bool = True,
@@ -107,6 +109,7 @@ def create_event(
         "signup_closes_at": signup_closes_at,
         "audience": audience,
         "beneficiary_capacity": beneficiary_capacity,
+        "promotion_confirm_hours": promotion_confirm_hours,
     }
     errors: Errors = {}
     check_event(errors, data, [(f"sessions.{index}.", session) for index, session in enumerate(sessions or [])])
@@ -340,7 +343,7 @@ def update_role(actor: Actor, role_id: int, *, now: datetime | None = None, **ch
     check_role(errors, "", changes, partial=True)
     raise_if(errors)
     signups.lock_role(role.id)
-    confirmed = signups.confirmed_count(role.id)
+    confirmed = signups.taken_count(role.id)
     if "capacity" in changes and changes["capacity"] < confirmed:
         message = ngettext(
             "%(num)d volunteer is confirmed; cancel some places first.",

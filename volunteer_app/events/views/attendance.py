@@ -132,6 +132,22 @@ def correct_hours(signup_id: int):
     return form_page("form.html", form, title=title, back=back, note=note)
 
 
+@bp.route("/signups/<int:signup_id>/no-show", methods=["GET", "POST"])
+@access.roles(*ORGANISERS)
+def correct_no_show(signup_id: int):
+    """The volunteer was there after all: their place is confirmed again, to record their attendance."""
+    signup = signups.get_signup(current_user, signup_id)
+    require(current_user, "attendance.manage", signup.role.session.event)
+    back = url_for(".attendance", session_id=signup.role.session_id)
+    form = forms.NoShowCorrectionForm()
+    if submitted(form, lambda: hours.correct_no_show(current_user, signup.id, reason=form.reason.data)):
+        flash(_("Not a no-show any more: record their attendance below."), "success")
+        return redirect(back)
+    title = _("%(name)s is recorded as a no-show", name=signup.volunteer.name)
+    note = _("Nobody recorded a check-in for them. If they came, say why the record is wrong; then mark them present.")
+    return form_page("form.html", form, title=title, back=back, note=note)
+
+
 @bp.route("/hours-corrections")
 @access.roles(*TOWN_STAFF)
 def hours_corrections():
@@ -170,7 +186,8 @@ def my_hours():
         return render_template("events/no_profile.html")
     summary = hours.summary(current_user)
     page = hours.ledger(current_user, q=search_arg(), page=page_arg())
-    return render_template("events/my_hours.html", summary=summary, page=page, q=search_arg())
+    record = hours.attendance_record(current_user)
+    return render_template("events/my_hours.html", summary=summary, page=page, q=search_arg(), record=record)
 
 
 @bp.route("/me/hours/certificate")

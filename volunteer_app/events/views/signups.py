@@ -1,4 +1,5 @@
-"""Sign-up pages: signing up and cancelling, my sign-ups, a role's roster, and a leader's team sign-up."""
+"""Sign-up pages: signing up and cancelling, answering a promotion offer, my sign-ups, a role's roster, and a
+leader's team sign-up."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import utcnow
-from volunteer_app.events import hours, services, signups, team_signups
+from volunteer_app.events import hours, offers, services, signups, team_signups
 from volunteer_app.events.models import SignupStatus
 from volunteer_app.events.views import ORGANISERS, bp, form_ids
 from volunteer_app.organisations import services as org
@@ -76,6 +77,29 @@ def cancel_signup(signup_id: int):
     )
 
 
+@bp.route("/signups/<int:signup_id>/offer")
+@access.signed_in
+def offer(signup_id: int):
+    """Where the offer notice's link leads: the offer, with accept and decline (a GET decides nothing)."""
+    return render_template("events/offer.html", signup=signups.get_signup(current_user, signup_id))
+
+
+@bp.route("/signups/<int:signup_id>/accept", methods=["POST"])
+@access.signed_in
+def accept_offer(signup_id: int):
+    signup = offers.accept(current_user, signup_id)
+    flash(_("You are confirmed for %(role)s.", role=signup.role.name), "success")
+    return redirect(url_for(".my_signups"))
+
+
+@bp.route("/signups/<int:signup_id>/decline", methods=["POST"])
+@access.signed_in
+def decline_offer(signup_id: int):
+    offers.decline(current_user, signup_id)
+    flash(_("You declined the place; it goes to the next person on the waitlist."), "success")
+    return redirect(url_for(".my_signups"))
+
+
 @bp.route("/me/signups")
 @access.signed_in
 def my_signups():
@@ -96,6 +120,7 @@ def roster(role_id: int):
         "events/roster.html",
         role=role,
         page=page,
+        records=hours.attendance_records(s.volunteer_id for s in page.items),
         q=search_arg(),
         status=status,
         can_manage=can(current_user, "event.manage", role.session.event),
