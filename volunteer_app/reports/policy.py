@@ -58,6 +58,12 @@ def _own_import(actor, job: ImportJob) -> bool:
     return job.created_by_id == actor.id or actor.has_role(Role.ADMIN)
 
 
+@rule("import.list")
+def _importer(actor, obj) -> bool:
+    """The list of one's own imports: for those the import pages are for (IMPORTERS, their marker)."""
+    return actor.has_role(*IMPORTERS)
+
+
 # --- exports
 # Each list's export follows the rule of its page (reports.services.exports names it per list): an export holds
 # what the page shows. The monthly workbook holds the town's figures: for the town's staff, like the dashboard.

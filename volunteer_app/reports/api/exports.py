@@ -51,7 +51,9 @@ class ListExport(MethodView):
     }})  # fmt: skip
     def get(self, args, list_name):
         """The list `list_name` (volunteers, teams, team_members, pairings, youth_groups, communities,
-        liaison_stations, events, roster, hours, holidays, users, audit, households, visits, follow_ups,
-        referrals, needs) with the filters of its page's query string, masked as on the page; audited. The lists of
-        one team, role or household name it: team_id, role_id, household_id."""
+        liaison_stations, towns, service_stations, service_points, coverage, events, roster, hours, holidays, users,
+        audit, households, visits, follow_ups, referrals, welfare_policies, archived_households, needs,
+        overdue_needs, receptions, meetings, meeting_questions, outbox, inbox, imports) with the filters of its
+        page's query string, masked as on the page; audited. The lists of one team, role, household or meeting name
+        it: team_id, role_id, household_id, meeting_id."""
         return download(exports.export_list(access.current_actor(), list_name, args["format"], request.args))

@@ -45,7 +45,9 @@ def export_url(list_name: str, fmt: str, **extra: object) -> str:
 
 @bp.record_once
 def _template_globals(state) -> None:
-    """For the export_links macro of templates/_macros.html, which every list page calls."""
+    """For the export_links macro of templates/_macros.html, which every list page calls. A visitor reading a public
+    list (the meetings) is offered no export: exports are signed in, to be audited."""
     state.app.jinja_env.globals.update(
-        export_url=export_url, may_export=lambda name: exports.may_export(current_user, name)
+        export_url=export_url,
+        may_export=lambda name: current_user.is_authenticated and exports.may_export(current_user, name),
     )

@@ -7,8 +7,10 @@ registry.py holds the machinery; each module beside it registers one part's list
 from volunteer_app.reports.services.exports import (  # noqa: F401
     administration,
     events,
+    imports,
     needs,
     organisations,
+    reminders,
     socialwork,
 )
 from volunteer_app.reports.services.exports.registry import (

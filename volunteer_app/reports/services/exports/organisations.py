@@ -1,5 +1,5 @@
 """Exports of the registry's lists: volunteers, teams and their members, pairings, youth groups, communities,
-liaison stations."""
+liaison stations, towns, social-work stations, service points and coverage."""
 
 from __future__ import annotations
 
@@ -130,5 +130,50 @@ register(ExportList(
         Column(_l("Address"), lambda s: s.address, 30),
         Column(_l("Reception"), lambda s: org.reception_rule(s).describe(), 30),
         Column(_l("Deputies"), lambda s: "、".join(d.name for d in s.deputies), 30),
+    ),
+))  # fmt: skip
+
+register(ExportList(
+    "towns", _l("Towns"), None, search_only,
+    lambda actor, f, page, per_page: org.list_towns(actor, page=page, per_page=per_page, **f),
+    (
+        Column(_l("Name"), lambda t: t.name, 16),
+        Column(_l("District"), lambda t: t.district or "", 16),
+    ),
+))  # fmt: skip
+
+register(ExportList(
+    "service_stations", _l("Social-work stations"), None, search_only,
+    lambda actor, f, page, per_page: org.list_stations(actor, page=page, per_page=per_page, **f),
+    (
+        Column(_l("Name"), lambda s: s.name, 24),
+        Column(_l("Town"), lambda s: s.town.name),
+        Column(_l("Opened on"), lambda s: s.opened_on, 12),
+        Column(_l("Service points"), lambda s: len(s.points), 8),
+    ),
+))  # fmt: skip
+
+register(ExportList(
+    "service_points", _l("Social-work service points"), None,
+    lambda a: {"station_id": id_arg("station_id", a), **search_only(a)},
+    lambda actor, f, page, per_page: org.list_points(actor, page=page, per_page=per_page, **f),
+    (
+        Column(_l("Name"), lambda p: p.name, 24),
+        Column(_l("Station"), lambda p: p.station.name, 24),
+        Column(_l("Opened on"), lambda p: p.opened_on, 12),
+        Column(_l("Social workers"), lambda p: p.worker_count, 8),
+        Column(_l("Covers"), lambda p: "、".join(c.name for c in p.communities), 30),
+    ),
+))  # fmt: skip
+
+register(ExportList(
+    "coverage", _l("Social-work coverage"), None, lambda a: {},
+    lambda actor, f, page, per_page: org.coverage(actor, page=page, per_page=per_page),
+    (
+        Column(_l("Town"), lambda c: c.town.name),
+        Column(_l("Communities"), lambda c: c.total, 8),
+        Column(_l("Covered"), lambda c: c.covered, 8),
+        Column(_l("Coverage (%)"), lambda c: c.percent, 8),
+        Column(_l("Not covered yet"), lambda c: "、".join(x.name for x in c.uncovered), 30),
     ),
 ))  # fmt: skip

@@ -1,5 +1,5 @@
 """Exports of social work, within the user's household scope: households (the existing masked export), and one
-household's visits, follow-ups and referrals."""
+household's visits, follow-ups and referrals; the catalogue of policies, and the admins' archived files."""
 
 from __future__ import annotations
 
@@ -74,4 +74,29 @@ register(ExportList(
         Column(_l("Outcome"), lambda r: r.outcome, 30),
     ),
     needs=("household_id",),
+))  # fmt: skip
+
+register(ExportList(
+    "welfare_policies", _l("Policies and resources"), "welfare_policy.view",
+    lambda a: {"q": search_arg(a)},
+    lambda actor, f, page, per_page: socialwork.list_policies(actor, page=page, per_page=per_page, **f),
+    (
+        Column(_l("Name"), lambda p: p.name, 24),
+        Column(_l("Kind"), lambda p: label(sw_labels.POLICY_KIND)(p.kind), 10),
+        Column(_l("Department"), lambda p: p.department, 16),
+        Column(_l("Description"), lambda p: p.description, 40),
+        Column(_l("Target groups"), lambda p: "、".join(label(sw_labels.FLAG)(f) for f in p.target_flags or []), 24),
+    ),
+))  # fmt: skip
+
+register(ExportList(
+    "archived_households", _l("Archived household files"), "household.retention",
+    lambda a: {},
+    lambda actor, f, page, per_page: socialwork.list_archived(actor, page=page, per_page=per_page),
+    (  # numbers and dates only, as on the page: never a name
+        Column(_l("File number"), lambda h: h.id, 10),
+        Column(_l("Community"), lambda h: h.community.name, 16),
+        Column(_l("Archived"), lambda h: h.archived_at, 17),
+        Column(_l("Anonymised"), lambda h: h.anonymised_at, 17),
+    ),
 ))  # fmt: skip
