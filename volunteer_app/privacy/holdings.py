@@ -1,7 +1,7 @@
 """What Shanzhi holds about the person asking (PIPL Articles 44–45), section by section: their account, volunteer
 profile and guardian, teams and youth groups, sign-ups and attendance, hours, notices, notification choices, the
-needs they raised and the audit entries about their records. One query per section, whatever its length; the
-person's own numbers are shown in full, and every look or download is audited."""
+needs they raised and the audit entries about their records. One query per section, whatever its length, lists
+newest first; the person's own numbers are shown in full, and every look or download is audited."""
 
 from __future__ import annotations
 
@@ -220,7 +220,7 @@ def _signup_rows(profile: VolunteerProfile) -> list[sa.Row]:
         .join(EventRole.session)
         .join(EventSession.event)
         .where(Signup.volunteer_id == profile.id)
-        .order_by(EventSession.starts_at, Signup.id)
+        .order_by(EventSession.starts_at.desc(), Signup.id.desc())
     ).all()
 
 
@@ -256,7 +256,7 @@ def _hours(profile: VolunteerProfile) -> tuple[Section, Section]:
     entries = db.session.scalars(
         sa.select(HoursEntry)
         .where(HoursEntry.volunteer_id == profile.id)
-        .order_by(HoursEntry.service_date, HoursEntry.id)
+        .order_by(HoursEntry.service_date.desc(), HoursEntry.id.desc())
     ).all()
     columns = [
         ("service_date", _l("Date")), ("organiser", _l("Organiser")), ("service", _l("Service")),
@@ -289,7 +289,7 @@ def _notices(user: User) -> Section:
             Notification.title,
         )
         .where(Notification.recipient_id == user.id)
-        .order_by(Notification.id)
+        .order_by(Notification.id.desc())
     ).all()
     columns = [
         ("created_at", _l("Planned")), ("kind", _l("Notice")), ("channel", _l("Channel")), ("status", _l("Status")),
@@ -363,7 +363,7 @@ def _audit(user: User, profile: VolunteerProfile | None) -> Section:
         sa.select(audit.AuditEntry, actor.display_name)
         .outerjoin(actor, actor.id == audit.AuditEntry.actor_id)
         .where(sa.or_(*about))
-        .order_by(audit.AuditEntry.id)
+        .order_by(audit.AuditEntry.id.desc())
     ).all()
     columns = [
         ("at", _l("Time")), ("actor", _l("Who")), ("action", _l("Action")), ("record", _l("Record")),

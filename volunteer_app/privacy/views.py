@@ -16,7 +16,7 @@ from volunteer_app.privacy.forms import CloseAccountForm
 bp = Blueprint("privacy", __name__, template_folder="templates")
 
 # On the page, each list shows this many rows; the downloads hold them all.
-SHOWN_ROWS = 50
+SHOWN_ROWS = 10
 MIMETYPES = {"json": "application/json", "xlsx": XLSX_MIMETYPE}
 
 
