@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tests.organisations.conftest import make_id_number
 from tests.privacy.conftest import NOW, at
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import ApiToken, RoleGrant, User
@@ -175,3 +176,17 @@ def test_a_birth_date_keeps_only_its_year(two_people):
     db.session.expire_all()
     assert me.profile.birth_date == date(me.profile.birth_date.year, 1, 1)
     assert me.profile.id_number == f"closed-{me.profile.id}"
+
+
+def test_a_minors_guardian_is_shown_to_them_and_erased_on_closing(client, login, register):
+    minor = register(
+        name="王小明", id_number=make_id_number(date(2013, 5, 1), sequence=311),
+        guardian=org.Guardian("王建国", "13700001234", True),
+    )  # fmt: skip
+    login(minor.user)
+    page = client.get("/me/data").get_data(as_text=True)
+    assert 'id="guardian"' in page and "王建国" in page and "13700001234" in page
+    closing.close_account(minor.user, PASSWORD)
+    db.session.expire_all()
+    assert (minor.guardian_name, minor.guardian_phone, minor.guardian_consent_at) == (None, None, None)
+    assert "王建国" not in _personal_text() and "13700001234" not in _personal_text()
