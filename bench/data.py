@@ -123,7 +123,7 @@ def bulk(table_name: str, rows: list[dict]) -> None:
             connection.close()
 
 
-def _id_number(n: int) -> str:
+def id_number(n: int) -> str:
     born = date(1960, 1, 1) + timedelta(days=n % 16000)
     first17 = f"4406{n // 1000 % 100:02d}{born:%Y%m%d}{n % 1000:03d}"
     return first17 + check_character(first17)
@@ -180,7 +180,7 @@ def generate(scale: float, now: datetime | None = None, log=print) -> Fixture:
     bulk("role_grants", grants)
     profiles = []
     for n in range(volunteers):
-        number = _id_number(n)
+        number = id_number(n)
         profiles.append({
             "id": n + 1, "user_id": n + 4, "name": _name(rng, n), "phone": f"139{n:08d}", "id_number": encrypt(number),
             "id_number_digest": blind_index(number), "sex": "MF"[n % 2], "birth_date": date(1960, 1, 1)
@@ -248,8 +248,7 @@ def generate(scale: float, now: datetime | None = None, log=print) -> Fixture:
     del signups, roles
 
     # Households with a head each, five visits each; the bench's social worker works at point 1.
-    households, members, visits = [], [], []
-    visit_id = 0
+    households, members = [], []
     for n in range(counts["households"]):
         community_id = rng.choice(community_ids)
         point_id, town_id = point_of[community_id]
@@ -264,6 +263,10 @@ def generate(scale: float, now: datetime | None = None, log=print) -> Fixture:
             "household_id": household_id, "name": _name(rng, n), "relation": "head", "sex": "MF"[n % 2],
             "id_number": pool[n % len(pool)], "phone": pool[(n + 1) % len(pool)], "joined_on": date(2024, 1, 1),
         })  # fmt: skip
+    bulk("households", households)
+    bulk("household_members", members)
+    visits, visit_id = [], 0
+    for household_id in range(1, counts["households"] + 1):
         for _ in range(counts["visits"] // counts["households"]):
             visit_id += 1
             visits.append({"id": visit_id, "household_id": household_id, "contact_type": "home",
@@ -272,8 +275,6 @@ def generate(scale: float, now: datetime | None = None, log=print) -> Fixture:
         if len(visits) >= 100_000:
             bulk("household_visits", visits)
             visits = []
-    bulk("households", households)
-    bulk("household_members", members)
     bulk("household_visits", visits)
     fixture.household_id = next(h["id"] for h in households if h["service_point_id"] == 1)
     mark = step(f"{len(households):,} households, {visit_id:,} visits", mark)

@@ -361,6 +361,56 @@ def dispatch_and_planning(url: str, workdir: Path, fixture: data.Fixture, wanted
     return results
 
 
+def volunteer_workbook(rows: int, first: int) -> bytes:
+    """An .xlsx of `rows` new volunteers (valid ID numbers, phones and communities), headed by the column keys."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["name", "id_number", "phone", "political_status", "community"])
+    for n in range(first, first + rows):
+        sheet.append([f"导入志愿者{n}", data.id_number(n), f"137{n:08d}", "共青团员", data.COMMUNITY_WORDS[0] + "0"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def volunteer_import(url: str, workdir: Path, fixture: data.Fixture, rows: int = 10_000) -> list[Result]:
+    """A 10,000-row volunteer workbook through the import's service functions and the scheduler's job: stored and
+    checked (the preview), then committed and written."""
+    import io
+
+    import sqlalchemy as sa
+
+    from volunteer_app.accounts.models import User
+    from volunteer_app.core.time import SystemClock
+    from volunteer_app.extensions import db
+    from volunteer_app.reports.services import imports
+
+    app = _app(url, workdir)
+    workbook = volunteer_workbook(rows, first=fixture.counts["volunteers"] + 10)
+    with app.app_context(), app.test_request_context():
+        admin = db.session.scalar(sa.select(User).where(User.username == fixture.admin))
+        started = time.perf_counter()
+        job = imports.start_import(admin, kind="volunteers", stream=io.BytesIO(workbook), filename="bench.xlsx")
+        imports.run_due(SystemClock())
+        checked = time.perf_counter() - started
+        job = imports.get_import(admin, job.id)
+        problems = len(job.problems or [])
+        started = time.perf_counter()
+        imports.commit_import(admin, job.id)
+        imports.run_due(SystemClock())
+        written = time.perf_counter() - started
+        job = imports.get_import(admin, job.id)
+        note = (f"**check {checked:.1f} s, write {written:.1f} s** ({rows / (checked + written):,.0f} rows/s); "
+                f"{job.status}, {problems} rows with problems")  # fmt: skip
+        db.session.remove()
+        db.engine.dispose()
+    return [Result("imports", f"import {rows:,} volunteers (.xlsx)", note=note)]
+
+
 # --------------------------------------------------------------------------------------------- report
 
 
@@ -413,10 +463,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.01, help="1 = the district of issue #16")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--only", default="", help="comma-separated groups: ceiling, events_api, events_pages, "
-                        "signups, households, reports, dispatch, planning")  # fmt: skip
+                        "signups, households, reports, dispatch, planning, imports")  # fmt: skip
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the volunteer workbook imported")
     parser.add_argument("--results", default=str(BENCH / "results"))
     parser.add_argument("--keep", action="store_true", help="keep the database and work folder")
     args = parser.parse_args()
@@ -449,6 +500,8 @@ def main() -> None:
             stop_server(server)
         if wanted("dispatch") or wanted("planning"):
             results += dispatch_and_planning(url, workdir, fixture, wanted)
+        if wanted("imports"):
+            results += volunteer_import(url, workdir, fixture, args.import_rows)
         print("\n".join(table(results)))
         print(f"\nwritten to {write_report(args, fixture, results, started)}")
     finally:

@@ -1,7 +1,7 @@
 """bench/run works end to end at a tiny scale: the data set is generated, every endpoint answers its probe (200), wrk
-drives each one, dispatch reaches the SMTP server once per message, and the results file is written. No timing is
-asserted. It runs once, in the SQLite run (bench/run makes its own database; the PostgreSQL run would only repeat
-it). scripts/test installs wrk from Debian's packages."""
+drives each one, dispatch reaches the SMTP server once per message, a volunteer workbook is imported through the
+scheduler's job, and the results file is written. No timing is asserted. It runs once, in the SQLite run (bench/run
+makes its own database; the PostgreSQL run would only repeat it). scripts/test installs wrk from Debian's packages."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ pytestmark = [
 def test_bench_run_at_a_tiny_scale(tmp_path):
     finished = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--scale", "0.001", "--duration", "1", "--threads", "1",
-         "--connections", "2", "--results", str(tmp_path)],
+         "--connections", "2", "--import-rows", "400", "--results", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
@@ -33,7 +33,8 @@ def test_bench_run_at_a_tiny_scale(tmp_path):
     rows = [line.split("|")[1:-1] for line in report.read_text().splitlines() if line.startswith("| ")][1:]
     names = {cells[1].strip() for cells in rows}
     assert {"bare JSON (ceiling)", "API events, upcoming", "household page (audited)", "API sign-up + cancel",
-            "dashboard /reports/", "dispatch 2,000 emails to SMTP"} <= names  # fmt: skip
+            "dashboard /reports/", "dispatch 2,000 emails to SMTP",
+            "import 400 volunteers (.xlsx)"} <= names  # fmt: skip
     for cells in rows:
         name, status, requests_per_second = cells[1].strip(), cells[8].strip(), cells[2].strip()
         if status:  # an endpoint under load: it answered its probe, and wrk counted requests
@@ -42,3 +43,5 @@ def test_bench_run_at_a_tiny_scale(tmp_path):
     dispatched = next(cells[10] for cells in rows if cells[0].strip() == "dispatch")
     sent, received = re.search(r"(\d+) sent, the server got (\d+)", dispatched).groups()
     assert sent == received == "2000"
+    imported = next(cells[10] for cells in rows if cells[0].strip() == "imports")
+    assert "done, 0 rows with problems" in imported
