@@ -12,11 +12,15 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_login import AnonymousUserMixin
 
+from tests.events.conftest import at, event_spec
 from tests.needs.conftest import cast, raise_need, town_place  # noqa: F401 — fixtures
 from tests.reports.test_exports import IDS, check_export, full_numbers, world  # noqa: F401 — world is a fixture
 from tests.socialwork.conftest import open_file, people, place  # noqa: F401 — fixtures
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import today, utcnow
+from volunteer_app.events import enrolments, hours, signups
+from volunteer_app.events import services as ev
+from volunteer_app.events.models import Enrolment, Signup
 from volunteer_app.extensions import db
 from volunteer_app.needs import services as needs
 from volunteer_app.needs.models import MeetingQuestion, Need, Reception, ReceptionVisitor
@@ -30,7 +34,9 @@ NEED_IDS = {
     "beisha": lambda w: w["place"]["北沙"].id, "meeting": lambda w: w["meeting"].id,
     "liaison": lambda w: w["place"]["liaison"].id,
 }  # fmt: skip
-MORE_IDS = {**IDS, "jinxi": lambda w: w["place"]["jinxi"].id}
+MORE_IDS = {
+    **IDS, "session": lambda w: w["role"].session.id, "camp": lambda w: w["camp"].id,
+}  # fmt: skip
 
 # name: (the data it needs, then as test_exports.CASES: who, the page's endpoint, its address's ids, its query
 # string, a narrower query string)
@@ -50,6 +56,12 @@ CASES = {
     "service_points": ("more_world", "league", "organisations.points", {}, {}, {"q": "金溪"}),
     "coverage": ("more_world", "league", "organisations.coverage", {}, {}, None),
     "imports": ("more_world", "league", "reports.import_list", {}, {}, None),
+    "my_signups": ("events_world", "volunteer0", "events.my_signups", {}, {}, {"q": "布新"}),
+    "attendance": ("events_world", "league", "events.attendance", {"session_id": "session"}, {}, {"q": "张三"}),
+    "hours_corrections": ("events_world", "league", "events.hours_corrections", {}, {}, None),
+    "enrolments": (
+        "events_world", "league", "events.enrolments_page", {"event_id": "camp"}, {}, {"status": "waitlisted"},
+    ),
 }  # fmt: skip
 
 
@@ -112,12 +124,35 @@ def more_world(world, open_file):  # noqa: F811
     return world
 
 
+@pytest.fixture
+def events_world(world):  # noqa: F811
+    """test_exports' world, with a second sign-up of the first volunteer, a correction waiting for approval, and a
+    summer camp with two children enrolled and one waiting."""
+    volunteer = world["vols"][0]
+    later = [{"starts_at": at(9), "ends_at": at(9, 2), "roles": [{"name": "陪伴员", "capacity": 2}]}]
+    visit = ev.create_event(SYSTEM, **event_spec(title="布新长者探访", kind="forum", sessions=later))
+    signups.sign_up(SYSTEM, visit.sessions[0].roles[0].id, volunteer_id=volunteer.id)
+    role = world["role"]
+    confirmed = db.session.scalar(sa.select(Signup).where(Signup.role_id == role.id, Signup.status == "confirmed"))
+    after = role.session.ends_at + timedelta(hours=1)
+    hours.correct_hours(SYSTEM, confirmed.id, hours=4, reason="含准备和收尾", now=after)
+    camp = ev.create_event(SYSTEM, **event_spec(title="暑期夏令营", kind="summer_camp", beneficiary_capacity=2))
+    for n in range(3):
+        enrolments.enrol(
+            world["people"]["league"], camp.id, child_name=f"小朋友{n}", child_age=9, school="里水中心小学",
+            guardian_name=f"家长{n}", guardian_phone=f"1390013{n:04d}", guardian_consent=True,
+        )  # fmt: skip
+    db.session.commit()
+    return {**world, "camp": camp}
+
+
 def secrets_of() -> set[str]:
     """Every full number in the database, with those of needs' raisers, visitors and meetings' askers."""
     found = full_numbers()
     found |= set(db.session.scalars(sa.select(Need.contact_phone)))
     found |= set(db.session.scalars(sa.select(ReceptionVisitor.phone)))
     found |= set(db.session.scalars(sa.select(MeetingQuestion.asker_phone)))
+    found |= set(db.session.scalars(sa.select(Enrolment.guardian_phone)))
     return {number for number in found if number}
 
 

@@ -1,4 +1,5 @@
-"""Exports of the events' lists: events, a role's sign-ups (roster), service hours, holiday overrides."""
+"""Exports of the events' lists: events, a role's sign-ups (roster), service hours, holiday overrides, one's own
+sign-ups, a session's attendance, hours corrections to approve, a summer camp's enrolled children."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from volunteer_app.core.args import choice_arg, id_arg
 from volunteer_app.core.pagination import Page
 from volunteer_app.core.policy import Actor
 from volunteer_app.core.time import as_utc, to_local, utcnow
-from volunteer_app.events import calendar, hours, signups
+from volunteer_app.events import calendar, enrolments, hours, signups
 from volunteer_app.events import services as events
 from volunteer_app.events.models import (
     DAY_KIND_LABELS,
@@ -118,4 +119,95 @@ register(ExportList(
         Column(_l("Kind"), lambda o: label(DAY_KIND_LABELS)(o.kind), 14),
         Column(_l("Note"), lambda o: o.note, 30),
     ),
+))  # fmt: skip
+
+
+def _my_signups(actor: Actor, f: Filters, page: int, per_page: int) -> Page:
+    """As the page: upcoming ones, or with `past=1` every one with the withdrawn too."""
+    return signups.my_signups(
+        actor, upcoming_from=None if f["past"] else utcnow(), include_cancelled=f["past"], q=f["q"], page=page,
+        per_page=per_page,
+    )  # fmt: skip
+
+
+register(ExportList(
+    "my_signups", _l("My sign-ups"), None,
+    lambda a: {"past": a.get("past") == "1", **search_only(a)},
+    _my_signups,
+    (
+        Column(_l("Event"), lambda s: s.role.session.event.title, 30),
+        Column(_l("Role"), lambda s: s.role.name, 16),
+        Column(_l("Starts"), lambda s: s.role.session.starts_at, 17),
+        Column(_l("Ends"), lambda s: s.role.session.ends_at, 17),
+        Column(_l("Place"), lambda s: s.role.session.event.place, 24),
+        Column(_l("Status"), lambda s: label(SIGNUP_STATUS_LABELS)(s.status), 10),
+        Column(_l("Waitlist position"), lambda s: s.waitlist_position, 8),
+    ),
+))  # fmt: skip
+
+
+def _attendance(actor: Actor, f: Filters, page: int, per_page: int) -> Page:
+    """The session's attendance sheet (its list service checks the rule), each line with its hours as the page
+    shows them: computed from the check-in and check-out, and approved."""
+    sheet = signups.list_for_session(actor, f["session_id"], q=f["q"], page=page, per_page=per_page)
+    recorded = hours.recorded_minutes([s.id for s in sheet.items])
+    sheet.items[:] = [
+        (s, hours.clipped_minutes(s, s.role.session), recorded.get(s.id)) for s in sheet.items
+    ]  # fmt: skip
+    return sheet
+
+
+def _hours_of(minutes: int | None) -> float | None:
+    return None if minutes is None else round(minutes / 60, 2)
+
+
+register(ExportList(
+    "attendance", _l("Attendance"), None,
+    lambda a: {"session_id": id_arg("session_id", a), **search_only(a)},
+    _attendance,
+    (
+        Column(_l("Name"), lambda line: line[0].volunteer.name, 12),
+        Column(_l("Role"), lambda line: line[0].role.name, 16),
+        Column(_l("Status"), lambda line: label(SIGNUP_STATUS_LABELS)(line[0].status), 10),
+        Column(_l("Checked in"), lambda line: line[0].checked_in_at, 17),
+        Column(_l("Checked out"), lambda line: line[0].checked_out_at, 17),
+        Column(_l("Computed hours"), lambda line: _hours_of(line[1]), 8),
+        Column(_l("Approved hours"), lambda line: _hours_of(line[2]), 8),
+    ),
+    needs=("session_id",),
+))  # fmt: skip
+
+register(ExportList(
+    "hours_corrections", _l("Corrections to approve"), "hours.correction.decide", search_only,
+    lambda actor, f, page, per_page: hours.pending_corrections(actor, page=page, per_page=per_page, **f),
+    (
+        Column(_l("Name"), lambda c: c.signup.volunteer.name, 12),
+        Column(_l("Event"), lambda c: c.signup.role.session.event.title, 30),
+        Column(_l("Role"), lambda c: c.signup.role.name, 16),
+        Column(_l("Starts"), lambda c: c.signup.role.session.starts_at, 17),
+        Column(_l("Hours"), lambda c: c.hours, 8),
+        Column(_l("Change (h)"), lambda c: round(c.delta / 60, 2), 8),
+        Column(_l("Requested by"), lambda c: c.requested_by.display_name if c.requested_by else "", 12),
+        Column(_l("Reason"), lambda c: c.reason, 30),
+    ),
+))  # fmt: skip
+
+register(ExportList(
+    # Children of a summer camp: the page's rule (its list service: whoever may see the event), and the guardian's
+    # phone masked for everyone, organisers included (a file travels further than a screen).
+    "enrolments", _l("Enrolled children"), None,
+    lambda a: {"event_id": id_arg("event_id", a), "status": choice_arg("status", SignupStatus, a), **search_only(a)},
+    lambda actor, f, page, per_page: enrolments.list_enrolments(
+        actor, f["event_id"], status=f["status"], q=f["q"], page=page, per_page=per_page
+    ),
+    (
+        Column(_l("Child's name"), lambda e: e.child_name, 10),
+        Column(_l("Age"), lambda e: e.child_age, 6),
+        Column(_l("School"), lambda e: e.school, 20),
+        Column(_l("Guardian"), lambda e: e.guardian_name, 10),
+        Column(_l("Guardian's phone"), lambda e: e.guardian_phone_masked, 15),
+        Column(_l("Status"), lambda e: label(SIGNUP_STATUS_LABELS)(e.status), 10),
+        Column(_l("Waitlist position"), lambda e: e.waitlist_position, 8),
+    ),
+    needs=("event_id",),
 ))  # fmt: skip
