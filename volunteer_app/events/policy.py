@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.policy import Actor, rule
 from volunteer_app.events.models import Audience, Event, EventStatus
-from volunteer_app.organisations.team_scope import leads, leads_member
+from volunteer_app.organisations.team_scope import leads, leads_member, seen_team_ids
 
 
 def is_town_staff(actor: Actor) -> bool:
@@ -36,9 +36,15 @@ def _view(actor, event) -> bool:
     """No event: may the actor look for events at all (lists then keep what `visible_events` lets through)."""
     if getattr(actor, "is_anonymous", False):
         return event is None or open_to_visitors(event)
-    if event is None or getattr(event, "status", None) != "draft":
+    if event is None or organises(actor, event):
         return True
-    return organises(actor, event)
+    if event.status == EventStatus.DRAFT:
+        return False
+    if event.audience == Audience.PUBLIC:
+        return True
+    # The rule of `reading.visible_events`: a team-only event is for the members and leaders of its teams.
+    seen = seen_team_ids(actor)
+    return any(team.id in seen for team in event.audience_teams)
 
 
 @rule("event.create")
