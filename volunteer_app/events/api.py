@@ -10,7 +10,17 @@ from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import PageArgs, page_of
 from volunteer_app.core.urls import public_url
-from volunteer_app.events import calendar, enrolments, feeds, hours, offers, services, signups, team_signups
+from volunteer_app.events import (
+    calendar,
+    confirmations,
+    enrolments,
+    feeds,
+    hours,
+    offers,
+    services,
+    signups,
+    team_signups,
+)
 from volunteer_app.events import schemas as s
 from volunteer_app.events.models import SignupStatus
 
@@ -203,6 +213,36 @@ class DeclineOffer(MethodView):
         """Decline an offered place: it is cancelled and the place is offered to the next on the waitlist."""
         offers.decline(_actor(), signup_id)
         return signups.get_signup(_actor(), signup_id)
+
+
+@blp.route("/signups/<int:signup_id>/confirm-attendance")
+class ConfirmAttendance(MethodView):
+    @access.signed_in
+    @blp.response(200, s.SignupDetailSchema)
+    def post(self, signup_id):
+        """Answer "still coming?" with yes: the confirmed place stays, `attendance_confirmed_at` is set."""
+        confirmations.confirm_attendance(_actor(), signup_id)
+        return signups.get_signup(_actor(), signup_id)
+
+
+@blp.route("/signups/<int:signup_id>/withdraw-attendance")
+class WithdrawAttendance(MethodView):
+    @access.signed_in
+    @blp.response(200, s.SignupDetailSchema)
+    def post(self, signup_id):
+        """Answer "still coming?" with no: the place is cancelled and goes on to the waitlist."""
+        confirmations.withdraw_attendance(_actor(), signup_id)
+        return signups.get_signup(_actor(), signup_id)
+
+
+@blp.route("/roles/<int:role_id>/release-unanswered")
+class ReleaseUnanswered(MethodView):
+    @access.signed_in
+    @blp.response(200, s.CountSchema)
+    def post(self, role_id):
+        """Organisers release the places of volunteers who have not answered "still coming?" (from half the window
+        after the question on); each goes on to the waitlist."""
+        return {"count": confirmations.release_unanswered(_actor(), role_id)}
 
 
 @blp.route("/me/signups")

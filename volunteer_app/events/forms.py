@@ -63,6 +63,11 @@ class EventForm(FlaskForm):
         description=_l("Empty: the next on the waitlist gets the place at once."),
         validators=[Optional(), NumberRange(min=1, max=24 * 14)],
     )
+    attendance_confirm_hours = IntegerField(
+        _l("Hours before each session to ask volunteers if they are still coming"),
+        description=_l("Empty: volunteers are not asked."),
+        validators=[Optional(), NumberRange(min=1, max=24 * 14)],
+    )
     submit = SubmitField(_l("Save"))
 
 

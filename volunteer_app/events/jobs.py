@@ -1,13 +1,14 @@
 """What the scheduler runs for events: generating the sessions of recurring events ahead of time, dropping
 reminders still pending for sessions that have already started, the organisers' summary when sign-up closes, and
-recording no-shows once a session's check-out window has closed, and passing on promotion offers that lapsed.
+recording no-shows once a session's check-out window has closed, passing on promotion offers that lapsed, and
+asking confirmed volunteers "still coming?" before their sessions.
 
 (The app factory collects `JOBS` into app.extensions["shanzhi.jobs"] with the other domains' jobs; see core/jobs.py.)
 """
 
 from volunteer_app.core.jobs import Job
 from volunteer_app.core.time import Clock
-from volunteer_app.events import calendar, hours, notices, offers, summaries
+from volunteer_app.events import calendar, confirmations, hours, notices, offers, summaries
 
 
 def generate_recurring_sessions(clock: Clock) -> int:
@@ -30,10 +31,15 @@ def expire_offers(clock: Clock) -> int:
     return offers.expire_offers(clock.now())
 
 
+def ask_attendance(clock: Clock) -> int:
+    return confirmations.ask_attendance(clock.now())
+
+
 JOBS = [
     Job("events.generate_recurring_sessions", generate_recurring_sessions, seconds=6 * 3600),
     Job("events.drop_started_reminders", drop_started_reminders, seconds=60),
     Job("events.plan_closing_summaries", plan_closing_summaries, seconds=300),
     Job("events.record_no_shows", record_no_shows, seconds=600),
     Job("events.expire_offers", expire_offers, seconds=60),
+    Job("events.ask_attendance", ask_attendance, seconds=300),
 ]

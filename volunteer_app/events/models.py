@@ -137,6 +137,9 @@ class Event(db.Model):
         sa.CheckConstraint(
             "promotion_confirm_hours IS NULL OR promotion_confirm_hours > 0", name="promotion_confirm_hours"
         ),
+        sa.CheckConstraint(
+            "attendance_confirm_hours IS NULL OR attendance_confirm_hours > 0", name="attendance_confirm_hours"
+        ),
         # Lists ask for events still to come (ends_at >= from), often with one more filter: each index starts with
         # the filter's column and then ends_at, so a filtered "upcoming" list reads only the rows it shows.
         sa.Index("ix_events_status_ends_at", "status", "ends_at", "audience", "starts_at"),  # covers the default list
@@ -162,6 +165,8 @@ class Event(db.Model):
     beneficiary_capacity: Mapped[int | None]
     # Promoted volunteers must accept within this many hours (None: promotion is automatic, as before).
     promotion_confirm_hours: Mapped[int | None]
+    # Confirmed volunteers are asked "still coming?" this many hours before each session (None: not asked).
+    attendance_confirm_hours: Mapped[int | None]
     enrolment_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -254,6 +259,8 @@ class Signup(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attendance_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "still coming?" sent
+    attendance_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # answered "I'm coming"
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hours_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -67,6 +67,9 @@ PROMOTED = _kind("signup_promoted", _l("Promoted from the waitlist"), essential=
 OFFERED = _kind(
     "signup_offered", _l("A place offered from the waitlist"), essential=True, urgent=True, template="signup_offered"
 )
+ATTENDANCE_QUESTION = _kind(
+    "event_attendance_question", _l("Still coming?"), essential=True, urgent=True, template="attendance_question"
+)
 OFFER_LAPSED = _kind("signup_offer_lapsed", _l("An offered place lapsed"), essential=True, template="offer_lapsed")
 
 
@@ -453,4 +456,20 @@ def offer_lapsed(signup: Signup, now: datetime) -> None:
         subject=("signup", signup.id),
         when=now,
         context=session_context(signup.role.session, signup.role.name),
+    )
+
+
+def attendance_question(signup: Signup, now: datetime) -> None:
+    """ "Still coming?" before a session: the link leads to "I'm coming" and "I can't come"."""
+    if signup.volunteer.user_id is None:
+        return
+    notify(
+        signup.volunteer.user_id,
+        ATTENDANCE_QUESTION.key,
+        subject=("signup", signup.id),
+        when=now,
+        context={
+            **session_context(signup.role.session, signup.role.name),
+            "url": public_url("events.attendance_question", signup_id=signup.id),
+        },
     )

@@ -66,6 +66,12 @@ class EventFields(InputSchema):
         validate=validate.Range(min=1, max=24 * 14),
         metadata={"description": "promoted volunteers must accept within this many hours; null promotes at once"},
     )
+    attendance_confirm_hours = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=24 * 14),
+        metadata={"description": "confirmed volunteers are asked 'still coming?' this many hours before each session"},
+    )
 
 
 class EventInSchema(EventFields):
@@ -219,6 +225,7 @@ class EventSchema(EventSummarySchema):
     cancel_reason = fields.String(allow_none=True)
     beneficiary_capacity = fields.Integer(allow_none=True)
     promotion_confirm_hours = fields.Integer(allow_none=True)
+    attendance_confirm_hours = fields.Integer(allow_none=True)
     audience_team_ids = fields.Function(lambda e: [t.id for t in e.audience_teams])
     sessions = fields.List(fields.Nested(SessionSchema))
     recurring = fields.Function(lambda e: e.recurrence is not None)
@@ -233,6 +240,8 @@ class SignupSchema(BaseSchema):
     created_at = LocalDateTime()
     promoted_at = LocalDateTime(allow_none=True)
     offer_expires_at = LocalDateTime(allow_none=True, metadata={"description": "an offered place lapses then"})
+    attendance_asked_at = LocalDateTime(allow_none=True, metadata={"description": "asked 'still coming?' then"})
+    attendance_confirmed_at = LocalDateTime(allow_none=True, metadata={"description": "answered 'I'm coming' then"})
     checked_in_at = LocalDateTime(allow_none=True)
     checked_out_at = LocalDateTime(allow_none=True)
 

@@ -22,7 +22,7 @@ from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, PoliticalStatus, Team
 
 MAX_CAPACITY = 100_000
-MAX_CONFIRM_HOURS = 24 * 14  # a promotion offer waits at most two weeks
+MAX_CONFIRM_HOURS = 24 * 14  # a promotion offer waits, or "still coming?" is asked, at most two weeks
 
 
 def _check_event_fields(errors: Errors, data: dict[str, Any], current: Event | None) -> None:
@@ -56,6 +56,11 @@ def _check_event_fields(errors: Errors, data: dict[str, Any], current: Event | N
     if confirm is not None and (not isinstance(confirm, int) or not 1 <= confirm <= MAX_CONFIRM_HOURS):
         errors["promotion_confirm_hours"] = [
             _("Give from 1 to %(n)d hours, or leave it empty to promote at once.", n=MAX_CONFIRM_HOURS)
+        ]
+    ask = data.get("attendance_confirm_hours")
+    if ask is not None and (not isinstance(ask, int) or not 1 <= ask <= MAX_CONFIRM_HOURS):
+        errors["attendance_confirm_hours"] = [
+            _("Give from 1 to %(n)d hours, or leave it empty not to ask.", n=MAX_CONFIRM_HOURS)
         ]
 
 

@@ -43,6 +43,7 @@ EVENT_FIELDS = (
     "audience",
     "beneficiary_capacity",
     "promotion_confirm_hours",
+    "attendance_confirm_hours",
 )
 
 
@@ -89,6 +90,7 @@ def create_event(
     audience_team_ids: list[int] | None = None,
     beneficiary_capacity: int | None = None,
     promotion_confirm_hours: int | None = None,
+    attendance_confirm_hours: int | None = None,
     status: str = EventStatus.DRAFT,
     sessions: list[dict[str, Any]] | None = None,
     commit: bool = True,
@@ -110,6 +112,7 @@ def create_event(
         "audience": audience,
         "beneficiary_capacity": beneficiary_capacity,
         "promotion_confirm_hours": promotion_confirm_hours,
+        "attendance_confirm_hours": attendance_confirm_hours,
     }
     errors: Errors = {}
     check_event(errors, data, [(f"sessions.{index}.", session) for index, session in enumerate(sessions or [])])

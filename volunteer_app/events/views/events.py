@@ -108,6 +108,7 @@ def _event_data(form: forms.EventForm) -> dict:
         "audience_team_ids": form.audience_team_ids.data or [] if form.audience.data == Audience.TEAMS else [],
         "beneficiary_capacity": form.beneficiary_capacity.data,
         "promotion_confirm_hours": form.promotion_confirm_hours.data,
+        "attendance_confirm_hours": form.attendance_confirm_hours.data,
     }
 
 

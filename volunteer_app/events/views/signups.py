@@ -1,5 +1,5 @@
-"""Sign-up pages: signing up and cancelling, answering a promotion offer, my sign-ups, a role's roster, and a
-leader's team sign-up."""
+"""Sign-up pages: signing up and cancelling, answering a promotion offer or "still coming?", my sign-ups, a role's
+roster (with releasing unanswered places), and a leader's team sign-up."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import utcnow
-from volunteer_app.events import hours, offers, services, signups, team_signups
+from volunteer_app.events import confirmations, hours, offers, services, signups, team_signups
 from volunteer_app.events.models import SignupStatus
 from volunteer_app.events.views import ORGANISERS, bp, form_ids
 from volunteer_app.organisations import services as org
@@ -100,6 +100,45 @@ def decline_offer(signup_id: int):
     return redirect(url_for(".my_signups"))
 
 
+@bp.route("/signups/<int:signup_id>/attendance")
+@access.signed_in
+def attendance_question(signup_id: int):
+    """Where the "still coming?" notice's link leads: the place, with "I'm coming" and "I can't come"."""
+    signup = signups.get_signup(current_user, signup_id)
+    return render_template("events/attendance_question.html", signup=signup, now=utcnow())
+
+
+@bp.route("/signups/<int:signup_id>/confirm-attendance", methods=["POST"])
+@access.signed_in
+def confirm_attendance(signup_id: int):
+    confirmations.confirm_attendance(current_user, signup_id)
+    flash(_("Thank you: the organisers know you are coming."), "success")
+    return redirect(url_for(".my_signups"))
+
+
+@bp.route("/signups/<int:signup_id>/withdraw-attendance", methods=["POST"])
+@access.signed_in
+def withdraw_attendance(signup_id: int):
+    confirmations.withdraw_attendance(current_user, signup_id)
+    flash(_("Your place is given up; it goes to the next person on the waitlist."), "success")
+    return redirect(url_for(".my_signups"))
+
+
+@bp.route("/roles/<int:role_id>/release-unanswered", methods=["POST"])
+@access.roles(*ORGANISERS)
+def release_unanswered(role_id: int):
+    count = confirmations.release_unanswered(current_user, role_id)
+    flash(
+        ngettext(
+            "%(num)d unanswered place released to the waitlist.",
+            "%(num)d unanswered places released to the waitlist.",
+            count,
+        ),
+        "success",
+    )
+    return redirect(url_for(".roster", role_id=role_id))
+
+
 @bp.route("/me/signups")
 @access.signed_in
 def my_signups():
@@ -107,7 +146,7 @@ def my_signups():
     page = signups.my_signups(
         current_user, upcoming_from=None if past else utcnow(), include_cancelled=past, q=search_arg(), page=page_arg()
     )
-    return render_template("events/my_signups.html", page=page, q=search_arg(), past=past)
+    return render_template("events/my_signups.html", page=page, q=search_arg(), past=past, now=utcnow())
 
 
 @bp.route("/roles/<int:role_id>/signups")
