@@ -55,8 +55,6 @@ def configure(log_format: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
-    # Alembic's fileConfig (migrations/env.py) disables the loggers that exist when migrations run in-process.
-    access_log.disabled = False
 
 
 def init_app(app: Flask) -> None:
