@@ -107,4 +107,5 @@ def test_bad_periods_are_field_errors(client, token_for, figures_town):
     refused = get(client, headers, "overview", 422, **{"from": "2025-06-01", "to": "2025-05-01"})
     assert set(refused["errors"]) == {"to"}
     get(client, headers, "overview", 422, **{"from": "1900-01-01"})
+    assert set(get(client, headers, "overview", 422, to="0001-01-01")["errors"]) == {"to"}  # no 500 counting back
     get(client, headers, "overview", 404, community_id=999)

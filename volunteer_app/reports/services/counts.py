@@ -103,12 +103,13 @@ def filters(
     eleven months back); errors are named after the query's fields, `from` and `to`."""
     errors: Errors = {}
     date_to = date_to or on or today()
-    date_from = date_from or _months_back(date_to, DEFAULT_MONTHS - 1)
     for name, day in (("from", date_from), ("to", date_to)):
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
             errors[name] = [
                 _("Give a date between the years %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
             ]
+    raise_if(errors)  # before counting months back from a date that may be year 1
+    date_from = date_from or _months_back(date_to, DEFAULT_MONTHS - 1)
     if not errors and date_to < date_from:
         errors["to"] = [_("The end of the period cannot be before its start.")]
     elif not errors and (date_to - date_from).days > MOST_DAYS:
