@@ -13,6 +13,7 @@ from volunteer_app.core.urls import public_url
 from volunteer_app.events import (
     calendar,
     confirmations,
+    cover,
     enrolments,
     feeds,
     hours,
@@ -243,6 +244,28 @@ class ReleaseUnanswered(MethodView):
         """Organisers release the places of volunteers who have not answered "still coming?" (from half the window
         after the question on); each goes on to the waitlist."""
         return {"count": confirmations.release_unanswered(_actor(), role_id)}
+
+
+@blp.route("/roles/<int:role_id>/find-cover")
+class FindCover(MethodView):
+    @access.signed_in
+    @blp.arguments(s.FindCoverInSchema)
+    @blp.response(200, s.CoverRequestSchema(many=True))
+    def post(self, body, role_id):
+        """Ask up to `count` volunteers to cover a role short of people (organisers): those meeting its requirements,
+        with no clashing place, of its community or town, least recently asked first; never anyone signed up or
+        asked before for this role, never more than the free places (409 when the role is full). Answers who."""
+        return cover.find_cover(_actor(), role_id, count=body["count"])
+
+
+@blp.route("/roles/<int:role_id>/cover-requests")
+class CoverRequests(MethodView):
+    @access.signed_in
+    @blp.arguments(s.CoverArgs, location="query")
+    @blp.response(200, page_of(s.CoverRequestSchema))
+    def get(self, args, role_id):
+        """Who was asked to cover the role, newest first, with their sign-up since (`q`: a name)."""
+        return cover.cover_requests(_actor(), role_id, **args)
 
 
 @blp.route("/me/signups")

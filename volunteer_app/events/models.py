@@ -271,6 +271,27 @@ class Signup(db.Model):
     waitlist_position = None  # filled in by the services (int or None), one query per page of sign-ups
 
 
+class CoverRequest(db.Model):
+    """A volunteer asked to cover a role short of people ("find cover"): once per role and volunteer, and the
+    time of the latest ask is what puts the least recently asked first."""
+
+    __tablename__ = "cover_requests"
+    __table_args__ = (
+        sa.UniqueConstraint("role_id", "volunteer_id", name="uq_cover_requests_role_volunteer"),
+        sa.Index("ix_cover_requests_volunteer_asked_at", "volunteer_id", "asked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(sa.ForeignKey("event_roles.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_profiles.id", ondelete="CASCADE"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    asked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    volunteer: Mapped[VolunteerProfile] = relationship()
+
+    signup_status = None  # the volunteer's sign-up for the role since, filled in by cover.cover_requests
+
+
 class Enrolment(db.Model):
     """A beneficiary (a child, with a guardian) enrolled in an event such as a summer camp."""
 

@@ -70,6 +70,7 @@ OFFERED = _kind(
 ATTENDANCE_QUESTION = _kind(
     "event_attendance_question", _l("Still coming?"), essential=True, urgent=True, template="attendance_question"
 )
+COVER_ASKED = _kind("event_cover_asked", _l("Asked to cover a role"), template="cover_asked")
 OFFER_LAPSED = _kind("signup_offer_lapsed", _l("An offered place lapsed"), essential=True, template="offer_lapsed")
 
 
@@ -471,5 +472,21 @@ def attendance_question(signup: Signup, now: datetime) -> None:
         context={
             **session_context(signup.role.session, signup.role.name),
             "url": public_url("events.attendance_question", signup_id=signup.id),
+        },
+    )
+
+
+def cover_asked(request, volunteer: VolunteerProfile, role: EventRole, now: datetime) -> None:
+    """Asked to cover a role short of people: the link leads to the role on the event's page, to sign up."""
+    if volunteer.user_id is None:
+        return
+    notify(
+        volunteer.user_id,
+        COVER_ASKED.key,
+        subject=("cover_request", request.id),
+        when=now,
+        context={
+            **session_context(role.session, role.name),
+            "url": public_url("events.event", event_id=role.session.event_id) + f"#role-{role.id}",
         },
     )

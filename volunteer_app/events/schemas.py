@@ -129,6 +129,14 @@ class ApproveInSchema(InputSchema):
     signup_ids = fields.List(Id(), load_default=None, allow_none=True)
 
 
+class FindCoverInSchema(InputSchema):
+    count = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=50))
+
+
+class CoverArgs(PageArgs):
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
+
+
 class NoShowCorrectionInSchema(InputSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
@@ -387,3 +395,14 @@ class AttendanceRecordSchema(BaseSchema):
     no_shows = fields.Integer()
     sessions = fields.Integer()
     rate = fields.Integer(allow_none=True, metadata={"description": "percent of places kept; null before any"})
+
+
+class CoverRequestSchema(BaseSchema):
+    id = fields.Integer()
+    role_id = fields.Integer()
+    volunteer_id = fields.Integer()
+    volunteer = fields.Function(lambda r: r.volunteer.name)
+    asked_at = LocalDateTime()
+    signup_status = fields.String(
+        allow_none=True, metadata={"description": "their sign-up for the role since, if any (filled in on lists)"}
+    )

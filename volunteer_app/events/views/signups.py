@@ -14,7 +14,7 @@ from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import utcnow
-from volunteer_app.events import confirmations, hours, offers, services, signups, team_signups
+from volunteer_app.events import confirmations, cover, hours, offers, services, signups, team_signups
 from volunteer_app.events.models import SignupStatus
 from volunteer_app.events.views import ORGANISERS, bp, form_ids
 from volunteer_app.organisations import services as org
@@ -137,6 +137,31 @@ def release_unanswered(role_id: int):
         "success",
     )
     return redirect(url_for(".roster", role_id=role_id))
+
+
+@bp.route("/roles/<int:role_id>/find-cover", methods=["POST"])
+@access.roles(*ORGANISERS)
+def find_cover(role_id: int):
+    try:
+        count = int(request.form.get("count", ""))
+    except ValueError:
+        count = 0
+    asked = cover.find_cover(current_user, role_id, count=count)
+    if asked:
+        flash(
+            ngettext("%(num)d volunteer asked to cover.", "%(num)d volunteers asked to cover.", len(asked)), "success"
+        )
+    else:
+        flash(_("Nobody else meets the role's requirements and is free: nobody was asked."), "warning")
+    return redirect(url_for(".cover_requests", role_id=role_id))
+
+
+@bp.route("/roles/<int:role_id>/cover-requests")
+@access.roles(*ORGANISERS)
+def cover_requests(role_id: int):
+    role = services.get_role(current_user, role_id)
+    page = cover.cover_requests(current_user, role.id, q=search_arg(), page=page_arg())
+    return render_template("events/cover_requests.html", role=role, page=page, q=search_arg())
 
 
 @bp.route("/me/signups")
