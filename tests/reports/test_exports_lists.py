@@ -238,3 +238,14 @@ def test_ones_own_notices_export_holds_ones_own_only(more_world, client, login):
     login(more_world["vols"][1].user)  # no notice of theirs
     body = client.get("/reports/exports/inbox?format=csv").get_data().decode("utf-8-sig")
     assert body.count("\n") == 1 and "测试通知" not in body
+
+
+def test_the_events_pages_offer_their_exports(events_world, client, login):
+    league, volunteer = events_world["people"]["league"], events_world["vols"][0].user
+    session_id, camp_id = events_world["role"].session.id, events_world["camp"].id
+    assert offered(client, login, league, "events.attendance", session_id=session_id)
+    assert offered(client, login, league, "events.hours_corrections")
+    assert offered(client, login, league, "events.enrolments_page", event_id=camp_id)
+    assert offered(client, login, volunteer, "events.my_signups")
+    assert client.get("/reports/exports/hours_corrections?format=csv").status_code == 403
+    assert client.get(f"/reports/exports/attendance?format=csv&session_id={session_id}").status_code == 403
