@@ -146,6 +146,7 @@ class Event(db.Model):
         sa.Index("ix_events_community_ends_at", "community_id", "ends_at"),
         sa.Index("ix_events_kind_ends_at", "kind", "ends_at"),
         sa.Index("ix_events_team_ends_at", "team_id", "ends_at"),
+        sa.Index("ix_events_starts_at_status_kind", "starts_at", "status", "kind"),  # events of a period by kind
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,6 +247,8 @@ class Signup(db.Model):
         sa.CheckConstraint(one_of("status", SignupStatus), name="status"),
         sa.Index("ix_signups_role_status_seq", "role_id", "status", "seq"),
         sa.Index("ix_signups_volunteer_status", "volunteer_id", "status"),
+        # Fill rate and no-shows of a period: confirmed sign-ups of a role and whether they checked in.
+        sa.Index("ix_signups_role_status_checked_in", "role_id", "status", "checked_in_at", "volunteer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -349,6 +352,8 @@ class HoursEntry(db.Model):
     __table_args__ = (
         sa.CheckConstraint(one_of("kind", EntryKind), name="kind"),
         sa.Index("ix_hours_entries_volunteer_service_date", "volunteer_id", "service_date"),
+        # The figures of a period (reports/services/counts.py) read the ledger by date, covering what they sum.
+        sa.Index("ix_hours_entries_service_date", "service_date", "event_id", "volunteer_id", "minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

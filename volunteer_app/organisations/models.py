@@ -287,6 +287,9 @@ class YouthGroup(db.Model):
     members: Mapped[list[YouthGroupMember]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="YouthGroupMember.id"
     )
+    past_members: Mapped[list[YouthGroupPastMember]] = relationship(
+        cascade="all, delete-orphan", order_by="YouthGroupPastMember.left_on.desc()"
+    )
 
     def counts(self) -> dict[GroupPart, int]:
         counts = dict.fromkeys(GroupPart, 0)
@@ -323,6 +326,26 @@ class YouthGroupMember(db.Model):
 
     group: Mapped[YouthGroup] = relationship(back_populates="members")
     volunteer: Mapped[VolunteerProfile | None] = relationship()
+
+
+class YouthGroupPastMember(db.Model):
+    """Someone who was in a youth governance group: a member's row is removed when they leave (the composition rule
+    counts the rows), and what it held is kept here, so the group's history can be read back."""
+
+    __tablename__ = "youth_group_past_members"
+    __table_args__ = (sa.CheckConstraint(one_of("part", GroupPart), name="part"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_groups.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    part: Mapped[str] = mapped_column(sa.String(20))
+    volunteer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("volunteer_profiles.id", ondelete="SET NULL"), index=True
+    )
+    joined_on: Mapped[date | None]
+    left_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class ServiceStation(db.Model):
@@ -415,6 +438,7 @@ class VolunteerProfile(PersonNumbers, db.Model):
             "guardian_consent_at IS NULL OR (guardian_name IS NOT NULL AND guardian_phone IS NOT NULL)",
             name="guardian_complete",
         ),
+        sa.Index("ix_volunteer_profiles_community_created_at", "community_id", "created_at"),  # new, by community
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

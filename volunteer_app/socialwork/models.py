@@ -262,6 +262,7 @@ class Visit(db.Model):
         sa.CheckConstraint(one_of("contact_type", ContactType), name="contact_type"),
         sa.CheckConstraint(one_of("risk_level", RiskLevel), name="risk_level"),
         sa.CheckConstraint("version >= 1", name="version"),
+        sa.Index("ix_household_visits_household_visited_at", "household_id", "visited_at"),  # coverage: last visit
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

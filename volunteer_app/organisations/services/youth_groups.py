@@ -29,6 +29,7 @@ from volunteer_app.organisations.models import (
     VolunteerProfile,
     YouthGroup,
     YouthGroupMember,
+    YouthGroupPastMember,
 )
 from volunteer_app.organisations.services.common import (
     commit_or_conflict,
@@ -171,12 +172,19 @@ def add_group_member(
     return member
 
 
-def remove_group_member(actor: Actor, group_id: int, member_id: int) -> YouthGroup:
+def remove_group_member(actor: Actor, group_id: int, member_id: int, *, reason: str = "") -> YouthGroup:
+    """The member leaves the group; what their row held stays in the group's past members."""
     require(actor, "organisation.manage")
     group = get_or_404(YouthGroup, group_id, _("No such youth governance group."))
     member = get_or_404(YouthGroupMember, member_id, _("No such member."))
     if member.group_id != group.id:
         raise NotFound(_("No such member."))
+    group.past_members.append(
+        YouthGroupPastMember(
+            name=member.name, part=member.part, volunteer_id=member.volunteer_id, joined_on=member.joined_on,
+            left_on=today(), reason=clean_text(reason, 200), removed_by_id=getattr(actor, "id", None),
+        )
+    )  # fmt: skip
     group.members.remove(member)
     audit.record(actor, "delete", "youth_group_member", member_id, detail={"group_id": group.id, "part": member.part})
     _lapse_if_incomplete(actor, group)
