@@ -22,7 +22,8 @@ def test_the_scheduler_carries_every_registered_job(app):
 
 
 def test_the_app_factory_collects_each_domains_jobs(app):
-    assert {job.id.split(".")[0] for job in registered_jobs(app)} == {"accounts", "events", "needs", "reminders", "reports", "socialwork"}
+    domains = {job.id.split(".")[0] for job in registered_jobs(app)}
+    assert domains == {"accounts", "events", "needs", "reminders", "reports", "socialwork"}
 
 
 def test_the_token_purge_job_removes_tokens_long_expired_by_the_clock_it_is_given(app, make_user):
