@@ -8,17 +8,14 @@ in-process one). Screenshots go to test-artifacts/ in the repository root.
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests import served
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -51,24 +48,8 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _server_env(workdir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("TEST_DATABASE_URL", None)
-    env.update(
-        DATABASE_URL=f"sqlite:///{workdir / 'e2e.db'}",
-        INSTANCE_PATH=str(workdir),
-        FLASK_APP="wsgi",
-        FLASK_CONFIG="production",
-        SESSION_COOKIE_SECURE="0",  # served over plain http here
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+    return served.server_env(f"sqlite:///{workdir / 'e2e.db'}", workdir)
 
 
 def run_flask(env: dict[str, str], *args: str) -> str:
@@ -86,28 +67,13 @@ def run_flask(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"{url}/health did not answer within {timeout}s:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="session")
 def live_env(tmp_path_factory) -> dict[str, str]:
     """The served app's environment (its database and instance folder), migrated and seeded with the demo."""
     workdir = tmp_path_factory.mktemp("live_server")
     env = _server_env(workdir)
     # Its address is configured, as in production: links people keep (QR codes, feeds) are built from it.
-    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{_free_port()}"
+    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{served.free_port()}"
     run_flask(env, "db", "upgrade", "heads")
     run_flask(env, "seed", "demo")
     return env
@@ -116,29 +82,9 @@ def live_env(tmp_path_factory) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def live_server(live_env) -> Iterator[str]:
     """The real app on the seeded database: `gunicorn -w 2` on a free port."""
-    url = live_env["PUBLIC_BASE_URL"]
-    port = url.rpartition(":")[2]
-    log = Path(live_env["INSTANCE_PATH"]) / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=ROOT,
-            env=live_env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            # Same process group as pytest: a Ctrl-C (or scripts/test stopping the run) reaches gunicorn too.
-        )
-    try:
-        _wait_until_healthy(url, process, log)
+    port = int(live_env["PUBLIC_BASE_URL"].rpartition(":")[2])
+    with served.gunicorn(live_env, workers=2, port=port) as (url, _log):
         yield url
-    finally:
-        if process.poll() is None:
-            process.terminate()  # the gunicorn master stops its workers
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,6 @@ PostgreSQL (a database of its own), whichever the suite runs on."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -20,7 +17,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
-from tests.e2e.conftest import _free_port, _wait_until_healthy
+from tests import served
 from tests.organisations.conftest import make_id_number
 from volunteer_app import create_app
 from volunteer_app.accounts import services as accounts
@@ -32,7 +29,6 @@ from volunteer_app.extensions import db
 from volunteer_app.organisations import services as org
 
 pytestmark = [pytest.mark.slow, pytest.mark.no_db]
-ROOT = Path(__file__).resolve().parents[2]
 VOLUNTEERS = 50
 PLACES = 10
 
@@ -115,28 +111,8 @@ def test_fifty_simultaneous_signups_for_ten_places_give_ten_confirmed_and_forty_
     own_database_url, tmp_path
 ):
     role_id, tokens = _prepare(own_database_url, tmp_path)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.pop("TEST_DATABASE_URL", None)
-    env.update(
-        DATABASE_URL=own_database_url,
-        INSTANCE_PATH=str(tmp_path),
-        FLASK_CONFIG="production",
-        SESSION_COOKIE_SECURE="0",
-        PYTHONUNBUFFERED="1",
-    )
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(base, server, log)
+    env = served.server_env(own_database_url, tmp_path)
+    with served.gunicorn(env, workers=4) as (base, log):
         barrier = threading.Barrier(VOLUNTEERS)
         answers: list[tuple[int, dict]] = [(0, {})] * VOLUNTEERS
 
@@ -149,9 +125,6 @@ def test_fifty_simultaneous_signups_for_ten_places_give_ten_confirmed_and_forty_
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     assert [status for status, _ in answers] == [201] * VOLUNTEERS, (answers, log.read_text(errors="replace")[-3000:])
     confirmed = [body for _, body in answers if body["status"] == "confirmed"]

@@ -6,9 +6,6 @@ confirmed, and an offer is answered once. On SQLite (a temp file) and PostgreSQL
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -16,8 +13,8 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.conftest import _free_port, _wait_until_healthy
-from tests.events.test_concurrency import PLACES, ROOT, VOLUNTEERS, _post, _prepare, own_database_url  # noqa: F401
+from tests import served
+from tests.events.test_concurrency import PLACES, VOLUNTEERS, _post, _prepare, own_database_url  # noqa: F401
 from volunteer_app import create_app
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.events import services
@@ -65,28 +62,8 @@ def _rows(url: str, role_id: int) -> list:
 def test_accepts_cancellations_and_sign_ups_at_once_never_exceed_the_places(own_database_url, tmp_path):  # noqa: F811
     role_id, tokens = _prepare(own_database_url, tmp_path)
     _ask_to_confirm(own_database_url, tmp_path, role_id)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
-    env.pop("TEST_DATABASE_URL", None)
-    env.update(
-        DATABASE_URL=own_database_url,
-        INSTANCE_PATH=str(tmp_path),
-        FLASK_CONFIG="production",
-        SESSION_COOKIE_SECURE="0",
-        PYTHONUNBUFFERED="1",
-    )
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(base, server, log)
+    env = served.server_env(own_database_url, tmp_path)
+    with served.gunicorn(env, workers=4) as (base, log):
         ids = []
         for n in range(SIGNED_UP):  # one after the other: volunteer n has seq n
             status, body = _post(f"{base}/api/v1/signups", tokens[n], {"role_id": role_id})
@@ -120,9 +97,6 @@ def test_accepts_cancellations_and_sign_ups_at_once_never_exceed_the_places(own_
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     tail = log.read_text(errors="replace")[-3000:]
     by_label: dict[str, list[int]] = {}
