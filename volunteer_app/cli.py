@@ -69,7 +69,8 @@ def run_scheduler():
 def run_jobs_once(job_ids: tuple[str, ...]):
     """Run these scheduler jobs once now (all of them when none is named), e.g. after a restore or to test the mail
     settings: `flask scheduler run-once reminders.dispatch`. Safe beside the running scheduler: the jobs are
-    idempotent and the dispatch claims rows."""
+    idempotent, and one the scheduler is running at this moment is skipped."""
+    from volunteer_app.core.jobs import exclusive
     from volunteer_app.core.time import SystemClock
     from volunteer_app.reminders.scheduler import registered_jobs
 
@@ -80,7 +81,8 @@ def run_jobs_once(job_ids: tuple[str, ...]):
         raise SystemExit(2)
     clock = SystemClock()
     for job_id in job_ids or sorted(jobs):
-        click.echo(f"{job_id}: {jobs[job_id].func(clock)}")
+        with exclusive(job_id) as ours:
+            click.echo(f"{job_id}: {jobs[job_id].func(clock) if ours else 'skipped, the scheduler is running it'}")
 
 
 @data_cli.command("reencrypt")

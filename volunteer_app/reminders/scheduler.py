@@ -24,7 +24,10 @@ def registered_jobs(app: Flask | None = None) -> list[Job]:
 
 def run_job(app: Flask, job: Job, clock: Clock) -> None:
     """Runs one job in its own app context and session, so one failure leaves the next run clean."""
-    with app.app_context():
+    with app.app_context(), jobs.exclusive(job.id) as ours:
+        if not ours:
+            log.info("job %s skipped: another scheduler is running it", job.id)
+            return
         try:
             result = job.func(clock)
             log.info("job %s done: %s", job.id, result)
