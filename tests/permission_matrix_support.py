@@ -21,6 +21,7 @@ from volunteer_app.accounts.models import User
 from volunteer_app.core.ids import MAX_ID
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import utcnow
+from volunteer_app.events import hours
 from volunteer_app.events import services as events
 from volunteer_app.events.models import Event, EventRole, EventSession, Signup
 from volunteer_app.extensions import db
@@ -97,6 +98,13 @@ def _add_user(username: str, role: str, scope: str) -> User:
     accounts.grant_role(SYSTEM, user, accounts.RoleSpec.parse(role, scope))
     db.session.commit()
     return user
+
+
+def _certificate(user_id: int) -> str:
+    """The number of a certificate of the demo volunteer, issued as printing their service record does."""
+    issued = hours.issue_certificate(db.session.get(User, user_id)).issued
+    assert issued is not None, "the demo volunteer has service hours to certify"
+    return issued.number
 
 
 def _team_only_event(team_id: int) -> int:
@@ -214,6 +222,7 @@ def build_world(app: Flask) -> tuple[dict[str, Actor], dict[str, object]]:
         "referral_id": _id(sa.select(Referral.id).where(Referral.household_id == household_a)),
         "attachment_id": _id(sa.select(Attachment.id).where(Attachment.visit_id == visit_a)),
         "need_id": _one(sa.select(Need.id).where(Need.team_id == team_a).order_by(Need.id)),
+        "number": _certificate(volunteer_user),
         "tracking_number": _one(sa.select(Need.tracking_number).where(Need.team_id == team_a).order_by(Need.id)),
         "reception_id": _id(sa.select(Reception.id).order_by(Reception.id)),
         "meeting_id": _one(sa.select(Meeting.id).order_by(Meeting.id)),

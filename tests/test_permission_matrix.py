@@ -258,6 +258,8 @@ MATRIX: dict[str, Expect] = {
     "events.cancel_enrolment": ORGANISERS.absent(),
     "events.my_hours": SIGNED,
     "events.certificate": SIGNED,
+    "events.verify_lookup": PUBLIC,
+    "events.verify": PUBLIC,  # a certificate's number: anyone holding the paper checks it
     "events.my_signups": SIGNED,
     "events.subscriptions GET": SIGNED,
     "events.subscriptions POST": SIGNED.absent(),  # the empty form names no feed
@@ -295,6 +297,7 @@ MATRIX: dict[str, Expect] = {
     "events_api.AcceptOffer": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
     "events_api.DeclineOffer": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
     "events_api.MyAttendanceRecord": SIGNED,
+    "events_api.CertificateVerification": PUBLIC,
     "events_api.VolunteerAttendanceRecord": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
     "events_api.Checkins": SIGNED,
     "events_api.MySignups": SIGNED,

@@ -86,6 +86,15 @@ def mask_phone(value: str | None) -> str:
     return _mask(re.sub(r"\s+", "", value or ""), 3, 4)
 
 
+def mask_name(value: str | None) -> str:
+    """The first and last character of a name, a star between: 王*明, 张*; one shown in public (a certificate's
+    verify page) says whose it is to someone who knows them, and no more."""
+    name = "".join((value or "").split())
+    if len(name) <= 2:  # a star even for a one-character name, which would otherwise show whole
+        return name[:1] + "*" if name else ""
+    return _mask(name, 1, 1)
+
+
 def normalise_phone(value: str | None) -> str:
     """Spaces and dashes dropped, and a +86 / 0086 prefix."""
     phone = re.sub(r"[\s-]+", "", value or "")

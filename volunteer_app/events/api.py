@@ -12,6 +12,7 @@ from volunteer_app.api import PageArgs, page_of
 from volunteer_app.core.urls import public_url
 from volunteer_app.events import (
     calendar,
+    certificate_limits,
     confirmations,
     cover,
     enrolments,
@@ -368,6 +369,18 @@ class VolunteerAttendanceRecord(MethodView):
     def get(self, volunteer_id):
         """A volunteer's attendance record (staff, their team leaders, themself)."""
         return hours.attendance_record(_actor(), volunteer_id)
+
+
+@blp.route("/certificates/<number>")
+class CertificateVerification(MethodView):
+    @access.public
+    @certificate_limits.verify_limit
+    @blp.response(200, s.CertificateVerificationSchema)
+    @blp.doc(security=[])
+    def get(self, number):
+        """Verify a service-hours certificate by its number (ZS-XXXX-XXXX), without a login: what it certified and
+        the holder's name masked, or `account_closed` with no name. Limited per address with the verify page."""
+        return hours.verify_certificate(number)
 
 
 @blp.route("/hours-corrections")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from volunteer_app.core.crypto import EncryptedString, blind_index
 from volunteer_app.core.identity import mask_phone
 from volunteer_app.core.models import one_of
-from volunteer_app.core.time import UTCDateTime, utcnow
+from volunteer_app.core.time import UTCDateTime, to_local, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Team, VolunteerProfile
 
@@ -476,3 +476,40 @@ class FeedKey(db.Model):
     target_id: Mapped[int]
     nonce: Mapped[str] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ServiceCertificate(db.Model):
+    """A service-hours certificate 服务证明 as issued: its public number and what it certified, so anyone holding
+    the paper can check it at /verify/<number>. Kept when the holder closes their account, only the link to them
+    dropped (`volunteer_id` NULL): the hours stay verifiable, the person is no longer named."""
+
+    __tablename__ = "service_certificates"
+    __table_args__ = (
+        sa.CheckConstraint("minutes > 0", name="minutes_positive"),
+        sa.CheckConstraint("stars >= 0", name="stars_not_negative"),
+        sa.CheckConstraint("period_from <= period_to", name="period_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(12), unique=True)  # ZS-4F8R-2N6W (core/numbers.py)
+    volunteer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("volunteer_profiles.id", ondelete="SET NULL"), index=True
+    )
+    minutes: Mapped[int]
+    stars: Mapped[int]
+    period_from: Mapped[date]  # the first and last day of service it counts
+    period_to: Mapped[date]
+    # The newest ledger entry it counts: printing again with no entry since gives this certificate again.
+    through_entry_id: Mapped[int]
+    issuer: Mapped[str] = mapped_column(sa.String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    volunteer: Mapped[VolunteerProfile | None] = relationship()
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+    @property
+    def issued_on(self) -> date:
+        return to_local(self.issued_at).date()

@@ -406,3 +406,17 @@ class CoverRequestSchema(BaseSchema):
     signup_status = fields.String(
         allow_none=True, metadata={"description": "their sign-up for the role since, if any (filled in on lists)"}
     )
+
+
+class CertificateVerificationSchema(BaseSchema):
+    number = fields.String()
+    hours = fields.Float()
+    stars = fields.Integer()
+    period_from = fields.Date()
+    period_to = fields.Date()
+    issuer = fields.String()
+    issued_on = fields.Date()
+    holder = fields.String(
+        metadata={"description": "the holder's name masked (王*明); empty once the account is closed"}
+    )
+    account_closed = fields.Boolean()

@@ -10,7 +10,8 @@ end, and the person's data is erased or anonymised in place, since the rows othe
 - notices to them not yet sent are cancelled and the text of all of them dropped; notification choices go; the
   contact they left on needs they raised goes;
 - kept: the service-hours ledger (a printed service record can still be checked against it, now naming the
-  closed volunteer) and the audit log, append-only, whose entries name the user id of the closed account.
+  closed volunteer), the certificates issued, which still answer at /verify/<number> with what they certified but
+  no longer link to anyone, and the audit log, append-only, whose entries name the user id of the closed account.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from volunteer_app.core import audit
 from volunteer_app.core.errors import Conflict, Invalid
 from volunteer_app.core.policy import require
 from volunteer_app.core.time import today, utcnow
-from volunteer_app.events import signups
+from volunteer_app.events import hours, signups
 from volunteer_app.events.models import EventRole, EventSession, FeedKey, Signup, SignupStatus
 from volunteer_app.extensions import db
 from volunteer_app.needs.models import Need
@@ -69,6 +70,7 @@ def close_account(actor: User, password: str, *, now: datetime | None = None) ->
     if profile is not None:
         done["signups_withdrawn"] = _withdraw_upcoming(profile, now)
         done["teams_left"] = _leave_teams(profile, today(now))
+        done["certificates_unnamed"] = hours.forget_holder(profile.id)
         _forget_volunteer(profile)
     done["notices_cancelled"] = _forget_notices(actor)
     _forget_contact_on_needs(actor)

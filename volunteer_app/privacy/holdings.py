@@ -1,7 +1,8 @@
 """What Shanzhi holds about the person asking (PIPL Articles 44–45), section by section: their account, volunteer
-profile and guardian, teams and youth groups, sign-ups and attendance, hours, notices, notification choices, the
-needs they raised and the audit entries about their records. One query per section, whatever its length, lists
-newest first; the person's own numbers are shown in full, and every look or download is audited."""
+profile and guardian, teams and youth groups, sign-ups and attendance, hours and certificates issued, notices,
+notification choices, the needs they raised and the audit entries about their records. One query per section,
+whatever its length, lists newest first; the person's own numbers are shown in full, and every look or download is
+audited."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from volunteer_app.core.navigation import AUDIT_ACTION_LABELS
 from volunteer_app.core.policy import require
 from volunteer_app.core.spreadsheets import Sheet, xlsx_bytes
 from volunteer_app.core.time import to_local, utcnow
-from volunteer_app.events.hours import hours_text, stars_for
+from volunteer_app.events.hours import certificates_of, hours_text, stars_for
 from volunteer_app.events.models import (
     SIGNUP_STATUS_LABELS,
     Event,
@@ -277,6 +278,20 @@ def _hours(profile: VolunteerProfile) -> tuple[Section, Section]:
     return ledger, certificate
 
 
+def _certificates(profile: VolunteerProfile) -> Section:
+    """The numbered certificates issued to them: anyone holding one can check it at /verify/<number>."""
+    columns = [
+        ("number", _l("Certificate number")), ("issued_on", _l("Issued on")), ("total_hours", _l("Total hours")),
+        ("stars", _l("Star level")), ("period_from", _l("Service from")), ("period_to", _l("Service until")),
+    ]  # fmt: skip
+    return Section(
+        "certificates", _("Certificates issued"), columns,
+        [[c.number, c.issued_on, hours_text(c.minutes), c.stars, c.period_from, c.period_to]
+         for c in certificates_of(profile.id)],
+        note=_("Each stays verifiable by its number, also after you close your account, though without your name."),
+    )  # fmt: skip
+
+
 def _notices(user: User) -> Section:
     rows = db.session.execute(
         sa.select(
@@ -392,7 +407,7 @@ def _gather(user: User) -> Holdings:
         ledger, certificate = _hours(profile)
         sections += [
             _profile(profile), _guardian(profile), _teams(profile), _youth_groups(profile), _signups(signup_rows),
-            _attendance(signup_rows), ledger, certificate,
+            _attendance(signup_rows), ledger, certificate, _certificates(profile),
         ]  # fmt: skip
     sections += [_notices(user), _preferences(user), _needs(user), _audit(user, profile)]
     holdings.sections = sections

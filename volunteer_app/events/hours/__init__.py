@@ -1,6 +1,6 @@
 """Check-in and check-out (attendance.py), the append-only service-hours ledger with stars and certificates
-(ledger.py), corrections of recorded hours (corrections.py) and no-shows with attendance records (no_shows.py).
-Callers write `hours.name`."""
+(ledger.py), numbered certificates anyone can verify (certificates.py), corrections of recorded hours
+(corrections.py) and no-shows with attendance records (no_shows.py). Callers write `hours.name`."""
 
 from volunteer_app.events.hours.attendance import (
     check_in_token,
@@ -9,6 +9,14 @@ from volunteer_app.events.hours.attendance import (
     scan,
     scan_state,
     session_for_token,
+)
+from volunteer_app.events.hours.certificates import (
+    Verification,
+    certificates_of,
+    forget_holder,
+    issue_certificate,
+    normalise_certificate_number,
+    verify_certificate,
 )
 from volunteer_app.events.hours.corrections import (
     approve_correction,
@@ -38,19 +46,24 @@ from volunteer_app.events.hours.no_shows import (
 
 __all__ = [
     "AttendanceRecord",
+    "Verification",
     "approve_correction",
     "approve_hours",
     "attendance_record",
     "attendance_records",
     "certificate",
+    "certificates_of",
     "check_in_token",
     "clipped_minutes",
     "correct_hours",
     "correct_no_show",
+    "forget_holder",
     "hours_text",
+    "issue_certificate",
     "ledger",
     "mark_attendance",
     "most_minutes",
+    "normalise_certificate_number",
     "pending_by_signup",
     "pending_corrections",
     "record_no_shows",
@@ -62,4 +75,5 @@ __all__ = [
     "session_for_token",
     "stars_for",
     "summary",
+    "verify_certificate",
 ]

@@ -22,7 +22,16 @@ from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import to_local, utcnow
 from volunteer_app.events.hours.attendance import clipped_minutes
-from volunteer_app.events.models import EntryKind, Event, EventRole, EventSession, HoursEntry, Signup, SignupStatus
+from volunteer_app.events.models import (
+    EntryKind,
+    Event,
+    EventRole,
+    EventSession,
+    HoursEntry,
+    ServiceCertificate,
+    Signup,
+    SignupStatus,
+)
 from volunteer_app.events.notices import when_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, VolunteerProfile
@@ -245,6 +254,8 @@ class Certificate:
     issuer: str
     issued_on: date
     thresholds: tuple[int, ...]
+    through_entry_id: int | None  # the newest ledger entry counted
+    issued: ServiceCertificate | None = None  # its number and record, once issued (certificates.py)
 
     @property
     def stars(self) -> int:
@@ -258,6 +269,12 @@ class Certificate:
     @property
     def total_hours(self) -> float:
         return round(self.total_minutes / 60, 2)
+
+    @property
+    def period(self) -> tuple[date, date] | None:
+        """The first and last day of service counted; None without any."""
+        days = [line.service_date for line in self.lines]
+        return (min(days), max(days)) if days else None
 
 
 def certificate(actor: Actor, volunteer_id: int | None = None, *, now: datetime | None = None) -> Certificate:
@@ -275,8 +292,9 @@ def certificate(actor: Actor, volunteer_id: int | None = None, *, now: datetime 
         .order_by(sa.func.min(HoursEntry.service_date))
     )
     lines = [CertificateLine(r.service_date, r.organiser, r.content, int(r.minutes)) for r in rows if r.minutes]
+    through = db.session.scalar(sa.select(sa.func.max(HoursEntry.id)).where(HoursEntry.volunteer_id == profile.id))
     community = db.session.get(Community, profile.community_id, options=[selectinload(Community.town)])
     issuer = current_app.config.get("CERTIFICATE_ISSUER") or _(
         "%(town)s Volunteer Federation", town=community.town.name if community else ""
     )
-    return Certificate(profile, lines, issuer, to_local(now or utcnow()).date(), star_thresholds())
+    return Certificate(profile, lines, issuer, to_local(now or utcnow()).date(), star_thresholds(), through)

@@ -17,7 +17,7 @@ from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.core.urls import public_url
-from volunteer_app.events import forms, hours, services, signups
+from volunteer_app.events import certificate_limits, forms, hours, services, signups
 from volunteer_app.events.models import CorrectionStatus
 from volunteer_app.events.views import ORGANISERS, bp, form_ids
 from volunteer_app.organisations.services import own_profile
@@ -30,9 +30,12 @@ def session_qr(session_id: int):
     session = services.get_session(current_user, session_id)
     require(current_user, "attendance.manage", session.event)
     url = public_url(".check_in", token=hours.check_in_token(session.id))
-    # segno's own markup, no user text; a viewBox instead of a fixed size, so it scales into its box, centred
-    svg = Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True))
-    return render_template("events/qr.html", session=session, url=url, svg=svg)
+    return render_template("events/qr.html", session=session, url=url, svg=_qr(url))
+
+
+def _qr(url: str) -> Markup:
+    # segno's own markup of our own link, no user text; a viewBox instead of a fixed size, so it scales into its box
+    return Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True))
 
 
 @bp.route("/check-in/<token>", methods=["GET", "POST"])
@@ -193,6 +196,33 @@ def my_hours():
 @bp.route("/me/hours/certificate")
 @access.signed_in
 def certificate():
+    """The printable record, issued as a numbered certificate (the same one again while no hours change) whose QR
+    code opens its public verify page."""
     if own_profile(current_user) is None:
         return render_template("events/no_profile.html")
-    return render_template("events/certificate.html", cert=hours.certificate(current_user))
+    cert = hours.issue_certificate(current_user)
+    verify_url = public_url(".verify", number=cert.issued.number) if cert.issued else None
+    return render_template(
+        "events/certificate.html", cert=cert, verify_url=verify_url, qr=_qr(verify_url) if verify_url else None
+    )
+
+
+@bp.route("/verify")
+@access.public
+def verify_lookup():
+    """Typing a certificate's number: to its verify page."""
+    typed = request.args.get("number")
+    if typed is not None and (number := hours.normalise_certificate_number(typed)):
+        return redirect(url_for(".verify", number=number))
+    return render_template("events/verify_lookup.html", typed=typed)
+
+
+@bp.route("/verify/<number>")
+@access.public
+@certificate_limits.verify_limit
+def verify(number: str):
+    """Anyone holding a certificate checks it: what it certified and whose (masked), nothing else."""
+    normalised = hours.normalise_certificate_number(number)
+    if normalised and normalised != number:
+        return redirect(url_for(".verify", number=normalised))
+    return render_template("events/verify.html", found=hours.verify_certificate(number))

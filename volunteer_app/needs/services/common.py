@@ -3,7 +3,6 @@ way its status changes (recorded with who, when and why), and deadlines in worki
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from flask_babel import gettext as _
 
 from volunteer_app.core.errors import Conflict, NotFound
 from volunteer_app.core.ids import valid_id
+from volunteer_app.core.numbers import new_number, normalise_number
 from volunteer_app.core.policy import SYSTEM, Actor
 from volunteer_app.core.time import utcnow
 from volunteer_app.events.calendar import cached_calendar
@@ -20,30 +20,20 @@ from volunteer_app.needs import scope
 from volunteer_app.needs.models import Need, NeedUpdate
 from volunteer_app.needs.vocabulary import STATUS_LABELS, TRANSITIONS, Status, UpdateKind
 
-# Crockford's base 32 without I, L, O and U: nothing a resident reading it over the phone can confuse.
-TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_PREFIX = "XQ"
 
 
 def new_tracking_number() -> str:
-    """XQ-7K3M-9P2D: 40 random bits, checked unique (a clash is astronomically rare but costs one query)."""
-    while True:
-        body = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
-        number = f"{TRACKING_PREFIX}-{body[:4]}-{body[4:]}"
-        if not db.session.scalar(sa.select(Need.id).where(Need.tracking_number == number)):
-            return number
+    """XQ-7K3M-9P2D, checked unique."""
+    return new_number(
+        TRACKING_PREFIX,
+        lambda number: db.session.scalar(sa.select(Need.id).where(Need.tracking_number == number)) is not None,
+    )
 
 
 def normalise_tracking_number(text: str | None) -> str:
     """What a person typed (lower case, spaces, O for 0) as the stored form, or "" when it cannot be one."""
-    cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum()).replace("O", "0").replace("I", "1")
-    cleaned = cleaned.replace("L", "1")
-    if len(cleaned) != 10 or not cleaned.startswith(TRACKING_PREFIX):
-        return ""
-    body = cleaned[2:]
-    if any(ch not in TRACKING_ALPHABET for ch in body):
-        return ""
-    return f"{TRACKING_PREFIX}-{body[:4]}-{body[4:]}"
+    return normalise_number(text, TRACKING_PREFIX)
 
 
 def find_need(actor: Actor, need_id: object, *, for_update: bool = False) -> Need:
