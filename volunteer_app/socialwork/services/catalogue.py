@@ -163,6 +163,38 @@ class Prompt:
     level: str = "warning"
 
 
+def _file_state(household_id: int, on: date) -> sa.Row:
+    """What the prompts ask of the rows hanging off a file, in one query (each part reads an index by
+    household): the last visit, overdue follow-ups, a consent for sensitive information in force, open
+    referrals whose consent was withdrawn."""
+    last_visit = sa.select(sa.func.max(Visit.visited_at)).where(Visit.household_id == household_id)
+    overdue = sa.select(sa.func.count(FollowUp.id)).where(
+        FollowUp.household_id == household_id, FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on < on
+    )
+    consent = sa.select(Consent.id).where(
+        Consent.household_id == household_id,
+        Consent.purpose == ConsentPurpose.SENSITIVE_INFO,
+        Consent.withdrawn_at.is_(None),
+    )
+    orphaned = (
+        sa.select(sa.func.count(Referral.id))
+        .join(Consent, Consent.id == Referral.consent_id)
+        .where(
+            Referral.household_id == household_id,
+            Referral.status.in_([s.value for s in OPEN_REFERRAL_STATUSES]),
+            Consent.withdrawn_at.is_not(None),
+        )
+    )
+    return db.session.execute(
+        sa.select(
+            last_visit.scalar_subquery().label("last_visit"),
+            overdue.scalar_subquery().label("overdue"),
+            consent.exists().label("consent"),
+            orphaned.scalar_subquery().label("orphaned"),
+        )
+    ).one()
+
+
 def prompts(household: Household, *, on: date, benefits: list[Benefit] | None = None) -> list[Prompt]:
     """Possible gaps in a file: a flagged member with no matching benefit recorded, a target household not
     visited this quarter, overdue follow-ups, no consent on file, an open referral whose consent is gone."""
@@ -184,34 +216,18 @@ def prompts(household: Household, *, on: date, benefits: list[Benefit] | None = 
                 flag = labels.FLAG[Flag(sorted(matching)[0])]
                 found.append(Prompt("benefit", _("%(name)s is flagged %(flag)s, but no %(policy)s is recorded.",
                                                  name=name, flag=flag, policy=policy.name)))  # fmt: skip
-    last_visit = db.session.scalar(sa.select(sa.func.max(Visit.visited_at)).where(Visit.household_id == household.id))
+    state = _file_state(household.id, on)
     if household.is_target and household.status == "active":
         from volunteer_app.core.time import to_local
 
-        if last_visit is None or to_local(last_visit).date() < quarter_start(on):
+        if state.last_visit is None or to_local(state.last_visit).date() < quarter_start(on):
             found.append(Prompt("visit", _("A household in the target groups, not visited this quarter."), "danger"))
-    overdue = db.session.scalar(
-        sa.select(sa.func.count(FollowUp.id)).where(
-            FollowUp.household_id == household.id, FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on < on
-        )
-    )
-    if overdue:
-        message = ngettext("%(num)d follow-up overdue.", "%(num)d follow-ups overdue.", overdue)
+    if state.overdue:
+        message = ngettext("%(num)d follow-up overdue.", "%(num)d follow-ups overdue.", state.overdue)
         found.append(Prompt("follow_up", message, "danger"))
-    from volunteer_app.socialwork.services.consents import active_consent
-
-    if active_consent(household.id, ConsentPurpose.SENSITIVE_INFO) is None:
+    if not state.consent:
         found.append(Prompt("consent", _("No consent to keep sensitive information is on file."), "info"))
-    orphaned = db.session.scalar(
-        sa.select(sa.func.count(Referral.id))
-        .join(Consent, Consent.id == Referral.consent_id)
-        .where(
-            Referral.household_id == household.id,
-            Referral.status.in_([s.value for s in OPEN_REFERRAL_STATUSES]),
-            Consent.withdrawn_at.is_not(None),
-        )
-    )
-    if orphaned:
+    if state.orphaned:
         found.append(Prompt("referral", _("Consent was withdrawn while a referral is still open: close it."), "danger"))
     return found
 

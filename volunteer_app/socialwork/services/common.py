@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from volunteer_app.accounts.models import User
 from volunteer_app.core.errors import Errors, Invalid, NotFound
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.policy import Actor
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community
 from volunteer_app.socialwork import scope
-from volunteer_app.socialwork.models import Household, HouseholdEvent
+from volunteer_app.socialwork.models import Household, HouseholdEvent, HouseholdMember
 from volunteer_app.socialwork.vocabulary import HouseholdStatus
 
 
@@ -21,8 +23,22 @@ def not_found() -> NotFound:
     return NotFound(_("No such household file."))
 
 
-def household_for(actor: Actor, household_id: object, *options: Any, purpose: scope.Purpose = "file") -> Household:
+@dataclass(frozen=True)
+class HouseholdFile:
+    """A file this request has read through the scope, audited (`read_household` makes it, nothing else). The
+    services listing what hangs off a household take it in place of an id, so a file page finds the household
+    once instead of once per list."""
+
+    household: Household
+    full: bool  # may this reader see full numbers (the masking decision, made once)
+
+
+def household_for(
+    actor: Actor, household_id: object | HouseholdFile, *options: Any, purpose: scope.Purpose = "file"
+) -> Household:
     """The household, found only through the scope: outside it, the answer is the same as for no household."""
+    if isinstance(household_id, HouseholdFile):
+        return household_id.household
     if not valid_id(household_id):
         raise not_found()
     query = scope.households(actor, purpose).where(Household.id == household_id)
@@ -57,11 +73,41 @@ def choice(errors: Errors, field: str, value: object, allowed: type, message: st
 
 
 def file_options() -> list[Any]:
-    """What a household page needs, loaded in a few queries instead of one per row."""
+    """What a household page or list shows, in three queries whatever the number of rows: the household with
+    its community, town, point, station and worker joined in, its members, their flags (MemberFlag loads by
+    selectin)."""
     return [
-        selectinload(Household.community).selectinload(Community.town),
-        selectinload(Household.service_point),
-        selectinload(Household.station),
-        selectinload(Household.worker),
+        joinedload(Household.community).joinedload(Community.town),
+        joinedload(Household.service_point),
+        joinedload(Household.station),
+        _worker(),
         selectinload(Household.members),
     ]
+
+
+def _worker() -> Any:
+    """The responsible worker, for their name: not their role grants (which User loads eagerly elsewhere)."""
+    return joinedload(Household.worker).lazyload(User.grants)
+
+
+def list_options() -> list[Any]:
+    """A list shows names, flags, community and worker, never a number: the members' encrypted columns are
+    left undecrypted (deferred) there."""
+    return [
+        joinedload(Household.community),
+        _worker(),
+        selectinload(Household.members).defer(HouseholdMember.id_number).defer(HouseholdMember.phone)
+        .defer(HouseholdMember.disability_certificate),
+    ]  # fmt: skip
+
+
+def commit_read() -> None:
+    """Commits a read's audit entry without expiring what the session loaded. A read changes nothing else, so
+    nothing loaded is stale; expiring it would reload the file and the reader, query by query, while the
+    page renders."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring

@@ -21,6 +21,7 @@ from volunteer_app.organisations.models import Team
 from volunteer_app.socialwork.models import Consent, Household, Referral, Resource, Visit
 from volunteer_app.socialwork.services import uploads
 from volunteer_app.socialwork.services.common import (
+    HouseholdFile,
     choice,
     event,
     household_for,
@@ -47,7 +48,7 @@ def active_consent(household_id: int, purpose: str) -> Consent | None:
     )
 
 
-def list_consents(actor: Actor, household_id: int) -> list[Consent]:
+def list_consents(actor: Actor, household_id: int | HouseholdFile) -> list[Consent]:
     household = household_for(actor, household_id)
     require(actor, "consent.manage", household)
     return list(
@@ -138,7 +139,7 @@ def withdraw_consent(
 # ---------------------------------------------------------------------------------------------- referrals
 
 
-def list_referrals(actor: Actor, household_id: int) -> list[Referral]:
+def list_referrals(actor: Actor, household_id: int | HouseholdFile) -> list[Referral]:
     household = household_for(actor, household_id)
     require(actor, "referral.manage", household)
     return list(

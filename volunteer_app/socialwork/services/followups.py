@@ -25,6 +25,7 @@ from volunteer_app.socialwork import scope
 from volunteer_app.socialwork.models import FollowUp, Household
 from volunteer_app.socialwork.notices import Notice
 from volunteer_app.socialwork.services.common import (
+    HouseholdFile,
     household_for,
     writable,
 )
@@ -33,7 +34,7 @@ from volunteer_app.socialwork.services.visits import scope_supervisors
 from volunteer_app.socialwork.vocabulary import FollowUpStatus
 
 
-def list_follow_ups(actor: Actor, household_id: int, *, open_only: bool = False) -> list[FollowUp]:
+def list_follow_ups(actor: Actor, household_id: int | HouseholdFile, *, open_only: bool = False) -> list[FollowUp]:
     household = household_for(actor, household_id)
     require(actor, "follow_up.manage", household)
     query = (

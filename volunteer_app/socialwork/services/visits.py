@@ -24,6 +24,7 @@ from volunteer_app.socialwork import scope
 from volunteer_app.socialwork.models import Benefit, FollowUp, Household, Visit, VisitVersion, WelfarePolicy
 from volunteer_app.socialwork.services import uploads
 from volunteer_app.socialwork.services.common import (
+    HouseholdFile,
     choice,
     household_for,
     writable,
@@ -276,7 +277,12 @@ def visit_versions(actor: Actor, visit: Visit) -> list[VisitVersion]:
 
 
 def list_visits(
-    actor: Actor, household_id: int, page: int | None = None, per_page: int | None = None, *, audited: bool = True
+    actor: Actor,
+    household_id: int | HouseholdFile,
+    page: int | None = None,
+    per_page: int | None = None,
+    *,
+    audited: bool = True,
 ) -> Page:
     """A household's visits, newest first. Audited as a read, unless part of a file read already audited."""
     household = household_for(actor, household_id)

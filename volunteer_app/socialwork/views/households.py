@@ -69,12 +69,15 @@ def new_household():
 
 
 def _file_page(household_id: int, revealed: dict | None = None, tab: str | None = None, status: int = 200):
+    """The file, audited, with only the open tab's list loaded: the other tabs are links. The lists take the file
+    already read, so the household is found through the scope once."""
     opened = services.read_household(current_user, household_id)
     household = opened.household
     on = today()
     benefits = services.household_benefits(household)
     tab = tab or request.args.get("tab", "members")
-    referrals = services.list_referrals(current_user, household.id)
+    who_looked = can(current_user, "household.who_looked", household)
+    referrals = services.list_referrals(current_user, opened) if tab == "referrals" else []
     context = {
         "household": household,
         "full": opened.full,
@@ -82,24 +85,22 @@ def _file_page(household_id: int, revealed: dict | None = None, tab: str | None 
         "tab": tab,
         "prompts": services.prompts(household, on=on, benefits=benefits),
         "benefits": benefits,
-        "visits": services.list_visits(
-            current_user, household.id, page=page_arg() if tab == "visits" else 1, audited=False
-        ),
-        "follow_ups": services.list_follow_ups(current_user, household.id),
-        "consents": services.list_consents(current_user, household.id),
+        "visits": services.list_visits(current_user, opened, page=page_arg(), audited=False)
+        if tab == "visits"
+        else None,
+        "follow_ups": services.list_follow_ups(current_user, opened) if tab == "follow-ups" else [],
+        "consents": services.list_consents(current_user, opened) if tab == "consent" else [],
         "referrals": referrals,
         # A draft is its organisers' until published: the worker gets a link only once they may open it.
         "openable_events": {
             r.event_id for r in referrals if r.event is not None and can(current_user, "event.view", r.event)
         },
         "history": services.household_history(current_user, household) if tab == "history" else [],
-        "can_see_who_looked": can(current_user, "household.who_looked", household),
-        "looks": services.who_looked(current_user, household.id, page=page_arg())
-        if tab == "looked" and can(current_user, "household.who_looked", household)
-        else None,
+        "can_see_who_looked": who_looked,
+        "looks": services.who_looked(current_user, opened, page=page_arg()) if tab == "looked" and who_looked else None,
         "today": on,
         "close_form": forms.RequiredReasonForm(formdata=None, prefix="close"),
-        "follow_up_form": _follow_up_form(household),
+        "follow_up_form": _follow_up_form(household) if tab == "follow-ups" else None,
         "close_follow_up_form": forms.FollowUpCloseForm(formdata=None),
         "head_form": _head_form(household),
         "referral_status_form": forms.ReferralStatusForm(formdata=None),
@@ -187,9 +188,8 @@ def print_household(household_id: int):
         "socialwork/print_household.html",
         household=household,
         benefits=services.household_benefits(household),
-        visits=services.list_visits(current_user, household.id, per_page=100, audited=False).items,
-        follow_ups=services.list_follow_ups(current_user, household.id, open_only=True),
-        consents=services.list_consents(current_user, household.id),
+        visits=services.list_visits(current_user, opened, per_page=100, audited=False).items,
+        follow_ups=services.list_follow_ups(current_user, opened, open_only=True),
+        consents=services.list_consents(current_user, opened),
         today=today(),
     )
-
