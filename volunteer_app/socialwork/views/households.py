@@ -99,11 +99,10 @@ def _file_page(household_id: int, revealed: dict | None = None, tab: str | None 
         "can_see_who_looked": who_looked,
         "looks": services.who_looked(current_user, opened, page=page_arg()) if tab == "looked" and who_looked else None,
         "today": on,
-        "close_form": forms.RequiredReasonForm(formdata=None, prefix="close"),
+        # Forms too are built for the open tab only: a form costs more to build than most of the page's queries.
         "follow_up_form": _follow_up_form(household) if tab == "follow-ups" else None,
-        "close_follow_up_form": forms.FollowUpCloseForm(formdata=None),
-        "head_form": _head_form(household),
-        "referral_status_form": forms.ReferralStatusForm(formdata=None),
+        "head_form": _head_form(household) if tab == "members" else None,
+        "referral_status_form": forms.ReferralStatusForm(formdata=None) if tab == "referrals" else None,
         "writable": household.status == HouseholdStatus.ACTIVE,
     }
     return render_template("socialwork/household.html", **context), status
