@@ -86,6 +86,10 @@ class Config:
     NEED_PHOTO_MAX_BYTES = _int("NEED_PHOTO_MAX_BYTES", 3 * 1024 * 1024)
     # The public forms (raising a need, a question for a meeting): at most this often per address and per phone.
     NEED_RAISE_RATE_LIMIT = os.environ.get("NEED_RAISE_RATE_LIMIT", "5 per hour")
+    # The dashboard's figures (reports/services/kept.py) are counted once and kept this long, shown with the time
+    # they were counted; kept in instance/figures/, or in the Redis FIGURES_STORE_URI names (several hosts).
+    FIGURES_KEEP_SECONDS = _int("FIGURES_KEEP_SECONDS", 600)
+    FIGURES_STORE_URI = os.environ.get("FIGURES_STORE_URI", "")
     PER_PAGE_DEFAULT = 20
     PER_PAGE_MAX = 100
 
@@ -189,6 +193,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # tests create hundreds of users; strength is not under test
     RATELIMIT_ENABLED = False
     SECRET_KEY = secrets.token_hex(32)
+    FIGURES_KEEP_SECONDS = 0  # every test counts its figures afresh; tests of keeping turn it on
 
 
 CONFIGS = {

@@ -9,6 +9,9 @@ Every endpoint takes `from` and `to` (local dates, both included; by default the
 - a volunteer: `/stats/hours` without a team or community gives their own hours by month (404 for someone not
   registered as a volunteer); the rest answers 403;
 - `/stats/needs`: town staff, counted as the needs boards count them.
+
+The town's figures are counted once and kept for a while (reports/services/kept.py), the same the dashboard shows:
+`as_of` says when they were counted.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class StatsPeriodSchema(BaseSchema):
 
 
 class StatsScopedSchema(BaseSchema):
+    as_of = fields.DateTime(metadata={"description": "when these figures were counted (they are kept a while)"})
     scope = fields.String(metadata={"description": "town, community, team or own (the caller's own hours)"})
     period = fields.Nested(StatsPeriodSchema, attribute="filters")
 
@@ -133,6 +137,7 @@ class StatsCoverageRowSchema(BaseSchema):
 
 
 class StatsCoverageSchema(BaseSchema):
+    as_of = fields.DateTime(metadata={"description": "when these figures were counted (they are kept a while)"})
     quarter_start = fields.Date()
     on = fields.Date()
     total = fields.Nested(StatsCoverageRowSchema)
@@ -140,6 +145,7 @@ class StatsCoverageSchema(BaseSchema):
 
 
 class StatsNeedsSchema(BaseSchema):
+    as_of = fields.DateTime(metadata={"description": "when these figures were counted (they are kept a while)"})
     raised = fields.Integer()
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_category = fields.Dict(keys=fields.String(), values=fields.Integer())

@@ -2,6 +2,9 @@
 aggregate queries of reports/services/counts.py (what each filter means is said there); social-work coverage from
 socialwork.services.coverage and needs from needs.services.needs_figures, reused, never counted again here.
 
+`figures` computes them; `kept_figures` and the functions the stats API calls read them as kept for a while by
+reports/services/kept.py (dated by `Figures.as_of`), after checking who asks, on every request.
+
 Who sees what (rules under "figures" in reports/policy.py): town staff every figure, a community filter narrowing
 it; a station supervisor only the social-work coverage (their station's numbers); staff and a team's leaders the
 team's figures (no youth groups, coverage or needs: those belong to communities); each volunteer their own hours
@@ -10,19 +13,21 @@ by month.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from flask_babel import gettext as _
 
 from volunteer_app.core.errors import NotFound, raise_if
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.policy import Actor, can, require
-from volunteer_app.core.time import today
+from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
 from volunteer_app.needs import services as needs
 from volunteer_app.organisations.models import Community, Team, VolunteerProfile
 from volunteer_app.organisations.services import own_profile
+from volunteer_app.reports.services import kept
 from volunteer_app.reports.services.counts import (
     Attendance,
     Bar,
@@ -39,7 +44,6 @@ from volunteer_app.reports.services.counts import (
     hours_by_community,
     hours_by_month,
     hours_by_team,
-    hours_total,
     own_hours_by_month,
     volunteer_counts,
     volunteers_by_community,
@@ -82,6 +86,7 @@ class Figures:
 
     scope: str
     filters: Filters
+    as_of: datetime | None = None  # when they were counted (kept figures are read later)
     volunteers: VolunteerCounts | None = None
     volunteers_by_community: list[CommunityVolunteers] | None = None
     hours_total: float | None = None
@@ -181,41 +186,89 @@ def _not_by_team(f: Filters, what: str) -> None:
         raise_if({"team_id": [_("%(what)s are not counted by team.", what=what)]})
 
 
-def social_work(actor: Actor, f: Filters) -> CoverageFigures:
-    """Social-work coverage for town staff and station supervisors (their station's numbers), town-wide or for a
-    community."""
+def _social_work_scope(actor: Actor, f: Filters) -> Community | None:
     require(actor, "figures.socialwork")
     _not_by_team(f, _("Social-work figures"))
-    _community(f.community_id)
-    return _coverage(actor, f)
-
-
-def needs_of(actor: Actor, f: Filters) -> needs.NeedFigures:
-    """Needs figures as the needs boards count them, for whoever may read the town's board (or the community's)."""
-    _not_by_team(f, _("Needs"))
-    return needs.needs_figures(actor, date_from=f.date_from, date_to=f.date_to, community_id=f.community_id)
+    return _community(f.community_id)
 
 
 def _needs_if_allowed(actor: Actor, found: Figures) -> needs.NeedFigures | None:
     community = found.community
     allowed = can(actor, "board.community", community) if community else can(actor, "board.town")
-    return needs_of(actor, found.filters) if allowed else None
+    return needs.needs_figures(actor, date_from=found.filters.date_from, date_to=found.filters.date_to,
+                               community_id=found.filters.community_id) if allowed else None  # fmt: skip
 
 
-def overview(actor: Actor, f: Filters, *, now: datetime | None = None) -> Figures:
-    """Volunteers, total hours and events, places filled and no-shows, and (not for a team) youth groups."""
-    found = work_scope(actor, f)
+def _scoped(actor: Actor, f: Filters) -> Figures:
+    """Who may read what with these filters, as an empty Figures naming the scope (refused otherwise): the town
+    dashboard, a community's or a team's figures, or for a station supervisor the social-work coverage only."""
+    if _only_social_work(actor, f):
+        return Figures("socialwork", f, community=_social_work_scope(actor, f))
+    return work_scope(actor, f)
+
+
+def _counted(actor: Actor, found: Figures, now: datetime | None) -> Figures:
+    """Every figure of `found`'s scope that the reader may see, counted now."""
+    f = found.filters
+    found = replace(found, as_of=utcnow())
+    if found.scope == "socialwork":
+        found.coverage = _coverage(actor, f)
+        return found
+    found = _with_events(_with_hours(found), now)
     found.volunteers = volunteer_counts(f)
-    found.hours_total = hours_total(f)
-    found.events_by_status = events_by_status(f)
-    found.events_total = sum(int(b.value) for b in found.events_by_status)
-    found.attendance = attendance(f, now=now)
-    found.youth_groups = youth_groups(f) if f.team_id is None else None
+    found.volunteers_by_community = volunteers_by_community(f) if f.community_id is None else None
+    if f.team_id is None:
+        found.youth_groups = youth_groups(f)
+        found.coverage = _coverage(actor, f) if can(actor, "figures.socialwork") else None
+        found.needs = _needs_if_allowed(actor, found)
     return found
 
 
-def events(actor: Actor, f: Filters, *, now: datetime | None = None) -> Figures:
-    return _with_events(work_scope(actor, f), now)
+def figures(actor: Actor, f: Filters, *, now: datetime | None = None) -> Figures:
+    """Every figure the reader may see with these filters, counted now: the town dashboard (a community's figures
+    with a community filter, a team's with a team filter), or, for a station supervisor, the social-work coverage
+    only."""
+    return _counted(actor, _scoped(actor, f), now)
+
+
+def kept_figures(actor: Actor, f: Filters, *, refresh: bool = False) -> Figures:
+    """The same figures as kept for a while (reports/services/kept.py), dated by `as_of`; `refresh` counts them
+    again. Who may read them is checked first, on every call."""
+    found = _scoped(actor, f)
+    return kept.kept(actor, found, lambda: _counted(actor, found, None), refresh=refresh)
+
+
+# ---------------------------------------------------------------------------------------------- the stats API
+# Each endpoint's part of the kept figures, so the API, the dashboard and the monthly workbook agree.
+
+Part = TypeVar("Part")
+
+
+@dataclass(frozen=True)
+class Dated(Generic[Part]):
+    """A part of the figures with the time it was counted; reads as the part itself."""
+
+    part: Part
+    as_of: datetime | None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy and pickle look for these before `part` is set
+            raise AttributeError(name)
+        return getattr(self.part, name)
+
+
+def _kept_work(actor: Actor, f: Filters) -> Figures:
+    work_scope(actor, f)  # the work's figures, never the social-work part a supervisor's dashboard falls back to
+    return kept_figures(actor, f)
+
+
+def overview(actor: Actor, f: Filters) -> Figures:
+    """Volunteers, total hours and events, places filled and no-shows, and (not for a team) youth groups."""
+    return _kept_work(actor, f)
+
+
+def events(actor: Actor, f: Filters) -> Figures:
+    return _kept_work(actor, f)
 
 
 def hours(actor: Actor, f: Filters) -> Figures:
@@ -223,28 +276,30 @@ def hours(actor: Actor, f: Filters) -> Figures:
     filter, anyone else gets their own hours by month (NotFound for someone not registered as a volunteer)."""
     if f.team_id is None and f.community_id is None and not can(actor, "figures.town"):
         return own_hours(actor, f)
-    return _with_hours(work_scope(actor, f))
+    return _kept_work(actor, f)
 
 
 def own_hours(actor: Actor, f: Filters) -> Figures:
-    """One's own approved hours by month in the period."""
+    """One's own approved hours by month in the period (one volunteer's ledger, indexed: counted each time)."""
     profile = own_profile(actor)
     if profile is None:
         raise NotFound(_("You are not registered as a volunteer."))
     by_month, total = own_hours_by_month(profile.id, f)
-    return Figures("own", f, hours_by_month=by_month, hours_total=total, volunteer=profile)
+    return Figures("own", f, as_of=utcnow(), hours_by_month=by_month, hours_total=total, volunteer=profile)
 
 
-def figures(actor: Actor, f: Filters, *, now: datetime | None = None) -> Figures:
-    """Every figure the reader may see with these filters: the town dashboard (a community's figures with a
-    community filter, a team's with a team filter), or, for a station supervisor, the social-work coverage only."""
-    if _only_social_work(actor, f):
-        return Figures("socialwork", f, coverage=social_work(actor, f), community=_community(f.community_id))
-    found = _with_events(_with_hours(work_scope(actor, f)), now)
-    found.volunteers = volunteer_counts(f)
-    found.volunteers_by_community = volunteers_by_community(f) if f.community_id is None else None
-    if f.team_id is None:
-        found.youth_groups = youth_groups(f)
-        found.coverage = social_work(actor, f) if can(actor, "figures.socialwork") else None
-        found.needs = _needs_if_allowed(actor, found)
-    return found
+def social_work(actor: Actor, f: Filters) -> Dated[CoverageFigures]:
+    """Social-work coverage for town staff and station supervisors (their station's numbers), town-wide or for a
+    community."""
+    _social_work_scope(actor, f)
+    found = kept_figures(actor, f)
+    return Dated(found.coverage, found.as_of)
+
+
+def needs_of(actor: Actor, f: Filters) -> Dated[needs.NeedFigures]:
+    """Needs figures as the needs boards count them, for whoever may read the town's board (or the community's)."""
+    _not_by_team(f, _("Needs"))
+    community = _community(f.community_id)
+    require(actor, "board.community" if community else "board.town", community)
+    found = kept_figures(actor, f)
+    return Dated(found.needs, found.as_of)

@@ -130,7 +130,7 @@ def needs_sheets(found: figures.Figures) -> list[Sheet]:
 
 def sheets(actor: Actor, month: Month) -> list[Sheet]:
     """The sheets of the month, from one reading of the dashboard's figures for that month."""
-    found = figures.figures(actor, figures.filters(month.first, month.last))
+    found = figures.kept_figures(actor, figures.filters(month.first, month.last))
     return [
         *hours_sheets(found), *events_sheets(found), signups_sheet(found),
         *([coverage_sheet(found)] if found.coverage else []), *needs_sheets(found),

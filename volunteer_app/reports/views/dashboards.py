@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -39,8 +39,16 @@ def _filters(**scope: int | None) -> tuple[figures.Filters, Errors]:
         return figures.filters(**scope), error.errors
 
 
+def _kept(found_filters: figures.Filters) -> figures.Figures:
+    """The kept figures; `refresh=1` (the page's link beside their time) counts them again."""
+    return figures.kept_figures(current_user, found_filters, refresh=request.args.get("refresh") == "1")
+
+
 def _page(template: str, found: figures.Figures, errors: Errors, **context):
-    html = render_template(template, figures=found, charts=charts_of(found), errors=errors, **context)
+    again = url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args, "refresh": "1"})
+    html = render_template(
+        template, figures=found, charts=charts_of(found), errors=errors, refresh_url=again, **context
+    )
     return html, 422 if errors else 200
 
 
@@ -48,7 +56,7 @@ def _page(template: str, found: figures.Figures, errors: Errors, **context):
 @access.roles(*DASHBOARD_READERS)
 def dashboard():
     found_filters, errors = _filters(community_id=id_arg("community_id"))
-    found = figures.figures(current_user, found_filters)
+    found = _kept(found_filters)
     communities = organisations.community_choices(current_user) if found.scope != "socialwork" else []
     return _page("reports/dashboard.html", found, errors, communities=communities)
 
@@ -57,14 +65,14 @@ def dashboard():
 @access.roles(*TOWN_STAFF, Role.TEAM_LEADER)
 def team(team_id: int):
     found_filters, errors = _filters(team_id=team_id)
-    return _page("reports/dashboard.html", figures.figures(current_user, found_filters), errors)
+    return _page("reports/dashboard.html", _kept(found_filters), errors)
 
 
 @bp.route("/communities/<int:community_id>")
 @access.roles(*TOWN_STAFF)
 def community(community_id: int):
     found_filters, errors = _filters(community_id=community_id)
-    return _page("reports/dashboard.html", figures.figures(current_user, found_filters), errors)
+    return _page("reports/dashboard.html", _kept(found_filters), errors)
 
 
 @bp.route("/me")
