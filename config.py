@@ -157,6 +157,8 @@ class Config:
     # up); one that adds more than HOURS_CORRECTION_REVIEW_HOURS counts only once a second staff member approves.
     HOURS_CORRECTION_MARGIN_HOURS = float(os.environ.get("HOURS_CORRECTION_MARGIN_HOURS", 2))
     HOURS_CORRECTION_REVIEW_HOURS = float(os.environ.get("HOURS_CORRECTION_REVIEW_HOURS", 3))
+    # Team reservations: the team's leaders are reminded this many hours before the fill-by time, once.
+    RESERVATION_REMINDER_HOURS = float(os.environ.get("RESERVATION_REMINDER_HOURS", 24))
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_STYLE = "danger"

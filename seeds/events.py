@@ -21,7 +21,7 @@ from volunteer_app.accounts.models import User
 from volunteer_app.core.errors import DomainError
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import as_utc, to_local, utcnow
-from volunteer_app.events import calendar, enrolments, hours, services, signups, team_signups
+from volunteer_app.events import calendar, enrolments, hours, reservations, services, signups, team_signups
 from volunteer_app.events.models import Event, EventStatus, Signup
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, Team, Town
@@ -98,6 +98,28 @@ def _signups(event: Event, spec: dict[str, Any], report: list[str]) -> None:
             report.append(f"  sign-up {user.username} → {role.name} skipped: {error.message}")
             continue
         report.append(f"  sign-up {user.username} → {role.name}: {signup.status}")
+
+
+def _reservations(event: Event, spec: dict[str, Any], report: list[str]) -> None:
+    """Places held for a team, some of them already filled with names (the leader fills the rest on the page)."""
+    event = services.get_event(SYSTEM, event.id)
+    for item in spec.get("reservations", []):
+        role = next((r for s in event.sessions for r in s.roles if r.name == item["role"]), None)
+        team_id = _team_id(item)
+        if role is None or team_id is None:
+            continue
+        try:
+            held = reservations.reserve(
+                SYSTEM, role.id, team_id=team_id, places=item["places"], fill_by=_when(item["fill_by"])
+            )
+            names = [
+                _profile_id(u) for u in db.session.scalars(sa.select(User).where(User.username.in_(item["names"])))
+            ]
+            held = reservations.fill(SYSTEM, role.id, held.id, names)
+        except DomainError as error:  # e.g. the fill-by time has passed since the demo data was written
+            report.append(f"  reservation {item['team']} → {role.name} skipped: {error.message}")
+            continue
+        report.append(f"  reservation {item['team']} → {role.name}: {held.filled} of {held.places} named")
 
 
 def _profile_id(user: User) -> int | None:
@@ -180,6 +202,7 @@ def load_events(report: list[str]) -> None:
         event = _event(spec)
         report.append(f"event {event.title} ({event.status})")
         _signups(event, spec, report)
+        _reservations(event, spec, report)
         for child in spec.get("enrolments", []):
             enrolments.enrol(SYSTEM, event.id, guardian_consent=True, **child)
             report.append(f"  enrolled {child['child_name']}")

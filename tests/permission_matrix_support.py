@@ -21,7 +21,7 @@ from volunteer_app.accounts.models import User
 from volunteer_app.core.ids import MAX_ID
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import utcnow
-from volunteer_app.events import hours
+from volunteer_app.events import hours, reservations
 from volunteer_app.events import services as events
 from volunteer_app.events.models import Event, EventRole, EventSession, Signup
 from volunteer_app.extensions import db
@@ -128,6 +128,15 @@ def _team_only_event(team_id: int) -> int:
     return event.id
 
 
+def _reservation(role_id: int, team_id: int) -> int:
+    """Places of the A-side role reserved for team A (the demo town's reservation is of another role)."""
+    role = events.get_role(SYSTEM, role_id)
+    session, event = role.session, role.session.event
+    last = min(t for t in (session.starts_at, event.signup_closes_at) if t is not None)
+    fill_by = max(utcnow() + timedelta(minutes=30), last - timedelta(hours=1))
+    return reservations.reserve(SYSTEM, role_id, team_id=team_id, places=1, fill_by=fill_by).id
+
+
 def build_world(app: Flask) -> tuple[dict[str, Actor], dict[str, object]]:
     load_demo()
     team_a = _one(sa.select(Team.id).where(Team.name == TEAM_A))
@@ -195,6 +204,7 @@ def build_world(app: Flask) -> tuple[dict[str, Actor], dict[str, object]]:
         "team_only_event_id": _team_only_event(team_a),
         "session_id": session_a,
         "role_id": role_a,
+        "reservation_id": _reservation(role_a, team_a),
         # Someone else's sign-up, of a volunteer outside team B (whose leader may cancel their members' sign-ups).
         "signup_id": _one(
             sa.select(Signup.id)

@@ -254,6 +254,9 @@ MATRIX: dict[str, Expect] = {
     "events.find_cover": ORGANISES_A,
     "events.cover_requests": ORGANISES_A,
     "events.release_unanswered": ORGANISES_A,
+    "events.reservations": ORGANISERS,  # a leader reserves for their own team; B's leader sees only B's
+    "events.reservation": ORGANISES_A.hiding(LEADER_B),  # team A's reservation
+    "events.release_reservation": ORGANISES_A.hiding(LEADER_B),
     "events.enrolments_page": PROFILE_OR_STAFF,
     "events.cancel_enrolment": ORGANISERS.absent(),
     "events.my_hours": SIGNED,
@@ -276,6 +279,8 @@ MATRIX: dict[str, Expect] = {
     "events_api.CoverRequests": ORGANISES_A,
     "events_api.FindCover": ORGANISES_A,
     "events_api.ReleaseUnanswered": ORGANISES_A,
+    "events_api.Reservations": ORGANISERS,
+    "events_api.ReservationById": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),  # team A's reservation
     "events_api.ConfirmAttendance": ORGANISES_A,
     "events_api.WithdrawAttendance": ORGANISES_A,
     "events_api.EventRecurrence": ORGANISES_A,

@@ -19,6 +19,7 @@ from volunteer_app.events import (
     feeds,
     hours,
     offers,
+    reservations,
     services,
     signups,
     team_signups,
@@ -267,6 +268,49 @@ class CoverRequests(MethodView):
     def get(self, args, role_id):
         """Who was asked to cover the role, newest first, with their sign-up since (`q`: a name)."""
         return cover.cover_requests(_actor(), role_id, **args)
+
+
+@blp.route("/roles/<int:role_id>/reservations")
+class Reservations(MethodView):
+    @access.signed_in
+    @blp.arguments(s.ReservationArgs, location="query")
+    @blp.response(200, page_of(s.ReservationSchema))
+    def get(self, args, role_id):
+        """A role's team reservations, open first: all for the event's organisers, their own teams' for leaders."""
+        return reservations.list_reservations(_actor(), role_id, **args)
+
+    @access.signed_in
+    @blp.arguments(s.ReservationInSchema)
+    @blp.response(201, s.ReservationSchema)
+    def post(self, body, role_id):
+        """Reserve `places` of the role for a team until `fill_by` (the team's leaders, or staff). The places count
+        as taken at once; 422 beyond the places free, with a fill-by time past or after the session's start, or for
+        a team the event is not for; 409 while the team already holds places of this role."""
+        return reservations.reserve(_actor(), role_id, **body)
+
+
+@blp.route("/roles/<int:role_id>/reservations/<int:reservation_id>")
+class ReservationById(MethodView):
+    @access.signed_in
+    @blp.response(200, s.ReservationSchema)
+    def get(self, role_id, reservation_id):
+        return reservations.get_reservation(_actor(), role_id, reservation_id)
+
+    @access.signed_in
+    @blp.arguments(s.ReservationPatchSchema)
+    @blp.response(200, s.ReservationSchema)
+    def patch(self, body, role_id, reservation_id):
+        """Set the names filling the reservation: `volunteer_ids` is the full list (new names are signed up,
+        confirmed; names left out are cancelled and their places return to the reservation). Each new name is
+        checked as a sign-up (a member of the team, the role's requirements, no clashing place, not signed up
+        already); any refusal refuses the whole list (422, one message per name)."""
+        return reservations.fill(_actor(), role_id, reservation_id, body["volunteer_ids"])
+
+    @access.signed_in
+    @blp.response(204)
+    def delete(self, role_id, reservation_id):
+        """Release the unfilled places now: they go to the waitlist in order. The names filled keep their places."""
+        reservations.release(_actor(), role_id, reservation_id)
 
 
 @blp.route("/me/signups")

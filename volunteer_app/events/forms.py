@@ -158,3 +158,10 @@ class RecurrenceForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.weekdays.choices = [(d, weekday_name(d)) for d in range(7)]
+
+
+class ReservationForm(FlaskForm):
+    team_id = SelectField(_l("Team"), coerce=optional_int, validators=[InputRequired()])
+    places = IntegerField(_l("Places to reserve"), validators=[InputRequired(), NumberRange(min=1, max=100_000)])
+    fill_by = DateTimeLocalField(_l("Names by"), format=DT_FORMAT, validators=[InputRequired()])
+    submit = SubmitField(_l("Reserve"))

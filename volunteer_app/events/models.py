@@ -267,11 +267,57 @@ class Signup(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hours_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The team reservation this place was filled from: while the reservation is open, a place it gave up goes back
+    # to the team (the leader names someone else), not to the waitlist.
+    reservation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("role_reservations.id", ondelete="SET NULL"), index=True
+    )
 
     role: Mapped[EventRole] = relationship()
     volunteer: Mapped[VolunteerProfile] = relationship()
 
     waitlist_position = None  # filled in by the services (int or None), one query per page of sign-ups
+
+
+class RoleReservation(db.Model):
+    """Places of a role a team holds 团队预留 until `fill_by` (events/reservations.py): the places the leader has not
+    yet filled with members' names count as taken, so no sign-up or promotion can have them; at `fill_by` (or
+    when the leader lets them go, `released_at`) the unfilled ones go to the waitlist."""
+
+    __tablename__ = "role_reservations"
+    __table_args__ = (
+        sa.CheckConstraint("places > 0", name="places"),
+        sa.Index("ix_role_reservations_role_released_at", "role_id", "released_at"),
+        sa.Index("ix_role_reservations_released_at_fill_by", "released_at", "fill_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(sa.ForeignKey("event_roles.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    places: Mapped[int]
+    fill_by: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the leaders' reminder before fill_by, once
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None while open
+    released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))  # None: the job
+
+    role: Mapped[EventRole] = relationship()
+    team: Mapped[Team] = relationship()
+
+    # Filled in by the services (events/reservations.py): the live sign-ups filled from it, their count, and
+    # whether the reader may fill and release it.
+    filled = 0
+    members = ()
+    manageable = False
+
+    @property
+    def status(self) -> str:
+        return "open" if self.released_at is None else "released"
+
+    @property
+    def unfilled(self) -> int:
+        return 0 if self.released_at is not None else max(0, self.places - self.filled)
 
 
 class CoverRequest(db.Model):

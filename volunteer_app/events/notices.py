@@ -72,6 +72,12 @@ ATTENDANCE_QUESTION = _kind(
 )
 COVER_ASKED = _kind("event_cover_asked", _l("Asked to cover a role"), template="cover_asked")
 OFFER_LAPSED = _kind("signup_offer_lapsed", _l("An offered place lapsed"), essential=True, template="offer_lapsed")
+RESERVATION_DUE = _kind(
+    "event_reservation_due", _l("Reserved places still to fill"), essential=True, template="reservation_due"
+)
+RESERVATION_RELEASED = _kind(
+    "event_reservation_released", _l("Unfilled reserved places released"), template="reservation_released"
+)
 
 
 # ---------------------------------------------------------------------------------------------- context
@@ -489,4 +495,29 @@ def cover_asked(request, volunteer: VolunteerProfile, role: EventRole, now: date
             **session_context(role.session, role.name),
             "url": public_url("events.event", event_id=role.session.event_id) + f"#role-{role.id}",
         },
+    )
+
+
+def _reservation_context(reservation, now: datetime) -> dict[str, Any]:
+    role = reservation.role
+    return {
+        **session_context(role.session, role.name),
+        "team": reservation.team.name,
+        "unfilled": reservation.unfilled,
+        "fill_by": when_text(reservation.fill_by),
+        "url": public_url("events.reservation", role_id=role.id, reservation_id=reservation.id),
+    }
+
+
+def reservation_due(reservation, leader_ids: Iterable[int], now: datetime) -> int:
+    """The team's leaders, before the fill-by time: places reserved for the team still want members' names."""
+    context = _reservation_context(reservation, now)
+    return notify_many(RESERVATION_DUE, [Planned(uid, subject_key(reservation), now, context) for uid in leader_ids])
+
+
+def reservation_released(reservation, leader_ids: Iterable[int], unfilled: int, now: datetime) -> int:
+    """The fill-by time passed: the places left unfilled went to the waitlist."""
+    context = {**_reservation_context(reservation, now), "unfilled": unfilled}
+    return notify_many(
+        RESERVATION_RELEASED, [Planned(uid, subject_key(reservation), now, context) for uid in leader_ids]
     )

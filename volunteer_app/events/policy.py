@@ -76,6 +76,13 @@ def _cancel(actor, signup) -> bool:
     return organises(actor, signup.role.session.event) or _sign_up(actor, signup.volunteer)
 
 
+@rule("reservation.manage")
+def _reservation(actor, team_id) -> bool:
+    """Reserving places of a role for a team, filling them with names and releasing them: the team's leaders, or
+    town staff for any team."""
+    return is_town_staff(actor) or leads(actor, team_id)
+
+
 @rule("hours.view")
 def _hours(actor, volunteer) -> bool:
     if is_town_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:

@@ -14,8 +14,9 @@ from flask_babel import lazy_pgettext
 from volunteer_app.core import audit
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import to_local
-from volunteer_app.events.models import Event, EventRole, EventSession, Signup
+from volunteer_app.events.models import Event, EventRole, EventSession, RoleReservation, Signup
 from volunteer_app.extensions import db
+from volunteer_app.organisations.models import Team
 
 
 def _named(reader: Any, event: Event, detail: str = "") -> audit.Named:
@@ -58,10 +59,23 @@ describe_signups = _describer(
     lambda row: row[2],
 )
 
+describe_reservations = _describer(
+    lambda ids: sa.select(RoleReservation.id, Event, EventRole.name, Team.name)
+    .join(EventRole, EventRole.id == RoleReservation.role_id)
+    .join(EventSession, EventSession.id == EventRole.session_id)
+    .join(Event)
+    .join(Team, Team.id == RoleReservation.team_id)
+    .where(RoleReservation.id.in_(ids)),
+    lambda row: f"{row[2]} · {row[3]}",
+)
+
 audit.register_record_type("event", "events", label=_l("Event"), describe=describe_events)
 audit.register_record_type("event_session", "event_sessions", label=_l("Session"), describe=describe_sessions)
 audit.register_record_type("event_role", "event_roles", label=lazy_pgettext("event", "Role"), describe=describe_roles)
 audit.register_record_type("signup", "signups", label=_l("Sign-up"), describe=describe_signups)
+audit.register_record_type(
+    "role_reservation", "role_reservations", label=_l("Team reservation"), describe=describe_reservations
+)
 audit.register_record_type("event_recurrence", label=_l("Recurring event"))
 audit.register_record_type("enrolment", label=_l("Enrolment"))
 audit.register_record_type("attendance", label=_l("Attendance"), describe=describe_sessions)  # by its session

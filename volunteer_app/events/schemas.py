@@ -133,6 +133,25 @@ class FindCoverInSchema(InputSchema):
     count = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=50))
 
 
+class ReservationInSchema(InputSchema):
+    team_id = Id(required=True)
+    places = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100_000))
+    fill_by = LocalDateTime(required=True)
+
+
+class ReservationPatchSchema(InputSchema):
+    volunteer_ids = fields.List(
+        Id(),
+        required=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "the full list of names: new ones are signed up, those left out cancelled"},
+    )
+
+
+class ReservationArgs(PageArgs):
+    open_only = fields.Boolean(load_default=False)
+
+
 class CoverArgs(PageArgs):
     q = fields.String(load_default=None, validate=validate.Length(max=100))
 
@@ -193,6 +212,7 @@ class RoleSchema(BaseSchema):
     confirmed_count = fields.Integer()
     waitlisted_count = fields.Integer()
     offered_count = fields.Integer(metadata={"description": "places held by open promotion offers"})
+    reserved_count = fields.Integer(metadata={"description": "places teams reserved and have not filled yet"})
     places_left = fields.Integer()
 
 
@@ -226,6 +246,7 @@ class EventSummarySchema(BaseSchema):
     audience = fields.String()
     total_places = fields.Integer()
     confirmed_count = fields.Integer()
+    reserved_count = fields.Integer(metadata={"description": "places teams reserved and have not filled yet"})
 
 
 class EventSchema(EventSummarySchema):
@@ -420,3 +441,24 @@ class CertificateVerificationSchema(BaseSchema):
         metadata={"description": "the holder's name masked (王*明); empty once the account is closed"}
     )
     account_closed = fields.Boolean()
+
+
+class ReservedNameSchema(BaseSchema):
+    signup_id = fields.Integer(attribute="id")
+    volunteer_id = fields.Integer()
+    name = fields.Function(lambda s: s.volunteer.name)
+
+
+class ReservationSchema(BaseSchema):
+    id = fields.Integer()
+    role_id = fields.Integer()
+    team_id = fields.Integer()
+    team = fields.Function(lambda r: r.team.name)
+    places = fields.Integer()
+    filled = fields.Integer()
+    unfilled = fields.Integer(metadata={"description": "places still held for names; 0 once released"})
+    fill_by = LocalDateTime()
+    status = fields.String(metadata={"description": "open, or released (at fill_by or by the leader)"})
+    created_at = LocalDateTime()
+    released_at = LocalDateTime(allow_none=True)
+    names = fields.List(fields.Nested(ReservedNameSchema), attribute="members")

@@ -8,6 +8,9 @@ interleaving of requests can exceed a role's capacity or lose a sign-up.
 
 Lock order, to rule out deadlocks: the role first, then volunteer rows (in id order).
 
+Team reservations (reservations.py): places a team holds and has not filled with names yet are taken too
+(`reserved_unfilled`), so the same lock and the same count keep them from anyone else.
+
 Promotion offers: when the event sets `promotion_confirm_hours`, a freed place is offered to the first waitlisted
 (status `offered` until `offer_expires_at`) instead of confirmed at once. An offered place is held: it counts as
 taken (`taken_count`), so nobody else gets it until it is accepted, declined or lapses (offers.py), each under
@@ -40,6 +43,7 @@ from volunteer_app.events.models import (
     EventRole,
     EventSession,
     EventStatus,
+    RoleReservation,
     Signup,
     SignupStatus,
     event_audience_teams,
@@ -76,12 +80,47 @@ def lock_volunteers(ids: Iterable[int]) -> None:
 
 
 def taken_count(role_id: int) -> int:
-    """Places taken: confirmed, and offered ones held for their volunteer."""
-    return db.session.scalar(
+    """Places taken: confirmed, offered ones held for their volunteer, and those teams reserved and not yet filled."""
+    holding = db.session.scalar(
         sa.select(sa.func.count(Signup.id)).where(
             Signup.role_id == role_id, Signup.status.in_([s.value for s in HOLDING_STATUSES])
         )
     )
+    return holding + reserved_unfilled([role_id]).get(role_id, 0)
+
+
+def reservation_fills(reservation_ids: Iterable[int]) -> dict[int, int]:
+    """Live (place-holding) sign-ups filled from each of these reservations, in one grouped query."""
+    ids = sorted(set(reservation_ids))
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(Signup.reservation_id, sa.func.count(Signup.id))
+            .where(Signup.reservation_id.in_(ids), Signup.status.in_([s.value for s in HOLDING_STATUSES]))
+            .group_by(Signup.reservation_id)
+        ).all()
+    )
+
+
+def reserved_unfilled(role_ids: Iterable[int]) -> dict[int, int]:
+    """Places of these roles that open team reservations hold and the leaders have not filled yet (two queries;
+    roles without any are absent). They are taken: nobody else may sign up or be promoted into them."""
+    ids = sorted(set(role_ids))
+    if not ids:
+        return {}
+    open_ = list(
+        db.session.execute(
+            sa.select(RoleReservation.id, RoleReservation.role_id, RoleReservation.places).where(
+                RoleReservation.role_id.in_(ids), RoleReservation.released_at.is_(None)
+            )
+        )
+    )
+    fills = reservation_fills(r.id for r in open_)
+    held: dict[int, int] = {}
+    for r in open_:
+        held[r.role_id] = held.get(r.role_id, 0) + max(0, r.places - fills.get(r.id, 0))
+    return held
 
 
 def role_capacity(role_id: int) -> int:

@@ -21,11 +21,13 @@ from volunteer_app.events.models import (
     EventRole,
     EventSession,
     EventStatus,
+    RoleReservation,
     Signup,
     SignupStatus,
     event_audience_teams,
 )
 from volunteer_app.events.policy import is_town_staff, visitors_see
+from volunteer_app.events.signups import reserved_unfilled
 from volunteer_app.extensions import db
 from volunteer_app.organisations import team_scope
 from volunteer_app.organisations.models import Community, Team
@@ -79,7 +81,7 @@ def get_role(actor: Actor, role_id: int) -> EventRole:
 
 
 def attach_role_counts(sessions: Iterable[EventSession]) -> None:
-    """Confirmed and waitlisted counts of every role of these sessions, in one grouped query."""
+    """Confirmed, offered, waitlisted and reserved counts of every role of these sessions, in grouped queries."""
     roles = [role for session in sessions for role in session.roles]
     if not roles:
         return
@@ -91,11 +93,13 @@ def attach_role_counts(sessions: Iterable[EventSession]) -> None:
             .group_by(Signup.role_id, Signup.status)
         )
     }
+    reserved = reserved_unfilled(r.id for r in roles)
     for role in roles:
         role.confirmed_count = counts.get((role.id, SignupStatus.CONFIRMED), 0)
         role.waitlisted_count = counts.get((role.id, SignupStatus.WAITLISTED), 0)
         role.offered_count = counts.get((role.id, SignupStatus.OFFERED), 0)  # held for their volunteer
-        role.places_left = max(0, role.capacity - role.confirmed_count - role.offered_count)
+        role.reserved_count = reserved.get(role.id, 0)  # held for a team, not filled with names yet
+        role.places_left = max(0, role.capacity - role.confirmed_count - role.offered_count - role.reserved_count)
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,8 @@ def list_events(
 
 
 def attach_event_places(events: list[Event]) -> None:
-    """Total places and confirmed sign-ups of each event of a page, in two grouped queries."""
+    """Total places, confirmed sign-ups and places reserved for teams and not filled yet of each event of a page, in
+    a few grouped queries."""
     if not events:
         return
     ids = [e.id for e in events]
@@ -186,9 +191,22 @@ def attach_event_places(events: list[Event]) -> None:
             .group_by(EventSession.event_id)
         ).all()
     )
+    role_events = dict(
+        db.session.execute(
+            sa.select(RoleReservation.role_id, EventSession.event_id)
+            .join(EventRole, EventRole.id == RoleReservation.role_id)
+            .join(EventSession, EventSession.id == EventRole.session_id)
+            .where(EventSession.event_id.in_(ids), RoleReservation.released_at.is_(None))
+            .distinct()
+        ).all()
+    )
+    reserved: dict[int, int] = {}
+    for role_id, places in reserved_unfilled(role_events).items():
+        reserved[role_events[role_id]] = reserved.get(role_events[role_id], 0) + places
     for event in events:
         event.total_places = int(capacity.get(event.id) or 0)
         event.confirmed_count = int(confirmed.get(event.id) or 0)
+        event.reserved_count = reserved.get(event.id, 0)  # held for teams, not filled with names yet
 
 
 def teams_to_organise_for(actor: Actor) -> list[tuple[int, str]]:

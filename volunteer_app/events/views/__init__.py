@@ -1,6 +1,7 @@
 """Pages of the events domain, in several modules sharing one blueprint `bp` (events.*):
-events.py (events, sessions, roles), signups.py (sign-ups, rosters, team sign-up), attendance.py (QR check-in,
-attendance sheets, hours, certificate), calendar.py (month and agenda, feeds, holidays, recurrence, enrolments)."""
+events.py (events, sessions, roles), signups.py (sign-ups, rosters, team sign-up), reservations.py (team
+reservations), attendance.py (QR check-in, attendance sheets, hours, certificate), calendar.py (month and agenda,
+feeds, holidays, recurrence, enrolments)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def form_ids(name: str) -> list[int]:
 
 from volunteer_app.events import records as _records  # noqa: E402, F401 — names its records in the audit log
 from volunteer_app.events import summaries as _summaries  # noqa: E402, F401 — its kind, for the inbox and settings
-from volunteer_app.events.views import attendance, calendar, events, signups  # noqa: E402, F401
+from volunteer_app.events.views import attendance, calendar, events, reservations, signups  # noqa: E402, F401
 
 navigation.add_menu_link(
     _l("Events"), "events.index", *ORGANISERS, Role.VOLUNTEER, Role.SOCIAL_WORKER, navigation.VISITOR

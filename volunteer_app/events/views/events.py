@@ -15,7 +15,7 @@ from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
 from volunteer_app.core.time import as_utc, to_local, utcnow
-from volunteer_app.events import enrolments, forms, services, signups
+from volunteer_app.events import enrolments, forms, reservations, services, signups
 from volunteer_app.events.models import EVENT_STATUS_LABELS, Audience, EventKind, EventStatus
 from volunteer_app.events.views import ORGANISERS, bp
 from volunteer_app.organisations import services as org
@@ -83,6 +83,8 @@ def event(event_id: int):
         missing=services.completeness_errors(item) if manage and item.status == EventStatus.DRAFT else {},
         now=utcnow(),
         has_profile=org.own_profile(current_user) is not None,
+        reserved=reservations.open_by_role(current_user, [r.id for r in roles]),
+        may_reserve=reservations.may_reserve(current_user),
     )
 
 
