@@ -85,12 +85,13 @@ def test_anyone_verifies_a_certificate_and_learns_the_hours_and_a_masked_name_on
     client = app.test_client()  # a stranger, signed in nowhere
     page = client.get(f"/verify/{number}")
     assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"  # no cache names them after they close their account
     text = page.get_data(as_text=True)
     assert number in text and "王*明" in text and "3.0" in text
     for personal in ("王小明", served.phone, served.id_number, served.id_number_masked, served.user.username):
         assert personal not in text
     answer = client.get(f"/api/v1/certificates/{number}")
-    assert answer.status_code == 200
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
     body = answer.get_json()
     assert body == {
         "number": number,

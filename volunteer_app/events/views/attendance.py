@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import segno
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -225,4 +225,7 @@ def verify(number: str):
     normalised = hours.normalise_certificate_number(number)
     if normalised and normalised != number:
         return redirect(url_for(".verify", number=normalised))
-    return render_template("events/verify.html", found=hours.verify_certificate(number))
+    response = make_response(render_template("events/verify.html", found=hours.verify_certificate(number)))
+    # Public, yet never kept by a cache: once the holder closes their account, no copy may name them any more.
+    response.headers["Cache-Control"] = "no-store"
+    return response
