@@ -65,9 +65,9 @@ def test_the_household_page_runs_as_many_queries_for_30_visits_as_for_3(client, 
         few = _page_queries(client, f"/social-work/households/{small.id}?tab={tab}")
         many = _page_queries(client, f"/social-work/households/{large.id}?tab={tab}")
         assert few == many, (tab, few, many)
-    # Was 44 at district scale: the household found once through the scope with what it shows joined in, only the
-    # open tab's list read, the prompts' four figures in one query, and the file not reloaded after its audit.
-    assert _page_queries(client, f"/social-work/households/{large.id}") <= 12
+    # Was 44 at district scale, 9 now: the household found once through the scope with what it shows joined in,
+    # only the open tab's list read, the prompts' four figures in one query, the file not reloaded after its audit.
+    assert _page_queries(client, f"/social-work/households/{large.id}") <= 10
 
 
 def test_every_read_of_the_page_is_still_audited_and_shows_what_the_file_holds(client, login, people, open_file):
@@ -95,7 +95,7 @@ def test_the_household_list_runs_as_many_queries_for_a_full_page_as_for_three(cl
         open_file()
     assert _page_queries(client, "/social-work/households") == few
     assert _page_queries(client, "/social-work/households?q=户主") == few_found
-    assert few <= 9  # was 14: point, station and town are not shown on the list, nor loaded
+    assert few <= 8  # was 14, 7 now: point, station and town are not loaded for a list that does not show them
 
 
 def test_the_list_decrypts_no_number_it_does_not_show(people, open_file):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from volunteer_app.accounts.models import User
 from volunteer_app.core.errors import Errors, Invalid, NotFound
@@ -73,15 +73,14 @@ def choice(errors: Errors, field: str, value: object, allowed: type, message: st
 
 
 def file_options() -> list[Any]:
-    """What a household page or list shows, in three queries whatever the number of rows: the household with
-    its community, town, point, station and worker joined in, its members, their flags (MemberFlag loads by
-    selectin)."""
+    """What a household page shows, in two queries whatever the number of members: the household with its
+    community, town, point, station and worker joined in, then its members with their flags joined in."""
     return [
         joinedload(Household.community).joinedload(Community.town),
         joinedload(Household.service_point),
         joinedload(Household.station),
         _worker(),
-        selectinload(Household.members),
+        selectinload(Household.members).joinedload(HouseholdMember.flag_rows),
     ]
 
 
@@ -92,13 +91,17 @@ def _worker() -> Any:
 
 def list_options() -> list[Any]:
     """A list shows names, flags, community and worker, never a number: the members' encrypted columns are
-    left undecrypted (deferred) there."""
+    left undecrypted (deferred) there. Two queries for a page of households, as for a file."""
     return [
         joinedload(Household.community),
         _worker(),
-        selectinload(Household.members).defer(HouseholdMember.id_number).defer(HouseholdMember.phone)
-        .defer(HouseholdMember.disability_certificate),
-    ]  # fmt: skip
+        selectinload(Household.members).options(
+            defer(HouseholdMember.id_number),
+            defer(HouseholdMember.phone),
+            defer(HouseholdMember.disability_certificate),
+            joinedload(HouseholdMember.flag_rows),
+        ),
+    ]
 
 
 def commit_read() -> None:
