@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from volunteer_app.core.errors import Conflict, Invalid, NotFound
+from volunteer_app.core.numbers import ALPHABET as TRACKING_ALPHABET
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.extensions import db
 from volunteer_app.needs import scope, services
 from volunteer_app.needs.models import Need, NeedUpdate
-from volunteer_app.needs.services.common import TRACKING_ALPHABET
 from volunteer_app.needs.vocabulary import Assignee, Source, Status
 
 

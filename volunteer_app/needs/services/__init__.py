@@ -42,6 +42,7 @@ from volunteer_app.needs.services.listing import (  # noqa: F401
     NeedDetail,
     hours_toward,
     list_needs,
+    list_with_counts,
     need_detail,
     open_count,
     status_counts,

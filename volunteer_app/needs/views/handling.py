@@ -115,13 +115,15 @@ def needs():
     tabs = [*(["dispatch"] if staff else []), "open", "closed", "all"]
     status = choice_arg("status", [*tabs, *(s.value for s in Status)]) or tabs[0]
     filters = _list_filters()
-    page = services.list_needs(current_user, status=None if status == "all" else status, page=page_arg(), **filters)
+    listed = services.list_with_counts(
+        current_user, status=None if status == "all" else status, page=page_arg(), **filters
+    )
     return render_template(
         "needs/list.html",
-        page=page,
+        page=listed.page,
         status=status,
         tabs=tabs,
-        counts=services.status_counts(current_user, **filters),
+        counts=listed.counts,
         filters=filters,
         # The filters as a query string keeps them (tabs and the pager carry them on).
         keep={name: 1 if value is True else value for name, value in filters.items() if value},
