@@ -424,7 +424,7 @@ class CertificateVerification(MethodView):
     def get(self, number):
         """Verify a service-hours certificate by its number (ZS-XXXX-XXXX), without a login: what it certified and
         the holder's name masked, or `account_closed` with no name. Limited per address with the verify page."""
-        return hours.verify_certificate(number)
+        return hours.verify_certificate(number), 200, {"Cache-Control": "no-store"}  # as the page: not kept
 
 
 @blp.route("/hours-corrections")
