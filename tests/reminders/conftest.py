@@ -46,17 +46,25 @@ def clock() -> MovableClock:
 
 
 class SmtpSink:
-    """Keeps every message it accepts; refuses the next `refuse` recipients with a temporary error."""
+    """Keeps every message it accepts and counts the connections messages were offered on; refuses the next
+    `refuse` recipients with a temporary error."""
 
     def __init__(self, delay: float = 0.0) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.peers: set[tuple] = set()  # the client address and port of each connection used
         self.refuse = 0
         self.delay = delay
         self.port = 0
         self.lock = threading.Lock()
 
+    @property
+    def connections(self) -> int:
+        with self.lock:
+            return len(self.peers)
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
+            self.peers.add(tuple(session.peer))
             if self.refuse:
                 self.refuse -= 1
                 return "451 4.3.0 Try again later"

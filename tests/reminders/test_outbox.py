@@ -3,6 +3,9 @@ backoff, gives up, reclaims abandoned rows; quiet hours, opt-outs and the recipi
 
 from __future__ import annotations
 
+import dataclasses
+import email
+import email.policy
 import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
@@ -15,6 +18,7 @@ from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.errors import Conflict, Forbidden
 from volunteer_app.extensions import db
 from volunteer_app.reminders import kinds, services
+from volunteer_app.reminders.channels import EmailChannel, Message
 from volunteer_app.reminders.models import Notification, Status
 
 pytestmark = pytest.mark.slow
@@ -134,6 +138,57 @@ def test_a_refused_send_is_retried_with_backoff_then_sent(make_user, clock, mail
     row = rows(channel="email")[0]
     assert (row.status, row.attempts) == (Status.SENT, 3)
     assert len(mail_config.messages) == 1
+
+
+def plan_emails(users, clock) -> None:
+    for user in users:
+        services.notify(user, "test_urgent", ("session", 7), clock.now(), {"title": "Clean-up", "starts_at": clock.now()},
+                        channels=["email"])  # fmt: skip
+    db.session.commit()
+
+
+@pytest.mark.parametrize("sync_each", [False, True], ids=["marks-not-waiting-for-disk", "each-mark-waits-for-disk"])
+def test_one_connection_serves_the_run_and_each_row_records_what_was_sent(
+    make_user, clock, mail_config, app, monkeypatch, sync_each
+):
+    monkeypatch.setitem(app.config, "DISPATCH_SYNC_EACH_MARK", sync_each)
+    plan_emails([make_user(email=f"v{n}@example.org") for n in range(12)], clock)
+    report = services.dispatch_due(clock, batch_size=5)  # three batches
+    assert (report.claimed, report.sent) == (12, 12)
+    assert len(mail_config.messages) == 12
+    assert mail_config.connections == 1
+    sent = rows(channel="email")
+    assert sorted(int(m["X-Notification-Id"]) for m in mail_config.messages) == [r.id for r in sent]
+    for row in sent:
+        assert (row.status, row.attempts, row.sent_at) == (Status.SENT, 1, clock.now())
+        assert (row.locale, row.title) == (app.config["BABEL_DEFAULT_LOCALE"], "登录: Clean-up")
+        assert "Clean-up" in row.body
+
+
+def test_a_refused_message_does_not_hold_up_the_others(make_user, clock, mail_config):
+    plan_emails([make_user(email=f"v{n}@example.org") for n in range(6)], clock)
+    mail_config.refuse = 1
+    report = services.dispatch_due(clock)
+    assert (report.sent, report.retried) == (5, 1)
+    assert len(mail_config.messages) == 5
+    assert mail_config.connections == 2  # a failed send closes its connection; the next message opens another
+    [refused] = rows(channel="email", status=Status.PENDING)
+    assert refused.attempts == 1 and "451" in refused.last_error
+    assert int(mail_config.messages[0]["X-Notification-Id"]) != refused.id
+
+
+def test_a_notice_keeps_its_message_id_from_one_attempt_to_the_next(app):
+    """So a mail store that drops repeated Message-IDs drops the copy sent again after a crash."""
+    channel = EmailChannel(app.config)
+    notice = Message(7, "test_urgent", "李雷\r\nBcc: someone@example.org", "li@example.org", "明天的活动", "明早九点集合。", "")
+    first, again, other = (
+        email.message_from_string(channel.build(item), policy=email.policy.default)
+        for item in (notice, notice, dataclasses.replace(notice, notification_id=8))
+    )
+    assert first["Message-ID"] == again["Message-ID"] != other["Message-ID"]
+    assert first["Message-ID"].startswith("<notification-7.")
+    assert first["Bcc"] is None  # a line break in a name cannot add a header
+    assert (first["Subject"], first.get_content().strip()) == ("明天的活动", "明早九点集合。")
 
 
 def test_a_send_that_keeps_failing_is_marked_failed_and_an_admin_retries_it(
