@@ -92,6 +92,9 @@ class Config:
     FIGURES_STORE_URI = os.environ.get("FIGURES_STORE_URI", "")
     PER_PAGE_DEFAULT = 20
     PER_PAGE_MAX = 100
+    # Lists count their matching rows up to this many, then say "more than" (core/pagination.py): a total counted over
+    # a district's whole table would cost more than the page it is shown with.
+    PAGINATION_COUNT_CAP = _int("PAGINATION_COUNT_CAP", 10_000)
 
     # Logs (core/logs.py): "json" writes one JSON line per request and per record, ID and phone numbers masked; "text"
     # reads better in a terminal. SQL parameters never appear in a logged error.

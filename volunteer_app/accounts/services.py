@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from volunteer_app.accounts import throttle
@@ -239,7 +240,12 @@ def issue_token(user: User, now: datetime | None = None) -> tuple[str, int]:
 
 
 def user_for_token(raw: str, now: datetime | None = None) -> User:
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(raw or "")))
+    # The token, its user and their grants in one query: every API request starts here (issue #16).
+    token = db.session.scalar(
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == _token_digest(raw or ""))
+        .options(joinedload(ApiToken.user).joinedload(User.grants))
+    )
     if token is None or token.revoked_at is not None:
         raise Unauthenticated(_("The access token is not valid."))
     if token.expires_at <= (now or utcnow()):

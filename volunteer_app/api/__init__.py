@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, pre_load, validate
 
 from volunteer_app.core.ids import MAX_ID
 from volunteer_app.core.time import as_utc, to_local
@@ -53,27 +53,61 @@ class PageArgs(BaseSchema):
     q = fields.String(load_default=None, validate=validate.Length(max=100))
 
 
+class CursorPageArgs(PageArgs):
+    """The paging arguments of a list that can also be read from a cursor (core.pagination.Keyset)."""
+
+    after = fields.String(
+        load_default=None,
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "the `next` of the previous answer: the page after it, read from the list's sort key "
+            "instead of skipping rows (faster deep in a long list); `page` is then ignored. A value that is not such "
+            "a cursor is a 422 on `after`."
+        },
+    )
+
+
 def Id(**kwargs) -> fields.Integer:
     """A record id in a body or query string; the document states the range, and a number beyond it is a field
     error rather than a query PostgreSQL refuses."""
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
+class _PageEnvelope(BaseSchema):
+    total = fields.Integer(
+        metadata={"description": "the matching rows, counted up to a cap (PAGINATION_COUNT_CAP, 10,000 by default)"}
+    )
+    total_exact = fields.Boolean(
+        metadata={"description": "present, and false, only when more rows match than the cap: `total` is the cap"}
+    )
+    page = fields.Integer(allow_none=True, metadata={"description": "null for a page read with `after`"})
+    per_page = fields.Integer()
+    next = fields.String(
+        attribute="next_after",
+        metadata={"description": "lists that take `after`: present when more rows follow; pass it as `after`"},
+    )
+
+    @post_dump
+    def _only_when_telling(self, data: dict, **kwargs) -> dict:
+        """An exact total and the last page are the usual case: the keys saying otherwise appear only when they do."""
+        if data.get("total_exact", False) is not False:
+            data.pop("total_exact", None)
+        if data.get("next") is None:
+            data.pop("next", None)
+        return data
+
+
 _envelopes: dict[type, type] = {}
 
 
 def page_of(item_schema: type[Schema]) -> type[Schema]:
-    """The list envelope `{"items", "total", "page", "per_page"}` around `item_schema`."""
+    """The list envelope `{"items", "total", "page", "per_page"}` around `item_schema`, with `total_exact: false` when
+    the total stopped at the cap and `next` when a list read by cursor has more rows (core.pagination)."""
     if item_schema not in _envelopes:
         _envelopes[item_schema] = type(
             f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
-            (BaseSchema,),
-            {
-                "items": fields.List(fields.Nested(item_schema)),
-                "total": fields.Integer(),
-                "page": fields.Integer(),
-                "per_page": fields.Integer(),
-            },
+            (_PageEnvelope,),
+            {"items": fields.List(fields.Nested(item_schema))},
         )
     return _envelopes[item_schema]
 

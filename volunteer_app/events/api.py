@@ -48,9 +48,11 @@ class Events(MethodView):
     @blp.arguments(s.EventArgs, location="query")
     @blp.response(200, page_of(s.EventSummarySchema))
     def get(self, args):
-        """Events: `from`/`to` (an event overlapping the range), `kind`, `community_id`, `team_id`, `status`, `q`."""
-        page, per_page = args.pop("page"), args.pop("per_page")
-        return services.list_events(_actor(), services.EventFilter(**args), page=page, per_page=per_page)
+        """Events: `from`/`to` (an event overlapping the range), `kind`, `community_id`, `team_id`, `status`, `q` (title
+        or place; from three characters an index finds them). In start order; by `page`, or after the cursor `after`
+        (the answer's `next`). `total` is counted up to a cap: past it `total_exact` is false."""
+        paging = {name: args.pop(name) for name in ("page", "per_page", "after")}
+        return services.list_events(_actor(), services.EventFilter(**args), **paging)
 
     @access.signed_in
     @blp.arguments(s.EventInSchema)

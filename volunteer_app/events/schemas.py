@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs
+from volunteer_app.api import BaseSchema, CursorPageArgs, Id, InputSchema, LocalDateTime, PageArgs
 from volunteer_app.events.models import Audience, DayKind, EventKind, EventStatus, Frequency, SignupStatus
 from volunteer_app.organisations.models import PoliticalStatus
 
@@ -86,7 +86,7 @@ class EventPatchSchema(EventFields):
     cancel_reason = fields.String(validate=validate.Length(max=500))
 
 
-class EventArgs(PageArgs):
+class EventArgs(CursorPageArgs):
     from_ = LocalDateTime(load_default=None, data_key="from")
     to = LocalDateTime(load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(list(EventKind)))

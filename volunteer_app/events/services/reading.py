@@ -9,10 +9,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from volunteer_app.core.lookup import get_or_404
-from volunteer_app.core.pagination import Page, paginate
+from volunteer_app.core.pagination import Keyset, Page, paginate
 from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.events.models import (
@@ -30,7 +30,7 @@ from volunteer_app.events.policy import is_town_staff, visitors_see
 from volunteer_app.events.signups import reserved_unfilled
 from volunteer_app.extensions import db
 from volunteer_app.organisations import team_scope
-from volunteer_app.organisations.models import Community, Team
+from volunteer_app.organisations.models import Community, Team, VolunteerProfile
 
 
 def _event_options() -> list:
@@ -135,17 +135,57 @@ def visible_events(actor: Actor, query: sa.Select) -> sa.Select:
     return query.where(condition)
 
 
+# The events list's order, which keyset paging continues from: start (events without sessions last), then id. NULLS LAST
+# rather than `starts_at IS NULL` first: the same order, and one ix_events_starts_at gives, so a page reads its rows
+# from the index instead of sorting every matching event (tests/events/test_list_plan.py).
+EVENT_ORDER = Keyset((Event.starts_at, Event.id), nullable_first=True)
+
+# The SQLite FTS5 table (trigram tokenizer) over events' title and place, kept by triggers (migration "search indexes").
+_events_fts = sa.table("events_fts", sa.column("rowid", sa.Integer))
+TRIGRAM = 3  # a trigram index finds words of at least this many characters; shorter ones are scanned for
+
+
+def matching_words(q: str) -> sa.ColumnElement[bool]:
+    """Events whose title or place holds `q`. From three characters on, an index finds them: on PostgreSQL the pg_trgm
+    GIN indexes serve (I)LIKE; on SQLite the FTS5 trigram table. A shorter `q` (彩绘) has no trigram: it is a scan,
+    which the list's order and LIMIT stop at the page's last row when the words are common; only its capped count
+    reads every event (tests/events/test_list_scale.py)."""
+    if db.engine.dialect.name == "sqlite" and len(q) >= TRIGRAM:
+        phrase = '"' + q.replace('"', '""') + '"'
+        return Event.id.in_(sa.select(_events_fts.c.rowid).where(sa.literal_column("events_fts").op("MATCH")(phrase)))
+    pattern = "%" + q.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    # ILIKE or LIKE as such, not lower(x) LIKE lower(y) (icontains): the trigram index holds the column, not lower() of
+    # it. Words without case (Chinese, digits) need no ILIKE, which lower-cases every row it scans (6 times slower).
+    if q.lower() == q.upper():
+        return sa.or_(Event.title.like(pattern, escape="/"), Event.place.like(pattern, escape="/"))
+    return sa.or_(Event.title.ilike(pattern, escape="/"), Event.place.ilike(pattern, escape="/"))
+
+
 def list_events(
-    actor: Actor, filters: EventFilter | None = None, *, page: int | None = None, per_page: int | None = None
+    actor: Actor,
+    filters: EventFilter | None = None,
+    *,
+    page: int | None = None,
+    per_page: int | None = None,
+    after: str | None = None,
 ) -> Page:
-    """Events by date range (an event overlapping the range counts), kind, community, team, status and words."""
+    """Events by date range (an event overlapping the range counts), kind, community, team, status and words; by page
+    number or after a cursor (`Page.next_after`)."""
     require(actor, "event.view")
     f = filters or EventFilter()
+    # Many-to-one: joined into the page's own query rather than one query each.
     query = visible_events(actor, sa.select(Event)).options(
-        selectinload(Event.team), selectinload(Event.community).selectinload(Community.town)
+        joinedload(Event.team), joinedload(Event.community).joinedload(Community.town)
     )
     if f.from_:
-        query = query.where(Event.ends_at >= f.from_)
+        # Still to come: ends after `from`. Bounded below by the earliest start among those events too (a scalar
+        # subquery, run once), so the page is read from ix_events_starts_at where they begin rather than from the first
+        # event ever held (at district scale 16,000 past events were read and thrown away for each page).
+        # OFFSET 0 keeps PostgreSQL from turning min() into a walk of ix_events_starts_at from the first event: the
+        # events still to come are found from ix_events_ends_at.
+        to_come = sa.select(Event.starts_at).where(Event.ends_at >= f.from_).offset(0).subquery()
+        earliest = sa.select(sa.func.min(to_come.c.starts_at)).scalar_subquery()
+        query = query.where(Event.ends_at >= f.from_, Event.starts_at >= earliest)
     if f.to:
         query = query.where(Event.starts_at < f.to)
     if f.kind:
@@ -158,55 +198,73 @@ def list_events(
         query = query.where(Event.status == f.status)
     q = clean_text(f.q, 100)
     if q:
-        query = query.where(
-            sa.or_(Event.title.icontains(q, autoescape=True), Event.place.icontains(q, autoescape=True))
-        )
-    # NULLS LAST rather than `starts_at IS NULL` first: the same order, and one ix_events_starts_at gives, so a page
-    # reads its rows from the index instead of sorting every matching event (tests/events/test_list_plan.py).
-    result = paginate(query.order_by(Event.starts_at.asc().nulls_last(), Event.id), page, per_page)
+        query = query.where(matching_words(q))
+    result = paginate(query, page, per_page, keyset=EVENT_ORDER, after=after)
     attach_event_places(result.items)
     return result
 
 
 def attach_event_places(events: list[Event]) -> None:
-    """Total places, confirmed sign-ups and places reserved for teams and not filled yet of each event of a page, in
-    a few grouped queries."""
+    """Total places, confirmed sign-ups and places reserved for teams and not filled yet of each event of a page: one
+    grouped query (each role's confirmed sign-ups and open reservations counted from their role indexes), and the
+    reservations' fills only for the events that have open reservations."""
     if not events:
         return
     ids = [e.id for e in events]
-    capacity = dict(
-        db.session.execute(
-            sa.select(EventSession.event_id, sa.func.sum(EventRole.capacity))
+
+    def per_role(query: sa.Select) -> sa.ScalarSelect:
+        return query.with_only_columns(sa.func.count()).correlate(EventRole).scalar_subquery()
+
+    confirmed = per_role(
+        sa.select(Signup).where(Signup.role_id == EventRole.id, Signup.status == SignupStatus.CONFIRMED)
+    )
+    reserving = per_role(
+        sa.select(RoleReservation).where(RoleReservation.role_id == EventRole.id, RoleReservation.released_at.is_(None))
+    )
+    places = {
+        row.event_id: row
+        for row in db.session.execute(
+            sa.select(
+                EventSession.event_id,
+                sa.func.sum(EventRole.capacity).label("capacity"),
+                sa.func.sum(confirmed).label("confirmed"),
+                sa.func.sum(reserving).label("reservations"),
+            )
             .join(EventRole, EventRole.session_id == EventSession.id)
             .where(EventSession.event_id.in_(ids))
             .group_by(EventSession.event_id)
-        ).all()
-    )
-    confirmed = dict(
-        db.session.execute(
-            sa.select(EventSession.event_id, sa.func.count(Signup.id))
-            .join(EventRole, EventRole.session_id == EventSession.id)
-            .join(Signup, Signup.role_id == EventRole.id)
-            .where(EventSession.event_id.in_(ids), Signup.status == SignupStatus.CONFIRMED)
-            .group_by(EventSession.event_id)
-        ).all()
-    )
-    role_events = dict(
-        db.session.execute(
-            sa.select(RoleReservation.role_id, EventSession.event_id)
-            .join(EventRole, EventRole.id == RoleReservation.role_id)
-            .join(EventSession, EventSession.id == EventRole.session_id)
-            .where(EventSession.event_id.in_(ids), RoleReservation.released_at.is_(None))
-            .distinct()
-        ).all()
-    )
+        )
+    }
     reserved: dict[int, int] = {}
-    for role_id, places in reserved_unfilled(role_events).items():
-        reserved[role_events[role_id]] = reserved.get(role_events[role_id], 0) + places
+    with_reservations = [event_id for event_id, row in places.items() if row.reservations]
+    if with_reservations:
+        role_events = dict(
+            db.session.execute(
+                sa.select(RoleReservation.role_id, EventSession.event_id)
+                .join(EventRole, EventRole.id == RoleReservation.role_id)
+                .join(EventSession, EventSession.id == EventRole.session_id)
+                .where(EventSession.event_id.in_(with_reservations), RoleReservation.released_at.is_(None))
+                .distinct()
+            ).all()
+        )
+        for role_id, held in reserved_unfilled(role_events).items():
+            reserved[role_events[role_id]] = reserved.get(role_events[role_id], 0) + held
     for event in events:
-        event.total_places = int(capacity.get(event.id) or 0)
-        event.confirmed_count = int(confirmed.get(event.id) or 0)
+        row = places.get(event.id)
+        event.total_places = int(row.capacity or 0) if row else 0
+        event.confirmed_count = int(row.confirmed or 0) if row else 0
         event.reserved_count = reserved.get(event.id, 0)  # held for teams, not filled with names yet
+
+
+def home_community(actor: Actor) -> tuple[bool, int | None]:
+    """Whether the actor has a volunteer profile, and its community: all the events list's "near me" needs, in one
+    small query rather than the whole profile with its teams."""
+    if getattr(actor, "id", None) is None:
+        return False, None
+    row = db.session.execute(
+        sa.select(VolunteerProfile.id, VolunteerProfile.community_id).where(VolunteerProfile.user_id == actor.id)
+    ).first()
+    return (True, row.community_id) if row else (False, None)
 
 
 def teams_to_organise_for(actor: Actor) -> list[tuple[int, str]]:

@@ -36,9 +36,9 @@ def index():
     status = request.args.get("status") if request.args.get("status") in set(EventStatus) else None
     community_id = id_arg("community_id")
     mine = request.args.get("near") == "1"
-    profile = org.own_profile(current_user)
-    if mine and profile is not None:
-        community_id = profile.community_id
+    has_profile, home = services.home_community(current_user)
+    if mine and has_profile:
+        community_id = home
     start = _day_arg("from")
     if start is None and request.args.get("past") != "1":
         start = as_utc(datetime.combine(to_local(utcnow()).date(), datetime.min.time()))
@@ -54,7 +54,7 @@ def index():
         status=status,
         community_id=community_id,
         near=mine,
-        has_profile=profile is not None,
+        has_profile=has_profile,
         communities=org.community_choices(current_user),
         from_value=request.args.get("from", ""),
         can_create=current_user.is_authenticated and current_user.has_role(*ORGANISERS),
