@@ -347,10 +347,10 @@ def dispatch_and_planning(url: str, workdir: Path, fixture: data.Fixture, wanted
                 meter.start()
                 sent, seconds = dispatch.dispatch(app.config["DISPATCH_BATCH_SIZE"])
                 cpu_ms = 1000 * sum(meter.stop()) / max(sent, 1)
-                results.append(Result("dispatch", f"dispatch {total:,} emails to SMTP", note=f"**{sent / seconds:,.0f}"
-                                      f" messages/s**; {sent} sent, the server got {counts.messages} on "
-                                      f"{counts.connections} connection(s); {cpu_ms:.1f} ms CPU a message in "
-                                      f"dispatcher, SMTP server and database: {1000 / cpu_ms:,.0f}/s on idle cores"))  # fmt: skip
+                note = (f"**{sent / seconds:,.0f} messages/s**; {sent} sent, the server got {counts.messages} on "
+                        f"{counts.connections} connection(s); {cpu_ms:.1f} ms CPU a message in dispatcher, SMTP server "
+                        f"and database: {1000 / cpu_ms:,.0f}/s on idle cores")  # fmt: skip
+                results.append(Result("dispatch", f"dispatch {total:,} emails to SMTP", note=note))
             if wanted("planning"):
                 event = plan_reminders.build(1000)
                 started = time.perf_counter()

@@ -141,9 +141,9 @@ def test_a_refused_send_is_retried_with_backoff_then_sent(make_user, clock, mail
 
 
 def plan_emails(users, clock) -> None:
+    context = {"title": "Clean-up", "starts_at": clock.now()}
     for user in users:
-        services.notify(user, "test_urgent", ("session", 7), clock.now(), {"title": "Clean-up", "starts_at": clock.now()},
-                        channels=["email"])  # fmt: skip
+        services.notify(user, "test_urgent", ("session", 7), clock.now(), context, channels=["email"])
     db.session.commit()
 
 
@@ -180,7 +180,8 @@ def test_a_refused_message_does_not_hold_up_the_others(make_user, clock, mail_co
 def test_a_notice_keeps_its_message_id_from_one_attempt_to_the_next(app):
     """So a mail store that drops repeated Message-IDs drops the copy sent again after a crash."""
     channel = EmailChannel(app.config)
-    notice = Message(7, "test_urgent", "李雷\r\nBcc: someone@example.org", "li@example.org", "明天的活动", "明早九点集合。", "")
+    name = "李雷\r\nBcc: someone@example.org"
+    notice = Message(7, "test_urgent", name, "li@example.org", "明天的活动", "明早九点集合。", "")
     first, again, other = (
         email.message_from_string(channel.build(item), policy=email.policy.default)
         for item in (notice, notice, dataclasses.replace(notice, notification_id=8))
