@@ -182,10 +182,11 @@ def test_upcoming_is_read_from_the_start_index_from_where_it_begins(staff, make_
     _make(make_event, 3)
     plan = _plan(*_page_statement(staff, services.EventFilter(from_=at(0))))
     if db.engine.dialect.name == "postgresql":
-        # The start index bounded below (an Index Cond on starts_at), not walked from the first event ever held.
-        assert re.search(r"Index Scan using ix_events_starts_at on events\s.*\n\s+Index Cond: \(starts_at >=", plan), (
-            plan
-        )
+        # An index led by starts_at (ix_events_starts_at, or with a handful of rows ix_events_starts_at_status_kind)
+        # bounded below by an Index Cond, not walked from the first event ever held.
+        assert re.search(
+            r"Index Scan using ix_events_starts_at\w* on events\s.*\n\s+Index Cond: \(starts_at >=", plan
+        ), plan
         assert not re.search(r"(^|->)\s*Sort\s+\(", plan, re.M), plan
     else:
         assert re.search(r"SEARCH events USING INDEX ix_events_starts_at \(starts_at>\?\)", plan), plan
