@@ -197,4 +197,7 @@ def test_two_scheduler_processes_send_each_notice_once(side_app, sink, tmp_path)
     assert set(received) == planned
     assert max(received.values()) == 1, "a notice was sent twice"
     workers = claimers(side_app)
-    assert len(workers) == 2, f"both processes should have sent some: {workers}"
+    if side_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert len(workers) == 2, f"both processes should have sent some: {workers}"
+    # On PostgreSQL the scheduler's job lock (core/jobs.py `exclusive`) lets one process dispatch at a time, so one
+    # may send them all; claims made side by side are kept apart by the claim itself (test_outbox.py).
