@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Protocol, TypeVar
 
 from flask import current_app
 from flask_babel import get_locale
@@ -30,9 +30,19 @@ from flask_babel import get_locale
 from volunteer_app.core.policy import Actor
 from volunteer_app.needs import scope as need_scope
 
-if TYPE_CHECKING:
-    from volunteer_app.reports.services.figures import Figures
 
+class Scoped(Protocol):
+    """What this module reads of figures.Figures (a dataclass), named here so that figures imports kept and not
+    the other way round."""
+
+    scope: str
+    filters: Any
+    team: Any
+    community: Any
+    volunteer: Any
+
+
+Figures = TypeVar("Figures", bound=Scoped)
 PREFIX = "shanzhi:figures:"
 
 
