@@ -12,8 +12,9 @@ answer (or a redirect with a message); they run after every read, so what they c
 API the input schema refuses an empty body (422) before the handler looks the object up, so for a caller the
 route's marker lets in, a 422 there stands for any answer of the object's own check ("unreached").
 
-Where the app departs from the matrix today, KNOWN_DEVIATIONS names the route and why; each is an expected failure
-(strict: fixing the app makes it pass and asks for the entry to go).
+Where the app departs from the matrix today, KNOWN_DEVIATIONS names the route and why (and, when only some kinds of
+user depart, which: the others are checked as usual); each is an expected failure (strict: fixing the app makes it
+pass and asks for the entry to go).
 """
 
 from __future__ import annotations
@@ -31,8 +32,14 @@ from volunteer_app.extensions import db, limiter
 ANON, VOLUNTEER, LEADER_A, LEADER_B, LEAGUE, COMMUNITY_STAFF, WORKER_A, WORKER_B, SUPERVISOR, DEPUTY, ADMIN = KINDS
 EVERYONE = frozenset(KINDS)
 SIGNED_IN = EVERYONE - {ANON}
-# League staff scoped to a community is League staff for the whole town: no route or rule reads that scope (only
-# youth-group notices do), so COMMUNITY_STAFF is expected to answer as LEAGUE everywhere.
+# League staff scoped to a community (COMMUNITY_STAFF, of community A) reach their community's volunteers, the teams
+# paired with it and its events (accounts/staff_scope.py), not the town's administration. The A-side objects lie
+# outside community A (team A is paired with other communities, its event is in 白岗, the member is from 同声), so
+# there COMMUNITY_STAFF is refused (403) what it sees and told 404 for what it may not see; TOWN_STAFF is who acts
+# for the whole town. Needs and reports are expected to follow (need A is in 白岗; the town's boards, meetings,
+# receptions and workbook are town-wide) but do not read that scope yet: KNOWN_DEVIATIONS. Social work and accounts
+# have no community part: there COMMUNITY_STAFF answers as LEAGUE (STAFF).
+TOWN_STAFF = frozenset({LEAGUE, ADMIN})
 LEAGUE_STAFF = frozenset({LEAGUE, COMMUNITY_STAFF})
 STAFF = LEAGUE_STAFF | {ADMIN}
 LEADERS = frozenset({LEADER_A, LEADER_B})
@@ -76,20 +83,24 @@ SIGNED = only(SIGNED_IN)
 
 ADMIN_ONLY = only(ADMIN)
 STAFF_ONLY = only(STAFF)
+TOWN_ONLY = only(TOWN_STAFF)  # the town's own administration: towns, communities, stations, holidays
 ORGANISERS = only(STAFF, LEADERS)  # new events, pairings, team sign-ups, the volunteer list
-ORGANISES_A = only(STAFF, LEADER_A)  # team A, its events, sessions, roles, pairings and members
+ORGANISES_A = only(TOWN_STAFF, LEADER_A)  # team A, its events, sessions, roles, pairings and members
+# Someone of team A (a member's profile, hours and sign-ups): who may not act on them is told there is no such one.
+OF_TEAM_A = ORGANISES_A.hiding(SIGNED_IN - TOWN_STAFF - {LEADER_A})
 CASEWORK_ONLY = only(CASEWORK)
 HOUSEHOLD_A = CASEWORK_ONLY.hiding(WORKER_B)  # a household of point A; the supervisor's station has both points
 IMPORTERS = only(STAFF, LEADERS, CASEWORK)
 # Team A's members and leader read its team-only event; the demo volunteer is one of its members.
-TEAM_A_EVENT = only(STAFF, LEADER_A, VOLUNTEER)
+TEAM_A_EVENT = only(TOWN_STAFF, LEADER_A, VOLUNTEER)
 # A need assigned to team A: town staff and team A's leader reach it; anyone else is told there is no such need.
-NEED_A = ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A})
-NEED_A_STAFF_STEP = STAFF_ONLY.hiding(SIGNED_IN - STAFF - {LEADER_A})  # assigning, reopening, a rating by phone
+NEED_A = OF_TEAM_A
+NEED_A_STAFF_STEP = TOWN_ONLY.hiding(SIGNED_IN - TOWN_STAFF - {LEADER_A})  # assigning, reopening, a rating by phone
 # One's own volunteer profile, hours and feed: a user without a profile gets 404 ("you have none").
 HAS_PROFILE = frozenset({VOLUNTEER, LEADER_A})
 OWN_PROFILE = only(HAS_PROFILE).hiding(SIGNED_IN - HAS_PROFILE)
 PROFILE_OR_STAFF = only(HAS_PROFILE, STAFF).hiding(SIGNED_IN - HAS_PROFILE - STAFF)
+PROFILE_OR_TOWN_STAFF = only(HAS_PROFILE, TOWN_STAFF).hiding(SIGNED_IN - HAS_PROFILE - TOWN_STAFF)
 NOT_THEIRS = Expect(frozenset(), SIGNED_IN)  # someone else's notice
 
 # ---------------------------------------------------------------------------------------------------- expectations
@@ -128,62 +139,62 @@ MATRIX: dict[str, Expect] = {
     # organisations
     "organisations.index": SIGNED,
     "organisations.towns": SIGNED,
-    "organisations.new_town": STAFF_ONLY,
-    "organisations.edit_town": STAFF_ONLY,
+    "organisations.new_town": TOWN_ONLY,
+    "organisations.edit_town": TOWN_ONLY,
     "organisations.communities": SIGNED,
     "organisations.community": SIGNED,
-    "organisations.new_community": STAFF_ONLY,
-    "organisations.edit_community": STAFF_ONLY,
+    "organisations.new_community": TOWN_ONLY,
+    "organisations.edit_community": TOWN_ONLY,
     "organisations.coverage": SIGNED,
     "organisations.teams": SIGNED,
     "organisations.team": SIGNED,
-    "organisations.new_team": STAFF_ONLY,
+    "organisations.new_team": TOWN_ONLY,
     "organisations.edit_team": ORGANISES_A,
     "organisations.members": ORGANISES_A,
     "organisations.member_leaves": ORGANISES_A,
-    "organisations.member_role": STAFF_ONLY,
+    "organisations.member_role": TOWN_ONLY,
     "organisations.my_team": only(LEADERS),
     "organisations.pairings": SIGNED,
     "organisations.new_pairing": ORGANISERS,
     "organisations.edit_pairing": ORGANISES_A,
     "organisations.youth_groups": SIGNED,
     "organisations.youth_group": SIGNED,
-    "organisations.new_youth_group": STAFF_ONLY,
-    "organisations.edit_youth_group": STAFF_ONLY,
-    "organisations.activate_youth_group": STAFF_ONLY,
-    "organisations.add_group_member": STAFF_ONLY,
-    "organisations.remove_group_member": STAFF_ONLY.absent(),
+    "organisations.new_youth_group": TOWN_ONLY,
+    "organisations.edit_youth_group": TOWN_ONLY,
+    "organisations.activate_youth_group": TOWN_ONLY,
+    "organisations.add_group_member": TOWN_ONLY,
+    "organisations.remove_group_member": TOWN_ONLY.absent(),
     "organisations.stations": SIGNED,
-    "organisations.new_station": STAFF_ONLY,
-    "organisations.edit_station": STAFF_ONLY,
+    "organisations.new_station": TOWN_ONLY,
+    "organisations.edit_station": TOWN_ONLY,
     "organisations.points": SIGNED,
     "organisations.point": SIGNED,
-    "organisations.new_point": STAFF_ONLY,
-    "organisations.edit_point": STAFF_ONLY,
-    "organisations.assign_worker": only(STAFF, SUPERVISOR),
-    "organisations.unassign_worker": only(STAFF, SUPERVISOR).absent(),  # the bystander works at no point
+    "organisations.new_point": TOWN_ONLY,
+    "organisations.edit_point": TOWN_ONLY,
+    "organisations.assign_worker": only(TOWN_STAFF, SUPERVISOR),
+    "organisations.unassign_worker": only(TOWN_STAFF, SUPERVISOR).absent(),  # the bystander works at no point
     "organisations.liaison_stations": SIGNED,
     "organisations.liaison_station": SIGNED,
-    "organisations.new_liaison_station": STAFF_ONLY,
-    "organisations.edit_liaison_station": STAFF_ONLY,
+    "organisations.new_liaison_station": TOWN_ONLY,
+    "organisations.edit_liaison_station": TOWN_ONLY,
     "organisations.volunteers": ORGANISERS,
-    "organisations.volunteer": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),  # a member of team A
-    "organisations.edit_volunteer": STAFF_ONLY.hiding(SIGNED_IN - STAFF - {LEADER_A}),  # staff or the person
-    "organisations.reveal_volunteer": STAFF_ONLY.hiding(SIGNED_IN - STAFF - {LEADER_A}),
+    "organisations.volunteer": OF_TEAM_A,  # a member of team A
+    "organisations.edit_volunteer": TOWN_ONLY.hiding(SIGNED_IN - TOWN_STAFF - {LEADER_A}),  # staff or the person
+    "organisations.reveal_volunteer": TOWN_ONLY.hiding(SIGNED_IN - TOWN_STAFF - {LEADER_A}),
     "organisations.export_volunteers": STAFF_ONLY,
     "organisations.my_profile": SIGNED,
     "organisations.register": PUBLIC,
     "organisations_api.Towns GET": SIGNED,
-    "organisations_api.Towns POST": STAFF_ONLY,
+    "organisations_api.Towns POST": TOWN_ONLY,
     "organisations_api.TownById GET": SIGNED,
-    "organisations_api.TownById PATCH": STAFF_ONLY,
+    "organisations_api.TownById PATCH": TOWN_ONLY,
     "organisations_api.Communities GET": SIGNED,
-    "organisations_api.Communities POST": STAFF_ONLY,
+    "organisations_api.Communities POST": TOWN_ONLY,
     "organisations_api.CommunityById GET": SIGNED,
-    "organisations_api.CommunityById PATCH": STAFF_ONLY,
+    "organisations_api.CommunityById PATCH": TOWN_ONLY,
     "organisations_api.Coverage": SIGNED,
     "organisations_api.Teams GET": SIGNED,
-    "organisations_api.Teams POST": STAFF_ONLY,
+    "organisations_api.Teams POST": TOWN_ONLY,
     "organisations_api.TeamById GET": SIGNED,
     "organisations_api.TeamById PATCH": ORGANISES_A,
     "organisations_api.TeamMembers": ORGANISES_A,
@@ -193,31 +204,31 @@ MATRIX: dict[str, Expect] = {
     "organisations_api.PairingById GET": SIGNED,
     "organisations_api.PairingById PATCH": ORGANISES_A,
     "organisations_api.YouthGroups GET": SIGNED,
-    "organisations_api.YouthGroups POST": STAFF_ONLY,
+    "organisations_api.YouthGroups POST": TOWN_ONLY,
     "organisations_api.YouthGroupById GET": SIGNED,
-    "organisations_api.YouthGroupById PATCH": STAFF_ONLY,
-    "organisations_api.YouthGroupActivation": STAFF_ONLY,
-    "organisations_api.YouthGroupMembers": STAFF_ONLY,
-    "organisations_api.YouthGroupMemberById": STAFF_ONLY.absent(),
+    "organisations_api.YouthGroupById PATCH": TOWN_ONLY,
+    "organisations_api.YouthGroupActivation": TOWN_ONLY,
+    "organisations_api.YouthGroupMembers": TOWN_ONLY,
+    "organisations_api.YouthGroupMemberById": TOWN_ONLY.absent(),
     "organisations_api.Stations GET": SIGNED,
-    "organisations_api.Stations POST": STAFF_ONLY,
+    "organisations_api.Stations POST": TOWN_ONLY,
     "organisations_api.StationById GET": SIGNED,
-    "organisations_api.StationById PATCH": STAFF_ONLY,
+    "organisations_api.StationById PATCH": TOWN_ONLY,
     "organisations_api.Points GET": SIGNED,
-    "organisations_api.Points POST": STAFF_ONLY,
+    "organisations_api.Points POST": TOWN_ONLY,
     "organisations_api.PointById GET": SIGNED,
-    "organisations_api.PointById PATCH": STAFF_ONLY,
+    "organisations_api.PointById PATCH": TOWN_ONLY,
     "organisations_api.PointWorkers GET": SIGNED,
-    "organisations_api.PointWorkers POST": only(STAFF, SUPERVISOR),
-    "organisations_api.PointWorkerById": only(STAFF, SUPERVISOR).absent(),
+    "organisations_api.PointWorkers POST": only(TOWN_STAFF, SUPERVISOR),
+    "organisations_api.PointWorkerById": only(TOWN_STAFF, SUPERVISOR).absent(),
     "organisations_api.LiaisonStations GET": SIGNED,
-    "organisations_api.LiaisonStations POST": STAFF_ONLY,
+    "organisations_api.LiaisonStations POST": TOWN_ONLY,
     "organisations_api.LiaisonStationById GET": SIGNED,
-    "organisations_api.LiaisonStationById PATCH": STAFF_ONLY,
+    "organisations_api.LiaisonStationById PATCH": TOWN_ONLY,
     "organisations_api.Volunteers": ORGANISERS,
-    "organisations_api.VolunteerById GET": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
-    "organisations_api.VolunteerById PATCH": STAFF_ONLY.hiding(SIGNED_IN - STAFF - {LEADER_A}),
-    "organisations_api.VolunteerReveal": STAFF_ONLY.hiding(SIGNED_IN - STAFF - {LEADER_A}),
+    "organisations_api.VolunteerById GET": OF_TEAM_A,
+    "organisations_api.VolunteerById PATCH": TOWN_ONLY.hiding(SIGNED_IN - TOWN_STAFF - {LEADER_A}),
+    "organisations_api.VolunteerReveal": TOWN_ONLY.hiding(SIGNED_IN - TOWN_STAFF - {LEADER_A}),
     "organisations_api.MyVolunteerProfile": OWN_PROFILE,
     "organisations_api.VolunteerRegistration": PUBLIC,
     # events
@@ -242,22 +253,23 @@ MATRIX: dict[str, Expect] = {
     "events.roster": ORGANISES_A,
     "events.team_signup": ORGANISERS,  # a leader signs their own members up for any event
     "events.sign_up": SIGNED,
-    "events.cancel_signup": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),  # another volunteer's sign-up
-    "events.correct_hours": ORGANISES_A.hiding(LEADER_B),
-    "events.correct_no_show": ORGANISES_A.hiding(LEADER_B),
-    "events.offer": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),  # and the volunteer offered the place
-    "events.accept_offer": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
-    "events.decline_offer": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
-    "events.attendance_question": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),  # and the volunteer asked
-    "events.confirm_attendance": ORGANISES_A,
-    "events.withdraw_attendance": ORGANISES_A,
+    "events.cancel_signup": OF_TEAM_A,  # another volunteer's sign-up
+    "events.correct_hours": ORGANISES_A.hiding(LEADER_B, COMMUNITY_STAFF),
+    "events.correct_no_show": ORGANISES_A.hiding(LEADER_B, COMMUNITY_STAFF),
+    "events.offer": OF_TEAM_A,  # and the volunteer offered the place
+    "events.accept_offer": OF_TEAM_A,
+    "events.decline_offer": OF_TEAM_A,
+    "events.attendance_question": OF_TEAM_A,  # and the volunteer asked
+    "events.confirm_attendance": OF_TEAM_A,
+    "events.withdraw_attendance": OF_TEAM_A,
     "events.find_cover": ORGANISES_A,
     "events.cover_requests": ORGANISES_A,
     "events.release_unanswered": ORGANISES_A,
-    "events.reservations": ORGANISERS,  # a leader reserves for their own team; B's leader sees only B's
-    "events.reservation": ORGANISES_A.hiding(LEADER_B),  # team A's reservation
-    "events.release_reservation": ORGANISES_A.hiding(LEADER_B),
-    "events.enrolments_page": PROFILE_OR_STAFF,
+    # a leader reserves for their own team (B's leader sees only B's); community staff reserve for no team
+    "events.reservations": only(TOWN_STAFF, LEADERS),
+    "events.reservation": ORGANISES_A.hiding(LEADER_B, COMMUNITY_STAFF),  # team A's reservation
+    "events.release_reservation": ORGANISES_A.hiding(LEADER_B, COMMUNITY_STAFF),
+    "events.enrolments_page": PROFILE_OR_TOWN_STAFF,
     "events.cancel_enrolment": ORGANISERS.absent(),
     "events.my_hours": SIGNED,
     "events.certificate": SIGNED,
@@ -267,9 +279,9 @@ MATRIX: dict[str, Expect] = {
     "events.subscriptions GET": SIGNED,
     "events.subscriptions POST": SIGNED.absent(),  # the empty form names no feed
     "events.check_in": SIGNED.absent(),
-    "events.holidays": STAFF_ONLY,
-    "events.delete_holiday": STAFF_ONLY.absent(),
-    "events.hours_corrections": STAFF_ONLY,
+    "events.holidays": TOWN_ONLY,
+    "events.delete_holiday": TOWN_ONLY.absent(),
+    "events.hours_corrections": TOWN_ONLY,
     "events.approve_correction": STAFF_ONLY.absent(),
     "events.reject_correction": STAFF_ONLY.absent(),
     "events_api.Events": SIGNED,
@@ -279,13 +291,13 @@ MATRIX: dict[str, Expect] = {
     "events_api.CoverRequests": ORGANISES_A,
     "events_api.FindCover": ORGANISES_A,
     "events_api.ReleaseUnanswered": ORGANISES_A,
-    "events_api.Reservations": ORGANISERS,
-    "events_api.ReservationById": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),  # team A's reservation
-    "events_api.ConfirmAttendance": ORGANISES_A,
-    "events_api.WithdrawAttendance": ORGANISES_A,
+    "events_api.Reservations": only(TOWN_STAFF, LEADERS),
+    "events_api.ReservationById": OF_TEAM_A,  # team A's reservation
+    "events_api.ConfirmAttendance": OF_TEAM_A,
+    "events_api.WithdrawAttendance": OF_TEAM_A,
     "events_api.EventRecurrence": ORGANISES_A,
     "events_api.GenerateSessions": ORGANISES_A,
-    "events_api.Enrolments": PROFILE_OR_STAFF,
+    "events_api.Enrolments": PROFILE_OR_TOWN_STAFF,
     "events_api.EnrolmentById": SIGNED.absent(),
     "events_api.SessionById GET": SIGNED,
     "events_api.SessionById": ORGANISES_A,
@@ -296,25 +308,25 @@ MATRIX: dict[str, Expect] = {
     "events_api.RoleById": ORGANISES_A,
     "events_api.Signups": SIGNED,
     "events_api.BulkSignups": ORGANISERS,
-    "events_api.SignupById": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
+    "events_api.SignupById": OF_TEAM_A,
     "events_api.HoursCorrections": ORGANISES_A,
-    "events_api.NoShowCorrection": ORGANISES_A.hiding(LEADER_B),
-    "events_api.AcceptOffer": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
-    "events_api.DeclineOffer": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
+    "events_api.NoShowCorrection": ORGANISES_A.hiding(LEADER_B, COMMUNITY_STAFF),
+    "events_api.AcceptOffer": OF_TEAM_A,
+    "events_api.DeclineOffer": OF_TEAM_A,
     "events_api.MyAttendanceRecord": SIGNED,
     "events_api.CertificateVerification": PUBLIC,
-    "events_api.VolunteerAttendanceRecord": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
+    "events_api.VolunteerAttendanceRecord": OF_TEAM_A,
     "events_api.Checkins": SIGNED,
     "events_api.MySignups": SIGNED,
     "events_api.MyHours": OWN_PROFILE,
     "events_api.MyHoursEntries": OWN_PROFILE,
     "events_api.MyFeed": OWN_PROFILE,
-    "events_api.VolunteerHours": ORGANISES_A.hiding(SIGNED_IN - STAFF - {LEADER_A}),
+    "events_api.VolunteerHours": OF_TEAM_A,
     "events_api.TeamFeed": ORGANISES_A,
     "events_api.CommunityFeed": STAFF_ONLY,
-    "events_api.HolidayOverrides": STAFF_ONLY,
-    "events_api.HolidayOverrideById": STAFF_ONLY.absent(),
-    "events_api.PendingCorrections": STAFF_ONLY,
+    "events_api.HolidayOverrides": TOWN_ONLY,
+    "events_api.HolidayOverrideById": TOWN_ONLY.absent(),
+    "events_api.PendingCorrections": TOWN_ONLY,
     "events_api.CorrectionApproval": STAFF_ONLY.absent(),
     "events_api.CorrectionRejection": STAFF_ONLY.absent(),
     # social work
@@ -347,7 +359,7 @@ MATRIX: dict[str, Expect] = {
     "needs.assign": NEED_A_STAFF_STEP,
     "needs.rate": NEED_A_STAFF_STEP,
     "needs.reopen": NEED_A_STAFF_STEP,
-    "needs.board": STAFF_ONLY,
+    "needs.board": TOWN_ONLY,
     "needs.community_boards": SIGNED,
     "needs.community_board": STAFF_ONLY,
     "needs.raise_for": SIGNED,  # others are sent to the public form
@@ -360,17 +372,17 @@ MATRIX: dict[str, Expect] = {
     "needs.meetings": PUBLIC,
     "needs.meeting": PUBLIC,
     "needs.ask": PUBLIC,
-    "needs.new_meeting": STAFF_ONLY,
-    "needs.edit_meeting": STAFF_ONLY,
-    "needs.manage_meeting": STAFF_ONLY,
-    "needs.new_commitment": STAFF_ONLY,
-    "needs.answer_question": STAFF_ONLY,
-    "needs.moderate_question": STAFF_ONLY,
-    "needs.receptions": only(STAFF, DEPUTY),
-    "needs.recorded_receptions": only(STAFF, DEPUTY),
-    "needs.reception GET": only(STAFF, DEPUTY),
-    "needs.reception POST": STAFF_ONLY,  # a deputy reads the day; staff record it
-    "needs.reception_on_duty": STAFF_ONLY,
+    "needs.new_meeting": TOWN_ONLY,
+    "needs.edit_meeting": TOWN_ONLY,
+    "needs.manage_meeting": TOWN_ONLY,
+    "needs.new_commitment": TOWN_ONLY,
+    "needs.answer_question": TOWN_ONLY,
+    "needs.moderate_question": TOWN_ONLY,
+    "needs.receptions": only(TOWN_STAFF, DEPUTY),
+    "needs.recorded_receptions": only(TOWN_STAFF, DEPUTY),
+    "needs.reception GET": only(TOWN_STAFF, DEPUTY),
+    "needs.reception POST": TOWN_ONLY,  # a deputy reads the day; staff record it
+    "needs.reception_on_duty": TOWN_ONLY,
     "needs_api.list_needs": SIGNED,
     "needs_api.need_by_id": NEED_A,
     "needs_api.assign_need": NEED_A_STAFF_STEP,
@@ -380,23 +392,23 @@ MATRIX: dict[str, Expect] = {
     "needs_api.track_need": PUBLIC,
     "needs_api.rate_need": PUBLIC,
     "needs_api.Meetings GET": PUBLIC,
-    "needs_api.Meetings POST": STAFF_ONLY,
+    "needs_api.Meetings POST": TOWN_ONLY,
     "needs_api.MeetingById GET": PUBLIC,
-    "needs_api.MeetingById PATCH": STAFF_ONLY,
+    "needs_api.MeetingById PATCH": TOWN_ONLY,
     "needs_api.MeetingCommitments GET": PUBLIC,
-    "needs_api.MeetingCommitments POST": STAFF_ONLY,
+    "needs_api.MeetingCommitments POST": TOWN_ONLY,
     "needs_api.MeetingQuestions": PUBLIC,
-    "needs_api.AnswerQuestion": STAFF_ONLY,
-    "needs_api.ModerateQuestion": STAFF_ONLY,
-    "needs_api.Receptions GET": only(STAFF, DEPUTY),
-    "needs_api.Receptions POST": STAFF_ONLY,
-    "needs_api.ReceptionVisitors": STAFF_ONLY,
+    "needs_api.AnswerQuestion": TOWN_ONLY,
+    "needs_api.ModerateQuestion": TOWN_ONLY,
+    "needs_api.Receptions GET": only(TOWN_STAFF, DEPUTY),
+    "needs_api.Receptions POST": TOWN_ONLY,
+    "needs_api.ReceptionVisitors": TOWN_ONLY,
     # reports
     "reports.dashboard": only(STAFF, SUPERVISOR),
     "reports.community": STAFF_ONLY,
     "reports.team": ORGANISES_A,
     "reports.mine": OWN_PROFILE,
-    "reports.monthly_workbook": STAFF_ONLY,
+    "reports.monthly_workbook": TOWN_ONLY,
     "reports.export": STAFF_ONLY,  # the volunteer list
     "reports.import_list": IMPORTERS,
     "reports.new_import": IMPORTERS,
@@ -404,7 +416,7 @@ MATRIX: dict[str, Expect] = {
     "reports.import_page": IMPORTERS.absent(),
     "reports.import_status": IMPORTERS.absent(),
     "reports_api.ListExport": STAFF_ONLY,
-    "reports_api.MonthlyWorkbook": STAFF_ONLY,
+    "reports_api.MonthlyWorkbook": TOWN_ONLY,
     "reports_api.Imports": IMPORTERS,
     "reports_api.ImportById": IMPORTERS.absent(),
     "reports_api.ImportCommit": IMPORTERS.absent(),
@@ -440,26 +452,80 @@ MATRIX: dict[str, Expect] = {
 SCOPED_BY = {"household_id": HOUSEHOLD_A, "need_id": NEED_A}
 
 # Where the app departs from the matrix today: each is checked by an expected failure below (strict, so that the
-# fix shows), and left out of the main check.
-KNOWN_DEVIATIONS = {
-    "organisations.volunteer GET": "a volunteer profile outside one's scope answers 403, not 404 "
-    "(tests/organisations/test_views.py asserts the 403)",
-    "organisations_api.VolunteerById GET": "as the page: 403, not 404, for a profile outside one's scope",
-    "organisations_api.VolunteerById PATCH": "as the page: 403, not 404",
-    "organisations_api.VolunteerReveal POST": "as the page: 403, not 404",
-    "organisations.edit_volunteer GET": "as the page: 403, not 404",
-    "organisations.edit_volunteer POST": "as the page: 403, not 404",
-    "organisations.reveal_volunteer POST": "as the page: 403, not 404",
-    "events_api.VolunteerHours GET": "another's hours: 403, not 404, outside one's scope",
-    "events_api.SignupById DELETE": "cancelling another's sign-up through the API answers 403 where reading it "
-    "and the page's cancel answer 404 (events/signups.py: cancel requires signup.cancel, get_signup hides)",
-    "events_api.VolunteerAttendanceRecord GET": "as the volunteer's hours: 403, not 404, outside one's scope",
-    "events.accept_offer POST": "accepting another's offered place answers 403 where the offer page answers 404",
-    "events.decline_offer POST": "declining another's offered place answers 403 where the offer page answers 404",
-    "events_api.AcceptOffer POST": "as the page: 403, not 404",
-    "events_api.DeclineOffer POST": "as the page: 403, not 404",
-    "events.set_status POST": "the form's status is checked before the event's organiser: leader B is sent back "
-    "with a message (302) instead of 403",
+# fix shows), and its departing kinds are left out of the main check.
+# League staff of one community in needs and reports (issue 17): needs/scope.py and needs/policy.py, and
+# reports/policy.py, take any League staff grant as the whole town's. Only COMMUNITY_STAFF departs there.
+_NEEDS_READ_NO_COMMUNITY = (
+    "needs/scope.py: League staff of community A reach every need of the town, need A in 白岗 too (404 expected)"
+)
+_TOWN_NEEDS_WORK = "needs/policy.py: the town's board, meetings and receptions let League staff of one community in"
+_REPORTS_READ_NO_COMMUNITY = (
+    "reports/policy.py: League staff of one community read team A's figures and the town's monthly workbook"
+)
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """Why a route departs, and whose answers do (the others are checked as usual)."""
+
+    why: str
+    kinds: frozenset[str] = EVERYONE
+
+
+NO_DEVIATION = Deviation("", frozenset())
+KNOWN_DEVIATIONS: dict[str, Deviation] = {
+    **dict.fromkeys(
+        (
+            "needs.accept POST",
+            "needs.assign POST",
+            "needs.close POST",
+            "needs.decline POST",
+            "needs.merge POST",
+            "needs.need GET",
+            "needs.note POST",
+            "needs.rate POST",
+            "needs.reopen POST",
+            "needs.reply POST",
+            "needs.start POST",
+            "needs.to_event POST",
+            "needs_api.accept_need POST",
+            "needs_api.need_by_id GET",
+            "needs_api.need_to_event POST",
+            "needs_api.start_need POST",
+        ),
+        Deviation(_NEEDS_READ_NO_COMMUNITY, frozenset({COMMUNITY_STAFF})),
+    ),
+    **dict.fromkeys(
+        (
+            "needs.answer_question POST",
+            "needs.board GET",
+            "needs.edit_meeting GET",
+            "needs.edit_meeting POST",
+            "needs.manage_meeting GET",
+            "needs.manage_meeting POST",
+            "needs.moderate_question POST",
+            "needs.new_commitment GET",
+            "needs.new_commitment POST",
+            "needs.new_meeting GET",
+            "needs.new_meeting POST",
+            "needs.reception GET",
+            "needs.reception POST",
+            "needs.reception_on_duty POST",
+            "needs.receptions GET",
+            "needs.recorded_receptions GET",
+            "needs_api.MeetingById PATCH",
+            "needs_api.Receptions GET",
+        ),
+        Deviation(_TOWN_NEEDS_WORK, frozenset({COMMUNITY_STAFF})),
+    ),
+    **dict.fromkeys(
+        (
+            "reports.monthly_workbook GET",
+            "reports.team GET",
+            "reports_api.MonthlyWorkbook GET",
+        ),
+        Deviation(_REPORTS_READ_NO_COMMUNITY, frozenset({COMMUNITY_STAFF})),
+    ),
 }
 
 # ---------------------------------------------------------------------------------------------------- the calls
@@ -566,14 +632,14 @@ def _row(result: Result) -> str:
     return " ".join(f"{kind}={'login' if got == 'login' else status}" for kind, (got, status) in result.answers.items())
 
 
-def _problems(result: Result) -> list[str]:
+def _problems(result: Result, only_kinds: frozenset[str] = EVERYONE) -> list[str]:
     expect = expectation(result.rule, result.method)
     if expect is None:
         return [f"{result.method} {result.url} ({result.rule.endpoint}): no expectation; got {_row(result)}"]
     wrong = [
         f"{kind}: expected {expect.answer_for(kind)}, got {status}"
         for kind, (got, status) in result.answers.items()
-        if not _agrees(expect.answer_for(kind), got)
+        if kind in only_kinds and not _agrees(expect.answer_for(kind), got)
     ]
     return [f"{result.method} {result.url} ({result.rule.endpoint}): " + "; ".join(wrong)] if wrong else []
 
@@ -589,17 +655,22 @@ def test_every_route_answers_every_kind_of_user_as_the_matrix_says(walked):
     results, seconds = walked
     print(f"{len(results)} routes x {len(KINDS)} kinds of user in {seconds:.1f} s")
     problems = [
-        problem for result in results.values() if result.key not in KNOWN_DEVIATIONS for problem in _problems(result)
+        problem
+        for result in results.values()
+        for problem in _problems(result, EVERYONE - KNOWN_DEVIATIONS.get(result.key, NO_DEVIATION).kinds)
     ]
     assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize(
     "key",
-    [pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=why)) for key, why in KNOWN_DEVIATIONS.items()],
+    [
+        pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=deviation.why))
+        for key, deviation in KNOWN_DEVIATIONS.items()
+    ],
 )
 def test_known_deviations_from_the_matrix(walked, key):
     results, _seconds = walked
     found = [result for result in results.values() if result.key == key]
     assert found, f"{key} is no longer a route: drop it from KNOWN_DEVIATIONS"
-    assert [problem for result in found for problem in _problems(result)] == []
+    assert [problem for result in found for problem in _problems(result, KNOWN_DEVIATIONS[key].kinds)] == []

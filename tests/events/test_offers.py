@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests.events.conftest import NOW, at
 from tests.reminders.conftest import MovableClock
-from volunteer_app.core.errors import Conflict, Forbidden
+from volunteer_app.core.errors import Conflict, NotFound
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.events import jobs, notices, offers, services, signups
 from volunteer_app.events.models import Signup, SignupStatus
@@ -92,7 +92,7 @@ def test_an_offer_cannot_be_accepted_after_its_deadline_even_before_the_job_runs
 def test_declining_offers_the_place_to_the_next(full, register):
     _role, people, made = full
     signups.cancel(people[1].user, made[1].id, now=at(1))
-    with pytest.raises(Forbidden):  # someone else's offer
+    with pytest.raises(NotFound):  # someone else's offer: no such sign-up to them
         offers.decline(register().user, made[2].id, now=at(1))
     offers.decline(people[2].user, made[2].id, now=at(1))
     assert [_status(s.id) for s in made[2:]] == [SignupStatus.CANCELLED, SignupStatus.OFFERED, SignupStatus.WAITLISTED]

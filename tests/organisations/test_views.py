@@ -182,8 +182,9 @@ def test_editing_keeps_the_phone_when_the_masked_number_is_sent_back(client, log
 def test_a_volunteer_cannot_open_anothers_edit_page(client, login, liang, register):
     other = register()
     login(db.session.get(User, liang.user_id))
-    assert client.get(f"/volunteers/{other.id}/edit").status_code == 403
-    assert client.get(f"/volunteers/{other.id}").status_code == 403
+    # someone they may not see is no such volunteer to them: a 403 would tell that the person is registered
+    assert client.get(f"/volunteers/{other.id}/edit").status_code == 404
+    assert client.get(f"/volunteers/{other.id}").status_code == 404
 
 
 # ---------------------------------------------------------------------------------------------- registry pages

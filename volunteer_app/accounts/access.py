@@ -14,7 +14,8 @@ from flask import Flask, Response, current_app, flash, g, redirect, request, ses
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from volunteer_app.accounts import services
+from volunteer_app.accounts import services, staff_scope
+from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.errors import Forbidden, Unauthenticated
 from volunteer_app.core.time import utcnow
 
@@ -26,6 +27,7 @@ SIGNED_IN = "signed_in"
 class Access:
     kind: str
     roles: frozenset[str] = frozenset()
+    town_wide: bool = False  # only staff acting for the whole town (accounts/staff_scope.py)
 
 
 def public(view: Callable) -> Callable:
@@ -44,6 +46,13 @@ def roles(*names: str) -> Callable[[Callable], Callable]:
         return view
 
     return mark
+
+
+def town_staff(view: Callable) -> Callable:
+    """The town's own administration (its towns, communities, stations, teams' register): administrators and League
+    staff for the whole town, not League staff of one community."""
+    view.access = Access(SIGNED_IN, frozenset(TOWN_STAFF), town_wide=True)
+    return view
 
 
 # Endpoints that extensions register; they serve static files and the API documentation.
@@ -98,6 +107,8 @@ def enforce_access():
             raise Unauthenticated(_("Send a valid bearer token."))
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     if access.roles and not user.has_role(*access.roles):
+        raise Forbidden(_("You are not allowed to do this."))
+    if access.town_wide and not staff_scope.town_wide(user):
         raise Forbidden(_("You are not allowed to do this."))
     return None
 

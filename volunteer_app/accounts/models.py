@@ -93,6 +93,10 @@ class User(UserMixin, db.Model):
         """The ids of objects of `kind` this user's `role` is limited to."""
         return {g.scope_id for g in self.grants if g.role == role and g.scope_kind == kind and g.scope_id}
 
+    def holds_unscoped(self, role: str) -> bool:
+        """Whether one of this user's grants of `role` is limited to no object (for League staff: the whole town)."""
+        return any(g.role == role and g.scope_kind is None for g in self.grants)
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 

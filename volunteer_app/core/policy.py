@@ -19,7 +19,8 @@ class Actor(Protocol):
     """Whoever acts through a service: a signed-in user, or SYSTEM for the CLI, seeds and scheduler jobs.
 
     A service asks only this of them: who they are (`id`, None for SYSTEM), whether they may act at all
-    (`is_active`), which roles they hold and to which objects a role is limited (`scopes`).
+    (`is_active`), which roles they hold and to which objects a role is limited (`scopes`, or `holds_unscoped`: a
+    grant of the role limited to nothing).
     """
 
     @property
@@ -31,6 +32,8 @@ class Actor(Protocol):
     def has_role(self, *roles: str) -> bool: ...
 
     def scopes(self, role: str, kind: str) -> set[int]: ...
+
+    def holds_unscoped(self, role: str) -> bool: ...
 
 
 Rule = Callable[[Actor, Any], bool]
@@ -88,6 +91,9 @@ class _System:
     def scopes(self, role: str, kind: str) -> set[int]:
         """Trusted everywhere through `can`, SYSTEM stands for nobody in particular: it leads no team."""
         return set()
+
+    def holds_unscoped(self, role: str) -> bool:
+        return True
 
 
 SYSTEM = _System()

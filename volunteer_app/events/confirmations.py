@@ -17,7 +17,7 @@ from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import notices
 from volunteer_app.events.models import Event, EventRole, EventSession, EventStatus, Signup, SignupStatus
-from volunteer_app.events.signups import cancel, load_role, load_signup, lock_role, withdraw
+from volunteer_app.events.signups import cancel, load_role, lock_role, signup_to_act_on, withdraw
 from volunteer_app.extensions import db
 
 MAX_WINDOW = timedelta(days=14)  # the longest `attendance_confirm_hours` (services.validation)
@@ -57,8 +57,7 @@ def _due(now: datetime) -> list[Signup]:
 
 
 def _own_confirmed(actor: Actor, signup_id: int, now: datetime) -> Signup:
-    signup = load_signup(signup_id)
-    require(actor, "signup.cancel", signup)
+    signup = signup_to_act_on(actor, signup_id)
     if signup.status != SignupStatus.CONFIRMED:
         raise Conflict(_("Only a confirmed place can be confirmed or given up."))
     if now >= signup.role.session.starts_at:

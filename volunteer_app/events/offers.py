@@ -12,15 +12,15 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from volunteer_app.core.errors import Conflict
-from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.policy import Actor
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import notices
 from volunteer_app.events.models import EventRole, Signup, SignupStatus
 from volunteer_app.events.signups import (
-    load_signup,
     lock_role,
     lock_volunteers,
     promote,
+    signup_to_act_on,
     waitlist_positions,
     with_overlapping_place,
     withdraw,
@@ -30,8 +30,7 @@ from volunteer_app.extensions import db
 
 def _locked_offer(actor: Actor, signup_id: int, now: datetime) -> Signup:
     """The offer, read again under its role's lock; refused unless it is still open."""
-    signup = load_signup(signup_id)
-    require(actor, "signup.cancel", signup)  # the volunteer, or who may sign them up or cancel for them
+    signup = signup_to_act_on(actor, signup_id)  # the volunteer, or who may sign them up or cancel for them
     lock_role(signup.role_id)
     db.session.refresh(signup)
     if signup.status != SignupStatus.OFFERED:

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from volunteer_app.accounts.models import TOWN_STAFF
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core.policy import Actor, rule
 from volunteer_app.events.models import Audience, Event, EventStatus
-from volunteer_app.organisations.team_scope import leads, leads_member, seen_team_ids
+from volunteer_app.organisations.team_scope import leads, leads_member, seen_team_ids, staffs_team
 
 
 def is_town_staff(actor: Actor) -> bool:
-    """An administrator or League staff: they organise and oversee every event of the town."""
-    return actor.has_role(*TOWN_STAFF)
+    """An administrator or town-wide League staff: they organise and oversee every event of the town."""
+    return staff_scope.town_wide(actor)
 
 
 def organises(actor: Actor, event) -> bool:
-    """Town staff organise every event; a team leader the events of the team they lead."""
-    return is_town_staff(actor) or leads(actor, getattr(event, "team_id", None))
+    """Town staff organise every event; community staff the events in their community (accounts/staff_scope.py);
+    a team leader the events of the team they lead."""
+    return staff_scope.reaches_community(actor, getattr(event, "community_id", None)) or leads(
+        actor, getattr(event, "team_id", None)
+    )
+
+
+def _staff_of(actor: Actor, volunteer) -> bool:
+    """Town staff, or staff of the volunteer's home community."""
+    return staff_scope.reaches_community(actor, getattr(volunteer, "community_id", None))
 
 
 def open_to_visitors(event) -> bool:
@@ -49,8 +57,11 @@ def _view(actor, event) -> bool:
 
 @rule("event.create")
 def _create(actor, team_id) -> bool:
-    """`team_id` is the organising team: staff may name any (or none), a leader only their own."""
-    return is_town_staff(actor) or leads(actor, team_id)
+    """`team_id` is the organising team: town staff may name any (or none), community staff none or a team paired
+    with their community (the event's community is checked as the event is written), a leader only their own."""
+    if staff_scope.is_staff(actor) and (team_id is None or staffs_team(actor, team_id)):
+        return True
+    return leads(actor, team_id)
 
 
 @rule("event.manage")
@@ -63,8 +74,9 @@ def _organiser(actor, event) -> bool:
 
 @rule("signup.create")
 def _sign_up(actor, volunteer) -> bool:
-    """Oneself; a team leader a current member of their team; town staff anyone."""
-    if is_town_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:
+    """Oneself; a team leader a current member of their team; town staff anyone; community staff their
+    community's volunteers."""
+    if _staff_of(actor, volunteer) or getattr(volunteer, "user_id", None) == actor.id:
         return True
     return leads_member(actor, volunteer)
 
@@ -85,7 +97,7 @@ def _reservation(actor, team_id) -> bool:
 
 @rule("hours.view")
 def _hours(actor, volunteer) -> bool:
-    if is_town_staff(actor) or getattr(volunteer, "user_id", None) == actor.id:
+    if _staff_of(actor, volunteer) or getattr(volunteer, "user_id", None) == actor.id:
         return True
     return leads_member(actor, volunteer)
 
@@ -108,5 +120,5 @@ def _feed(actor, target) -> bool:
     if kind == "volunteer":
         return getattr(obj, "user_id", None) == actor.id
     if kind == "team":
-        return is_town_staff(actor) or leads(actor, obj)
-    return is_town_staff(actor)
+        return staffs_team(actor, obj) or leads(actor, obj)
+    return staff_scope.reaches_community(actor, obj)

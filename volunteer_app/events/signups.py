@@ -296,12 +296,21 @@ def load_signup(signup_id: int) -> Signup:
     )
 
 
+def signup_to_act_on(actor: Actor, signup_id: int) -> Signup:
+    """A sign-up the actor may read, give up, accept or decline: the volunteer's own, or one whose event they
+    organise or whose volunteer they may sign up (`signup.cancel`). Anyone else is told there is no such sign-up
+    (404), never refused it: a refusal would tell that it exists."""
+    signup = load_signup(signup_id)
+    if not can(actor, "signup.cancel", signup):
+        raise NotFound(_("No such sign-up."))
+    return signup
+
+
 def cancel(actor: Actor, signup_id: int, *, now: datetime | None = None) -> list[Signup]:
     """Gives up a place (or a place in the queue, or an offered place). A freed place goes (or is offered) to the
     first waitlisted volunteer who holds no overlapping place; they get a notice. Returns the volunteers promoted."""
     now = now or utcnow()
-    signup = load_signup(signup_id)
-    require(actor, "signup.cancel", signup)
+    signup = signup_to_act_on(actor, signup_id)
     lock_role(signup.role_id)
     db.session.refresh(signup)
     if signup.status == SignupStatus.CANCELLED:
@@ -396,11 +405,8 @@ def _signup_query() -> sa.Select:
 
 
 def get_signup(actor: Actor, signup_id: int) -> Signup:
-    signup = load_signup(signup_id)
-    if not (
-        signup.volunteer.user_id == getattr(actor, "id", None) or can(actor, "signup.list", signup.role.session.event)
-    ):
-        raise NotFound(_("No such sign-up."))
+    """The sign-up with its place in the queue, for those who may act on it (`signup_to_act_on`)."""
+    signup = signup_to_act_on(actor, signup_id)
     waitlist_positions([signup])
     return signup
 

@@ -1,17 +1,15 @@
-"""Who may register and edit the organisations, and who may see whose volunteer profile."""
+"""Who may register and edit the organisations, and who may see whose volunteer profile.
+
+How far staff reach is decided in accounts/staff_scope.py (town-wide or one community) and, for teams, in
+team_scope.py; the rules here only combine them.
+"""
 
 from __future__ import annotations
 
-from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.accounts import staff_scope
+from volunteer_app.accounts.models import Role
 from volunteer_app.core.policy import rule
-
-
-def _is_staff(actor) -> bool:
-    return actor.has_role(*TOWN_STAFF)
-
-
-def _leads(actor, team_id: int | None) -> bool:
-    return team_id is not None and team_id in actor.scopes(Role.TEAM_LEADER, "team")
+from volunteer_app.organisations.team_scope import leads, leads_member, staffs_team
 
 
 @rule("organisation.view")
@@ -23,10 +21,16 @@ def _anyone_signed_in(actor, obj) -> bool:
 @rule("team.create")
 @rule("team.leaders.manage")
 @rule("volunteer.list_all")
-@rule("volunteer.export")
 @rule("volunteer.register")
+def _town_staff(actor, obj) -> bool:
+    """The town's registry: community staff read and manage their community's part of it, never the whole."""
+    return staff_scope.town_wide(actor)
+
+
+@rule("volunteer.export")
 def _staff(actor, obj) -> bool:
-    return _is_staff(actor)
+    """The list as the actor may read it (community staff: their community's volunteers)."""
+    return staff_scope.is_staff(actor)
 
 
 @rule("team.update")
@@ -34,20 +38,22 @@ def _staff(actor, obj) -> bool:
 @rule("team.members.manage")
 @rule("pairing.manage")
 def _staff_or_own_team_leader(actor, team) -> bool:
-    """A team leader acts only on the team their grant is scoped to (`team:ID`)."""
-    return _is_staff(actor) or _leads(actor, getattr(team, "id", None))
+    """A team leader acts only on the team their grant is scoped to (`team:ID`); community staff on the teams
+    paired with their community."""
+    team_id = getattr(team, "id", None)
+    return staffs_team(actor, team_id) or leads(actor, team_id)
 
 
 @rule("pairing.create")
 @rule("volunteer.list")
 def _staff_or_any_team_leader(actor, obj) -> bool:
-    return _is_staff(actor) or actor.has_role(Role.TEAM_LEADER)
+    return staff_scope.is_staff(actor) or actor.has_role(Role.TEAM_LEADER)
 
 
 @rule("service_point.assign_worker")
 def _staff_or_station_supervisor(actor, point) -> bool:
     station_id = getattr(point, "station_id", None)
-    return _is_staff(actor) or (
+    return staff_scope.town_wide(actor) or (
         station_id is not None and station_id in actor.scopes(Role.STATION_SUPERVISOR, "service_station")
     )
 
@@ -56,16 +62,18 @@ def _is_self(actor, profile) -> bool:
     return getattr(profile, "user_id", None) == actor.id
 
 
+def _staff_of(actor, profile) -> bool:
+    """Town-wide staff, or staff of the volunteer's home community."""
+    return staff_scope.reaches_community(actor, getattr(profile, "community_id", None))
+
+
 @rule("volunteer.view")
 def _staff_self_or_their_team_leader(actor, profile) -> bool:
-    if _is_staff(actor) or _is_self(actor, profile):
-        return True
-    led = actor.scopes(Role.TEAM_LEADER, "team")
-    return any(m.team_id in led and m.left_on is None for m in getattr(profile, "memberships", ()))
+    return _staff_of(actor, profile) or _is_self(actor, profile) or leads_member(actor, profile)
 
 
 @rule("volunteer.update")
 @rule("volunteer.reveal")
 def _staff_or_self(actor, profile) -> bool:
     """ID and phone numbers are shown in full only to staff and to the volunteer themself (and audited)."""
-    return _is_staff(actor) or _is_self(actor, profile)
+    return _staff_of(actor, profile) or _is_self(actor, profile)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.accounts.models import Role
 from volunteer_app.core.policy import Actor
 from volunteer_app.extensions import db
-from volunteer_app.organisations.models import TeamMembership, VolunteerProfile
+from volunteer_app.organisations.models import Pairing, TeamMembership, VolunteerProfile
 
 
 def led_team_ids(actor: Actor) -> set[int]:
@@ -52,3 +53,29 @@ def led_members(actor: Actor) -> sa.Select:
     return sa.select(TeamMembership.volunteer_id).where(
         TeamMembership.team_id.in_(sorted(led_team_ids(actor))), TeamMembership.left_on.is_(None)
     )
+
+
+def paired_team_ids(community_ids: set[int]) -> set[int]:
+    """The teams currently paired with any of these communities (结对共建): a community's teams."""
+    if not community_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Pairing.team_id).where(
+                Pairing.community_id.in_(sorted(community_ids)), Pairing.ended_on.is_(None)
+            )
+        )
+    )
+
+
+def staffs_team(actor: Actor, team_id: int | None) -> bool:
+    """Whether the actor manages the team as staff: town-wide staff every team, community staff the teams paired
+    with their community (accounts/staff_scope.py)."""
+    if staff_scope.town_wide(actor):
+        return True
+    return team_id is not None and team_id in paired_team_ids(staff_scope.community_ids(actor))
+
+
+def managed_team_ids(actor: Actor) -> set[int]:
+    """The teams a team leader or community staff manages (town-wide staff manage every team: see staffs_team)."""
+    return led_team_ids(actor) | paired_team_ids(staff_scope.community_ids(actor))

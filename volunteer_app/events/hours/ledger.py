@@ -35,7 +35,7 @@ from volunteer_app.events.models import (
 from volunteer_app.events.notices import when_text
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import Community, VolunteerProfile
-from volunteer_app.organisations.services import own_profile
+from volunteer_app.organisations.services import get_volunteer, own_profile
 
 DEFAULT_STAR_THRESHOLDS = (100, 300, 600, 1000, 1500)  # hours for one to five stars
 
@@ -193,12 +193,7 @@ def _volunteer(actor: Actor, volunteer_id: int | None) -> VolunteerProfile:
         if profile is None:
             raise NotFound(_("You are not registered as a volunteer."))
     else:
-        profile = get_or_404(
-            VolunteerProfile,
-            volunteer_id,
-            _("No such volunteer."),
-            selectinload(VolunteerProfile.memberships),
-        )
+        profile = get_volunteer(actor, volunteer_id)  # someone the actor may not see is no such volunteer (404)
     require(actor, "hours.view", profile)
     return profile
 

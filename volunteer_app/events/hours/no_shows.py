@@ -22,8 +22,7 @@ from volunteer_app.core.time import utcnow
 from volunteer_app.events.hours.attendance import CHECK_OUT_LATE
 from volunteer_app.events.models import Event, EventRole, EventSession, EventStatus, Signup, SignupStatus
 from volunteer_app.extensions import db
-from volunteer_app.organisations.models import VolunteerProfile
-from volunteer_app.organisations.services import own_profile
+from volunteer_app.organisations.services import get_volunteer, own_profile
 
 # Sessions that ended longer ago than this are left alone: their organisers recorded attendance before no-shows
 # existed (or not at all), and a first run must not turn that history into no-shows.
@@ -131,6 +130,6 @@ def attendance_record(actor: Actor, volunteer_id: int | None = None) -> Attendan
         if profile is None:
             return AttendanceRecord(0, 0)
     else:
-        profile = get_or_404(VolunteerProfile, volunteer_id, _("No such volunteer."))
+        profile = get_volunteer(actor, volunteer_id)  # someone the actor may not see is no such volunteer (404)
     require(actor, "hours.view", profile)
     return attendance_records([profile.id])[profile.id]

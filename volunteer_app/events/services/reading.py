@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core.lookup import get_or_404
 from volunteer_app.core.pagination import Keyset, Page, paginate
 from volunteer_app.core.policy import Actor, require
@@ -132,6 +133,9 @@ def visible_events(actor: Actor, query: sa.Select) -> sa.Select:
     condition = sa.and_(not_draft, audience)
     if led:
         condition = sa.or_(condition, Event.team_id.in_(led))
+    communities = staff_scope.community_ids(actor)  # community staff: every event in their community, drafts too
+    if communities:
+        condition = sa.or_(condition, Event.community_id.in_(sorted(communities)))
     return query.where(condition)
 
 
@@ -268,10 +272,11 @@ def home_community(actor: Actor) -> tuple[bool, int | None]:
 
 
 def teams_to_organise_for(actor: Actor) -> list[tuple[int, str]]:
-    """(id, name) of the teams an actor may organise events for: every team for town staff, their own for a leader."""
+    """(id, name) of the teams an actor may organise events for: every team for town staff, their own for a leader,
+    those paired with their community for community staff."""
     query = sa.select(Team.id, Team.name).order_by(Team.name)
     if not is_town_staff(actor):
-        query = query.where(Team.id.in_(sorted(team_scope.led_team_ids(actor))))
+        query = query.where(Team.id.in_(sorted(team_scope.managed_team_ids(actor))))
     return [(row.id, row.name) for row in db.session.execute(query)]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -75,6 +76,12 @@ def refresh_event_span(event: Event) -> None:
     event.ends_at = max((s.ends_at for s in sessions), default=None)
 
 
+def _require_still_organised(actor: Actor, team_id: int | None, community_id: int | None) -> None:
+    """An event someone writes must stay one they organise: community staff keep to their community's events (a
+    leader's own team and town staff always pass, event.create having checked the team)."""
+    require(actor, "event.manage", SimpleNamespace(team_id=team_id, community_id=community_id))
+
+
 def create_event(
     actor: Actor,
     *,
@@ -114,6 +121,7 @@ def create_event(
         "promotion_confirm_hours": promotion_confirm_hours,
         "attendance_confirm_hours": attendance_confirm_hours,
     }
+    _require_still_organised(actor, team_id, community_id)
     errors: Errors = {}
     check_event(errors, data, [(f"sessions.{index}.", session) for index, session in enumerate(sessions or [])])
     teams = audience_teams(errors, audience_team_ids)
@@ -151,10 +159,14 @@ def _guard_session_clash(write: Callable[[], None]) -> None:
 def update_event(actor: Actor, event_id: int, *, now: datetime | None = None, **changes: Any) -> Event:
     """Changes the fields given; `status` moves it on (draft → published → completed, or cancelled with a reason)."""
     event = get_event_for_update(actor, event_id)
-    errors: Errors = {}
     fields = {k: v for k, v in changes.items() if k in EVENT_FIELDS}
+    errors: Errors = {}
     if "team_id" in fields and fields["team_id"] != event.team_id and not can(actor, "event.create", fields["team_id"]):
         errors["team_id"] = [_("You can only organise events for a team you lead.")]
+    elif "team_id" in fields or "community_id" in fields:
+        _require_still_organised(
+            actor, fields.get("team_id", event.team_id), fields.get("community_id", event.community_id)
+        )
     check_event(errors, fields, sessions_as_they_are(event), event)
     teams = audience_teams(errors, changes["audience_team_ids"]) if "audience_team_ids" in changes else None
     raise_if(errors)

@@ -151,11 +151,13 @@ def edit_event(event_id: int):
 @access.roles(*ORGANISERS)
 def set_status(event_id: int):
     """Publish or complete (cancelling has its own form, for the reason)."""
+    # The event and its organiser first: whoever may not manage it learns nothing from the form's checks.
+    item = services.get_event_for_update(current_user, event_id)
     status = request.form.get("status")
     if status not in (EventStatus.PUBLISHED, EventStatus.COMPLETED, EventStatus.DRAFT):
         raise Invalid({"status": [_("Choose published or completed.")]})
     try:
-        services.update_event(current_user, event_id, status=status)
+        services.update_event(current_user, item.id, status=status)
     except Invalid as error:
         for messages in error.errors.values():
             for message in messages:

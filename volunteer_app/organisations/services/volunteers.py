@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Errors, Invalid, raise_if
+from volunteer_app.core.errors import Errors, Invalid, NotFound, raise_if
 from volunteer_app.core.identity import (
     age_on,
 )
@@ -54,14 +55,20 @@ def _volunteer_search(query: sa.Select, q: str | None) -> sa.Select:
 
 
 def _volunteer_query(actor: Actor) -> sa.Select:
-    """All volunteers for the staff; a team leader's own current members otherwise."""
+    """All volunteers for the town-wide staff; community staff those of their community, a team leader their own
+    current members (both, for someone who is both)."""
     require(actor, "volunteer.list")
     query = sa.select(VolunteerProfile).options(
         selectinload(VolunteerProfile.community).selectinload(Community.town),
         selectinload(VolunteerProfile.memberships).selectinload(TeamMembership.team),
     )
     if not can(actor, "volunteer.list_all"):
-        query = query.where(VolunteerProfile.id.in_(team_scope.led_members(actor)))
+        query = query.where(
+            sa.or_(
+                VolunteerProfile.id.in_(team_scope.led_members(actor)),
+                VolunteerProfile.community_id.in_(sorted(staff_scope.community_ids(actor))),
+            )
+        )
     return query
 
 
@@ -102,8 +109,12 @@ def _load_volunteer(profile_id: int) -> VolunteerProfile:
 
 
 def get_volunteer(actor: Actor, profile_id: int) -> VolunteerProfile:
+    """The profile, if the actor may see it. One they may not is no such volunteer to them (404, not 403): a
+    refusal would tell that the person is registered. Every lookup of someone's profile (its edits, reveals, hours)
+    starts here; what the actor may then do with a profile they see is each action's own rule (403)."""
     profile = _load_volunteer(profile_id)
-    require(actor, "volunteer.view", profile)
+    if not can(actor, "volunteer.view", profile):
+        raise NotFound(_("No such volunteer."))
     return profile
 
 
@@ -122,7 +133,7 @@ def own_profile(actor: Actor) -> VolunteerProfile | None:
 
 def update_volunteer(actor: Actor, profile_id: int, **changes: Any) -> VolunteerProfile:
     """Name, phone, political status, home community, skills, availability and guardian; the ID number stays."""
-    profile = _load_volunteer(profile_id)
+    profile = get_volunteer(actor, profile_id)
     require(actor, "volunteer.update", profile)
     errors: Errors = {}
     if "id_number" in changes:
@@ -174,7 +185,7 @@ def reveal_volunteer(
     actor: Actor, profile_id: int, *, fields: Iterable[str] = REVEALABLE, reason: str | None = None
 ) -> dict[str, str]:
     """The full ID and/or phone number, for those the policy allows; every reveal is written to the audit log."""
-    profile = _load_volunteer(profile_id)
+    profile = get_volunteer(actor, profile_id)
     require(actor, "volunteer.reveal", profile)
     wanted = [f for f in dict.fromkeys(fields) if f in REVEALABLE]
     if not wanted:

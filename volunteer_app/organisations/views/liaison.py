@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.args import id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
@@ -76,7 +75,7 @@ def _liaison_values(form: forms.LiaisonForm) -> dict:
 
 
 @bp.route("/liaison-stations/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_liaison_station():
     form = _liaison_form()
     station = submitted(form, lambda: services.create_liaison_station(current_user, **_liaison_values(form)))
@@ -89,7 +88,7 @@ def new_liaison_station():
 
 
 @bp.route("/liaison-stations/<int:station_id>/edit", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def edit_liaison_station(station_id: int):
     station = services.get_liaison_station(current_user, station_id)
     form = _liaison_form(station)

@@ -43,8 +43,8 @@ def new_pairing():
     form = forms.PairingForm(team_id=id_arg("team_id"), community_id=id_arg("community_id"))
     teams = services.team_choices(current_user)
     if not can(current_user, "organisation.manage"):
-        led = team_scope.led_team_ids(current_user)
-        teams = [choice for choice in teams if choice[0] in led]
+        managed = team_scope.managed_team_ids(current_user)
+        teams = [choice for choice in teams if choice[0] in managed]
     form.team_id.choices = [("", _("— choose —")), *teams]
     form.community_id.choices = community_choices()
     pairing = submitted(

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.args import choice_arg, id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, submitted
 from volunteer_app.core.policy import can
@@ -35,7 +34,7 @@ def towns():
 
 
 @bp.route("/towns/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_town():
     form = forms.TownForm()
     town = submitted(
@@ -48,7 +47,7 @@ def new_town():
 
 
 @bp.route("/towns/<int:town_id>/edit", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def edit_town(town_id: int):
     town = services.get_town(current_user, town_id)
     form = forms.TownForm(obj=town)
@@ -93,7 +92,7 @@ def community(community_id: int):
 
 
 @bp.route("/communities/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_community():
     form = forms.CommunityForm(town_id=id_arg("town_id"))
     form.town_id.choices = town_choices()
@@ -110,7 +109,7 @@ def new_community():
 
 
 @bp.route("/communities/<int:community_id>/edit", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def edit_community(community_id: int):
     item = services.get_community(current_user, community_id)
     form = forms.CommunityForm(obj=item)

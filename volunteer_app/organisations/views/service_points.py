@@ -33,7 +33,7 @@ def _coverage_choices(town_id: int | None) -> list[tuple[int, str]]:
 
 
 @bp.route("/service-stations/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_station():
     form = forms.StationForm()
     form.town_id.choices = town_choices()
@@ -62,7 +62,7 @@ def new_station():
 
 
 @bp.route("/service-stations/<int:station_id>/edit", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def edit_station(station_id: int):
     station = services.get_station(current_user, station_id)
     form = forms.StationForm(obj=station, community_ids=[c.id for c in station.covered_communities])
@@ -150,7 +150,7 @@ def _station_town(form: forms.PointForm) -> int | None:
 
 
 @bp.route("/service-points/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_point():
     form = forms.PointForm(station_id=id_arg("station_id"))
     form.station_id.choices = [("", _("— choose —")), *services.station_choices(current_user)]
@@ -175,7 +175,7 @@ def new_point():
 
 
 @bp.route("/service-points/<int:point_id>/edit", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def edit_point(point_id: int):
     item = services.get_point(current_user, point_id)
     form = forms.PointForm(obj=item, community_ids=[c.id for c in item.communities])

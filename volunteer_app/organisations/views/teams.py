@@ -59,7 +59,7 @@ def team(team_id: int):
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_team():
     form = forms.TeamForm()
     form.town_id.choices = town_choices(optional=True)
@@ -160,7 +160,7 @@ def member_leaves(team_id: int, membership_id: int):
 
 
 @bp.route("/teams/<int:team_id>/members/<int:membership_id>/role", methods=["POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def member_role(team_id: int, membership_id: int):
     role = request.form.get("role", "")
     services.update_member(current_user, team_id, membership_id, role=role)

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.args import choice_arg, id_arg, page_arg, search_arg
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.forms import form_page, submitted
@@ -64,7 +63,7 @@ def youth_group(group_id: int):
 
 
 @bp.route("/youth-groups/<int:group_id>/members", methods=["POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def add_group_member(group_id: int):
     group = services.get_youth_group(current_user, group_id)
     form = _group_member_form()
@@ -86,7 +85,7 @@ def add_group_member(group_id: int):
 
 
 @bp.route("/youth-groups/<int:group_id>/members/<int:member_id>/remove", methods=["POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def remove_group_member(group_id: int, member_id: int):
     group = services.remove_group_member(current_user, group_id, member_id)
     flash(_("Member removed."), "success")
@@ -98,7 +97,7 @@ def remove_group_member(group_id: int, member_id: int):
 
 
 @bp.route("/youth-groups/<int:group_id>/activate", methods=["POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def activate_youth_group(group_id: int):
     try:
         group = services.activate_youth_group(current_user, group_id)
@@ -113,7 +112,7 @@ def activate_youth_group(group_id: int):
 
 
 @bp.route("/youth-groups/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_youth_group():
     form = forms.YouthGroupForm(community_id=id_arg("community_id"))
     form.community_id.choices = community_choices()
@@ -133,7 +132,7 @@ def new_youth_group():
 
 
 @bp.route("/youth-groups/<int:group_id>/edit", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def edit_youth_group(group_id: int):
     group = services.get_youth_group(current_user, group_id)
     form = forms.YouthGroupEditForm(obj=group)
