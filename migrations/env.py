@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from volunteer_app.core.search_objects import include_name
+from volunteer_app.core.search_objects import include_name, include_object
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -104,6 +104,7 @@ def run_migrations_online():
     conf_args.setdefault("render_item", render_item)
     # Search indexes live only in migrations: autogenerate must not offer to drop them (core/search_objects.py).
     conf_args.setdefault("include_name", include_name)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

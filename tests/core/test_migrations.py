@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from volunteer_app import create_app
-from volunteer_app.core.search_objects import include_name, is_search_object
+from volunteer_app.core.search_objects import include_name, include_object, is_search_object
 from volunteer_app.extensions import db
 
 pytestmark = pytest.mark.no_db
@@ -26,7 +26,8 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         upgrade(revision="heads")
         assert _tables() == set(db.metadata.tables)
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
+            opts = {"compare_type": True, "include_name": include_name, "include_object": include_object}
+            context = MigrationContext.configure(conn, opts=opts)
             drift = compare_metadata(context, db.metadata)
         assert drift == [], "models and migrations differ: run `flask db migrate`"
 

@@ -106,6 +106,8 @@ class RoleGrant(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "role", "scope_kind", "scope_id", name="uq_role_grants_user_role_scope"),
         sa.CheckConstraint("(scope_kind IS NULL) = (scope_id IS NULL)", name="scope_complete"),
+        # Who holds a role in a place (a point's social workers, a station's deputies): asked by forms and notices.
+        sa.Index("ix_role_grants_role_scope", "role", "scope_kind", "scope_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

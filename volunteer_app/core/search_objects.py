@@ -14,6 +14,16 @@ def is_search_object(name: str | None, type_: str) -> bool:
     return type_ == "table" and (name.endswith("_fts") or "_fts_" in name)
 
 
+# Indexes with a descending column, declared in their models: SQLite reflects them without the direction, so
+# autogenerate would see a difference that is not there. The migration that made them is their reference.
+DESCENDING_INDEXES = frozenset({"ix_needs_status_order"})
+
+
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """Alembic's include_name hook: everything but the search objects."""
-    return not is_search_object(name, type_)
+    """Alembic's include_name hook: everything but the search objects and the descending indexes."""
+    return not is_search_object(name, type_) and not (type_ == "index" and name in DESCENDING_INDEXES)
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's include_object hook: the same rule for the models' side (include_name sees only the database's)."""
+    return include_name(name, type_, {})

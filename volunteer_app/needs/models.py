@@ -49,7 +49,8 @@ class Need(db.Model):
         ),
         sa.CheckConstraint("(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"),
         sa.CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_itself"),
-        sa.Index("ix_needs_status_deadline", "status", "deadline"),
+        # The list's order within one status (services/listing.py reads it part by part from this index).
+        sa.Index("ix_needs_status_order", "status", "deadline", sa.text("created_at DESC"), sa.text("id DESC")),
         sa.Index("ix_needs_community_status", "community_id", "status"),
     )
 
