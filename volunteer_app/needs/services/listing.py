@@ -113,9 +113,9 @@ def _page_ids(where: sa.ColumnElement[bool], statuses: list[str], dispatch: bool
     """The ids of one page, in the list's order. The dispatch queue reads oldest first; any other list puts overdue
     needs first, then the others still open, each by deadline (none last) and newest first.
 
-    Sorting every matching need for one page cost a sort of the whole table (100,000 needs on PostgreSQL: 0.7 s). Instead each
-    part reads, from its index in order, only the rows up to the end of the page (LIMIT offset + limit), and the
-    page is sorted from those few."""
+    Sorting every matching need for one page cost a sort of the whole table (100,000 needs on PostgreSQL: 0.7 s).
+    Instead each part reads, from its index in order, only the rows up to the end of the page (LIMIT offset +
+    limit), and the page is sorted from those few."""
     if dispatch:
         parts = [(1, Need.status == status) for status in statuses]
         within = [Need.created_at.asc(), Need.id.asc()]
