@@ -77,7 +77,12 @@ def test_town_administration_stays_with_town_wide_staff(client, login, caochang_
     login(caochang_staff)
     for url in ("/towns/new", "/communities/new", "/youth-groups/new", "/admin/holidays"):
         assert client.get(url).status_code == 403, url
-    assert client.get("/volunteers").status_code == 200
+    home = client.get("/volunteers")
+    assert home.status_code == 200
+    menu = home.get_data(as_text=True)
+    assert "/admin/holidays" not in menu and "/hours-corrections" not in menu  # no link into a 403
     client.post("/logout")
     login(make_user("league_staff"))
     assert client.get("/towns/new").status_code == 200
+    menu = client.get("/volunteers").get_data(as_text=True)
+    assert "/admin/holidays" in menu and "/hours-corrections" in menu

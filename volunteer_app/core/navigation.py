@@ -24,11 +24,14 @@ class Link:
     endpoint: str
     roles: frozenset[str]
     group: str | None = None
+    # A further condition on the user, for a page a role opens only to some of its holders (town-wide staff, not
+    # one community's): a link the reader would follow into a 403 is not drawn.
+    shown: Callable[[Any], bool] | None = None
 
     def visible_to(self, user) -> bool:
         if user is None or not user.is_authenticated:
             return VISITOR in self.roles
-        return user.has_role(*self.roles)
+        return user.has_role(*self.roles) and (self.shown is None or self.shown(user))
 
 
 @dataclass
@@ -49,10 +52,12 @@ _cards: list[Card] = []
 MENU_GROUPS = {"admin": _l("Administration")}
 
 
-def add_menu_link(label, endpoint: str, *roles: str, group: str | None = None) -> None:
+def add_menu_link(
+    label, endpoint: str, *roles: str, group: str | None = None, shown: Callable[[Any], bool] | None = None
+) -> None:
     if group is not None and group not in MENU_GROUPS:
         raise ValueError(f"unknown menu group {group!r}")
-    _menu.append(Link(label, endpoint, frozenset(roles), group))
+    _menu.append(Link(label, endpoint, frozenset(roles), group, shown))
 
 
 def add_home_card(

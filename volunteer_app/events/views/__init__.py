@@ -18,6 +18,7 @@ from volunteer_app.events.models import (
     EVENT_STATUS_LABELS,
     SIGNUP_STATUS_LABELS,
 )
+from volunteer_app.events.policy import is_town_staff
 
 bp = Blueprint("events", __name__, template_folder="../templates")
 
@@ -59,8 +60,10 @@ navigation.add_menu_link(
 navigation.add_menu_link(_l("My sign-ups"), "events.my_signups", Role.VOLUNTEER)
 navigation.add_menu_link(_l("My hours"), "events.my_hours", Role.VOLUNTEER)
 navigation.add_menu_link(_l("Calendar"), "events.month", *ORGANISERS, Role.VOLUNTEER, navigation.VISITOR)
-navigation.add_menu_link(_l("Holiday calendar"), "events.holidays", *TOWN_STAFF, group="admin")
-navigation.add_menu_link(_l("Corrections to approve"), "events.hours_corrections", *TOWN_STAFF, group="admin")
+navigation.add_menu_link(_l("Holiday calendar"), "events.holidays", *TOWN_STAFF, group="admin", shown=is_town_staff)
+navigation.add_menu_link(
+    _l("Corrections to approve"), "events.hours_corrections", *TOWN_STAFF, group="admin", shown=is_town_staff
+)
 navigation.add_home_card(
     _l("My volunteering"),
     signups.HomeSummary(),
