@@ -6,6 +6,8 @@ through their service functions. Prints a table and writes bench/results/<date>-
     bench/run --scale 0.01                         # SQLite, a few minutes
     bench/run --scale 0.1 --db postgresql          # database bench_0_1 on 127.0.0.1, created and dropped
     bench/run --scale 0.01 --only ceiling,events_api --duration 3
+    bench/run --scale 1 --db postgresql --keep     # keeps the database and the work folder (its keys, fixture.json)
+    bench/run --reuse /tmp/shanzhi-bench-XXXX      # measures again on what a kept run generated, without regenerating
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -134,12 +136,15 @@ def server_env(url: str, workdir: Path) -> dict[str, str]:
     return env
 
 
-def migrate_and_generate(url: str, workdir: Path, scale: float) -> data.Fixture:
-    env = server_env(url, workdir)
+def migrate(url: str, workdir: Path) -> None:
     started = time.perf_counter()
-    subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
+    subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=server_env(url, workdir), check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     print(f"migrated (flask db upgrade) in {time.perf_counter() - started:.1f} s")
+
+
+def migrate_and_generate(url: str, workdir: Path, scale: float) -> data.Fixture:
+    migrate(url, workdir)
     app = _app(url, workdir)
     with app.app_context():
         fixture = data.generate(scale)
@@ -147,7 +152,23 @@ def migrate_and_generate(url: str, workdir: Path, scale: float) -> data.Fixture:
 
         db.engine.dispose()
     print(f"generated scale {scale:g} in {fixture.seconds:.1f} s")
+    (workdir / "fixture.json").write_text(json.dumps({"url": url, "db": db_kind(url), **asdict(fixture)}))
     return fixture
+
+
+def db_kind(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+def reused(workdir: Path, args: argparse.Namespace) -> tuple[str, data.Fixture]:
+    """The database and fixture a `--keep` run left in its work folder; the run's scale and database are theirs."""
+    saved = json.loads((workdir / "fixture.json").read_text())
+    url, args.db = saved.pop("url"), saved.pop("db")
+    saved["tokens"] = {int(vid): token for vid, token in saved["tokens"].items()}  # JSON keys are strings
+    fixture = data.Fixture(**saved)
+    args.scale = fixture.scale
+    migrate(url, workdir)  # the code measured may have added a migration since
+    return url, fixture
 
 
 def _app(url: str, workdir: Path, **overrides):
@@ -250,6 +271,9 @@ def endpoints(fixture: data.Fixture, base: str) -> list[Endpoint]:
     }
     return [
         Endpoint("ceiling", "bare JSON (ceiling)", "/bench/ceiling"),
+        Endpoint("floor", "floor: one ORM query, JSON", "/bench/floor/query"),
+        Endpoint("floor", "floor: 20 rows + capped count, JSON", "/bench/floor/list"),
+        Endpoint("floor", "floor: 20 rows in the site's layout", "/bench/floor/page"),
         Endpoint("events_api", "API events, upcoming", f"{events}?from={today}T00:00:00", volunteer),
         Endpoint("events_api", "API events, all", events, volunteer),
         Endpoint("events_api", "API events, all, page 50", f"{events}?page=50", volunteer),
@@ -467,7 +491,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.01, help="1 = the district of issue #16")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--only", default="", help="comma-separated groups: ceiling, events_api, events_pages, "
+    parser.add_argument("--only", default="", help="comma-separated groups: ceiling, floor, events_api, events_pages, "
                         "signups, households, reports, dispatch, planning, imports")  # fmt: skip
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
     parser.add_argument("--threads", type=int, default=2)
@@ -475,6 +499,7 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the volunteer workbook imported")
     parser.add_argument("--results", default=str(BENCH / "results"))
     parser.add_argument("--keep", action="store_true", help="keep the database and work folder")
+    parser.add_argument("--reuse", metavar="WORKDIR", help="measure on the data a --keep run left (kept again)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -484,14 +509,19 @@ def main() -> None:
         return not only or group in only or group == "ceiling"
 
     started = datetime.now(UTC)
-    workdir = Path(tempfile.mkdtemp(prefix="shanzhi-bench-"))
-    (workdir / "instance").mkdir()
-    url = database_url(args.db, args.scale, workdir)
-    if args.db == "postgresql":
-        pg_admin(f"DROP DATABASE IF EXISTS {pg_name(args.scale)}")
-        pg_admin(f"CREATE DATABASE {pg_name(args.scale)}")
+    if args.reuse:
+        workdir, args.keep = Path(args.reuse), True
+        url, fixture = reused(workdir, args)
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="shanzhi-bench-"))
+        (workdir / "instance").mkdir()
+        url = database_url(args.db, args.scale, workdir)
+        if args.db == "postgresql":
+            pg_admin(f"DROP DATABASE IF EXISTS {pg_name(args.scale)}")
+            pg_admin(f"CREATE DATABASE {pg_name(args.scale)}")
     try:
-        fixture = migrate_and_generate(url, workdir, args.scale)
+        if not args.reuse:
+            fixture = migrate_and_generate(url, workdir, args.scale)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(url, workdir, port)

@@ -32,7 +32,7 @@ def test_bench_run_at_a_tiny_scale(tmp_path):
     [report] = tmp_path.glob("*-sqlite-0.001.md")
     rows = [line.split("|")[1:-1] for line in report.read_text().splitlines() if line.startswith("| ")][1:]
     names = {cells[1].strip() for cells in rows}
-    assert {"bare JSON (ceiling)", "API events, upcoming", "household page (audited)", "API sign-up + cancel",
+    assert {"bare JSON (ceiling)", "floor: 20 rows in the site's layout", "API events, upcoming", "household page (audited)", "API sign-up + cancel",
             "dashboard /reports/", "dispatch 2,000 emails to SMTP",
             "import 400 volunteers (.xlsx)"} <= names  # fmt: skip
     for cells in rows:
@@ -45,3 +45,19 @@ def test_bench_run_at_a_tiny_scale(tmp_path):
     assert sent == received == "2000"
     imported = next(cells[10] for cells in rows if cells[0].strip() == "imports")
     assert "done, 0 rows with problems" in imported
+
+
+def test_a_kept_run_is_measured_again_without_generating(tmp_path):
+    """--keep leaves the work folder with its fixture; --reuse measures on it without generating anything."""
+    base = [sys.executable, str(ROOT / "bench" / "run.py"), "--duration", "1", "--threads", "1", "--connections", "1",
+            "--only", "floor", "--results", str(tmp_path)]  # fmt: skip
+    kept = subprocess.run([*base, "--scale", "0.001", "--keep"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert kept.returncode == 0, kept.stdout[-3000:] + kept.stderr[-3000:]
+    workdir = re.search(r"^kept: (\S+) and ", kept.stdout, re.M).group(1)
+    try:
+        again = subprocess.run([*base, "--reuse", workdir], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+        assert "generated scale" in kept.stdout and "generated scale" not in again.stdout
+        assert "floor: one ORM query, JSON" in again.stdout
+    finally:
+        subprocess.run(["rm", "-rf", workdir], check=False)
