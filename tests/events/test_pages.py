@@ -51,6 +51,21 @@ def test_the_event_list_is_paginated_and_does_not_query_per_row(client, login, m
     assert page.count("event-item") == 20 and "page=2" in page
 
 
+def test_an_event_page_reads_the_reader_and_their_profile_narrowly(client, login, register, event, role, query_counter):
+    """Issue #16: the signed-in event page ran 27 statements at district scale, the reader's profile read twice with its
+    community, town and teams, and the user's grants apart from the user. The page asks only whose profile it is."""
+    person = register()
+    signups.sign_up(person.user, role.id, now=NOW)
+    login(person.user)
+    with query_counter() as statements:
+        page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'data-status="confirmed"' in page  # the reader's own sign-up is still shown
+    profile_reads = [s for s in statements if "FROM volunteer_profiles" in s and "youth_group" not in s]
+    assert profile_reads and all(s.split("FROM")[0].count(",") == 0 for s in profile_reads), profile_reads
+    assert not any("FROM team_memberships" in s for s in statements)
+    assert not any(s.lstrip().startswith("SELECT role_grants") for s in statements)  # read with the user
+
+
 def test_staff_create_publish_and_cancel_an_event_through_the_pages(client, login, staff, communities):
     login(staff)
     start = to_local(NOW + timedelta(days=10)).replace(tzinfo=None)

@@ -50,7 +50,7 @@ from volunteer_app.events.models import (
 )
 from volunteer_app.extensions import db
 from volunteer_app.organisations.models import POLITICAL_STATUS_LABELS, Community, VolunteerProfile
-from volunteer_app.organisations.services import own_profile
+from volunteer_app.organisations.services import own_profile, own_profile_id
 
 # Offers end this long before the session starts; a place freed later is confirmed at once, as without offers.
 OFFER_CUTOFF = timedelta(hours=2)
@@ -478,15 +478,15 @@ def my_signups(
     page: int | None = None,
     per_page: int | None = None,
 ) -> Page:
-    profile = own_profile(actor)
-    if profile is None:
+    profile_id = own_profile_id(actor)
+    if profile_id is None:
         return Page(items=[], total=0, page=1, per_page=per_page or 20)
     query = (
         _signup_query()
         .join(Signup.role)
         .join(EventRole.session)
         .join(EventSession.event)
-        .where(Signup.volunteer_id == profile.id)
+        .where(Signup.volunteer_id == profile_id)
         .order_by(EventSession.starts_at, Signup.id)
     )
     if not include_cancelled:
@@ -503,13 +503,13 @@ def my_signups(
 
 def my_signups_by_role(actor: Actor, role_ids: list[int]) -> dict[int, Signup]:
     """The actor's live sign-ups among these roles (for an event page), in one query."""
-    profile = own_profile(actor)
-    if profile is None or not role_ids:
+    profile_id = own_profile_id(actor)
+    if profile_id is None or not role_ids:
         return {}
     signups = list(
         db.session.scalars(
             sa.select(Signup).where(
-                Signup.volunteer_id == profile.id,
+                Signup.volunteer_id == profile_id,
                 Signup.role_id.in_(role_ids),
                 Signup.status != SignupStatus.CANCELLED,
             )

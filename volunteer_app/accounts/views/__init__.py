@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from volunteer_app.accounts import access, known_devices, login_limits, services
 from volunteer_app.accounts import records as _records  # noqa: F401 — names accounts in the audit log
@@ -28,7 +29,8 @@ login_manager.login_view = "accounts.login"
 def load_user(session_id: str) -> User | None:
     """A session names "user id:session version" (User.get_id); once the version moved on, the session is over."""
     user_id, _sep, version = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # Every signed-in request asks for the user's grants: read them with the user, in one statement.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.grants)]) if user_id.isdigit() else None
     if user is None or version != str(user.session_version):
         return None
     return user

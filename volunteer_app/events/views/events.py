@@ -82,7 +82,7 @@ def event(event_id: int):
         enrolment_counts=enrolments.counts(item.id) if item.beneficiary_capacity else {},
         missing=services.completeness_errors(item) if manage and item.status == EventStatus.DRAFT else {},
         now=utcnow(),
-        has_profile=org.own_profile(current_user) is not None,
+        has_profile=org.own_profile_id(current_user) is not None,
         reserved=reservations.open_by_role(current_user, [r.id for r in roles]),
         may_reserve=reservations.may_reserve(current_user),
     )

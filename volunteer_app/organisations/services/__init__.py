@@ -78,6 +78,7 @@ from volunteer_app.organisations.services.volunteers import (  # noqa: F401
     get_volunteer,
     list_volunteers,
     own_profile,
+    own_profile_id,
     reveal_volunteer,
     update_volunteer,
     volunteer_choices,

@@ -131,6 +131,14 @@ def own_profile(actor: Actor) -> VolunteerProfile | None:
     )
 
 
+def own_profile_id(actor: Actor | None) -> int | None:
+    """The id of the actor's own profile, for pages that only ask whether there is one or whose it is: one narrow
+    query, where own_profile also loads the community and the teams."""
+    if actor is None or getattr(actor, "id", None) is None:
+        return None
+    return db.session.scalar(sa.select(VolunteerProfile.id).where(VolunteerProfile.user_id == actor.id))
+
+
 def update_volunteer(actor: Actor, profile_id: int, **changes: Any) -> VolunteerProfile:
     """Name, phone, political status, home community, skills, availability and guardian; the ID number stays."""
     profile = get_volunteer(actor, profile_id)
