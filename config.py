@@ -95,6 +95,8 @@ class Config:
     # Lists count their matching rows up to this many, then say "more than" (core/pagination.py): a total counted over
     # a district's whole table would cost more than the page it is shown with.
     PAGINATION_COUNT_CAP = _int("PAGINATION_COUNT_CAP", 10_000)
+    # The needs list's tabs count each status up to this many ("1000+"): the count is read with every page.
+    NEED_TAB_COUNT_CAP = _int("NEED_TAB_COUNT_CAP", 1_000)
 
     # Logs (core/logs.py): "json" writes one JSON line per request and per record, ID and phone numbers masked; "text"
     # reads better in a terminal. SQL parameters never appear in a logged error.

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from volunteer_app.core import audit
@@ -144,10 +145,30 @@ def _counts_by_status(query: sa.Select) -> dict[str, int]:
     return {s.value: 0 for s in Status} | dict(db.session.execute(found).tuples().all())
 
 
+def _capped_counts_by_status(query: sa.Select, cap: int) -> tuple[dict[str, int], frozenset[str]]:
+    """How many needs of each status, each counted up to `cap` (one statement, each status read from the status
+    index no further than cap + 1 rows), and the statuses past the cap: a district's closed needs are not counted
+    again for every page of the list."""
+    parts = [
+        sa.select(sa.literal(status.value).label("status"), sa.func.count().label("n")).select_from(
+            query.where(Need.status == status.value).with_only_columns(Need.id).order_by(None).limit(cap + 1).subquery()
+        )
+        for status in Status
+    ]
+    found = dict(db.session.execute(sa.union_all(*parts)).tuples().all())
+    past = frozenset(status for status, n in found.items() if n > cap)
+    return {status: min(n, cap) for status, n in found.items()}, past
+
+
 @dataclass(frozen=True)
 class NeedList:
     page: Page
     counts: dict[str, int]  # as status_counts gives them: every status and tab, and "all"
+    capped: frozenset[str] = frozenset()  # the statuses and tabs with more needs than their count says
+
+    def shown(self, tab: str) -> str:
+        """A tab's count as the list shows it: "1000+" past the cap."""
+        return f"{self.counts[tab]}+" if tab in self.capped else str(self.counts[tab])
 
 
 def list_with_counts(
@@ -166,28 +187,41 @@ def list_with_counts(
     """The needs the actor reaches, filtered, and how many of each status (the tabs). `status` is a status or a tab
     ("dispatch", "open", "closed"). The dispatch queue reads oldest first; any other list puts overdue needs first,
     then open ones by deadline. Three queries whatever the size (and one per kind of thing the rows name): the
-    count by status, which gives the total too; the page's ids; its needs."""
+    count by status, capped at NEED_TAB_COUNT_CAP each, which gives the total too; the page's ids; its needs."""
     require(actor, "need.list", None)
     on = today()
     query = _filtered(
         actor, category=category, source=source, community_id=community_id, assignee=assignee, overdue=overdue,
         q=q, on=on,
     )  # fmt: skip
-    counts = _with_tabs(_counts_by_status(query))
+    by_status, past = _capped_counts_by_status(query, current_app.config["NEED_TAB_COUNT_CAP"])
+    counts = _with_tabs(by_status)
+    capped = past | {tab for tab, members in _TABS.items() if past & members}
     statuses = _statuses(status) or [s.value for s in Status]
     page, per_page = clamp_paging(page, per_page)
-    ids = _page_ids(query.whereclause, statuses, status == "dispatch", on, per_page, (page - 1) * per_page)
+    ids = _page_ids(query.whereclause, statuses, status == "dispatch", on, per_page + 1, (page - 1) * per_page)
+    more, ids = len(ids) > per_page, ids[:per_page]
     # Each row names its community and assignee: loaded in a few queries for the whole page.
     loads = (Need.community, Need.team, Need.youth_group, Need.service_point, Need.deputy)
     found = db.session.scalars(sa.select(Need).where(Need.id.in_(ids)).options(*(selectinload(x) for x in loads)))
     by_id = {need.id: need for need in found}
     total = sum(counts[s] for s in statuses)
-    return NeedList(Page(items=[by_id[i] for i in ids], total=total, page=page, per_page=per_page), counts)
+    exact = not past & set(statuses)
+    listed = Page(
+        items=[by_id[i] for i in ids], total=total, page=page, per_page=per_page, total_exact=exact, more=more
+    )
+    return NeedList(listed, counts, frozenset(capped))
 
 
 def list_needs(actor: Actor, **listing) -> Page:
     """The page of `list_with_counts` (same arguments), for the API and the exports."""
     return list_with_counts(actor, **listing).page
+
+
+# Each tab and the statuses it gathers ("all": every one), by value.
+_TABS = {tab: {s.value for s in statuses} for tab, statuses in STATUS_GROUPS.items()} | {
+    "all": {s.value for s in Status}
+}
 
 
 def _with_tabs(counts: dict[str, int]) -> dict[str, int]:

@@ -123,7 +123,7 @@ def needs():
         page=listed.page,
         status=status,
         tabs=tabs,
-        counts=listed.counts,
+        listed=listed,
         filters=filters,
         # The filters as a query string keeps them (tabs and the pager carry them on).
         keep={name: 1 if value is True else value for name, value in filters.items() if value},
