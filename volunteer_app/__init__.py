@@ -47,6 +47,7 @@ def _init_extensions(app: Flask) -> None:
         crypto,
         errorhandlers,
         ids,
+        languages,
         logs,
         security,
         sqlite,
@@ -58,7 +59,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    babel.init_app(
+        app, locale_selector=lambda: languages.parsed(select_locale()), timezone_selector=lambda: app.config["TIMEZONE"]
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)

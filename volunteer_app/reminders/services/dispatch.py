@@ -21,12 +21,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from babel import Locale
 from flask import current_app
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 
 from volunteer_app.accounts.models import User
+from volunteer_app.core import languages
 from volunteer_app.core.time import Clock
 from volunteer_app.extensions import db
 from volunteer_app.reminders import kinds as kind_registry
@@ -191,11 +191,6 @@ def _locale_for(user: Recipient) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-@functools.cache
-def _babel_locale(code: str) -> Locale:
-    return Locale.parse(code)  # force_locale takes a parsed Locale as it is, without looking up locale data again
-
-
 def _render_one(name: str, variables: dict[str, Any]) -> str:
     return current_app.jinja_env.get_template(name).render(**variables).strip()
 
@@ -203,7 +198,7 @@ def _render_one(name: str, variables: dict[str, Any]) -> str:
 def render(row: Claimed, user: Recipient) -> tuple[str, Message]:
     """The notice's text in the recipient's language: (locale, message)."""
     locale = _locale_for(user)
-    with force_locale(_babel_locale(locale)):
+    with force_locale(languages.parsed(locale)):
         return locale, render_now(row, user)
 
 
