@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from tests.events.conftest import NOW, at
 from volunteer_app.core.errors import Invalid
 from volunteer_app.core.policy import SYSTEM
-from volunteer_app.events import services, signups
+from volunteer_app.events import reservations, services, signups
 
 
 @pytest.mark.parametrize(
@@ -40,16 +40,38 @@ def test_places_taken_on_the_event_page(client, login, staff, make_event, capaci
     assert shown in page
 
 
-@pytest.mark.parametrize(
-    ("confirmed", "message"),
-    [
-        (1, "1 volunteer is confirmed; cancel some places first."),
-        (2, "2 volunteers are confirmed; cancel some places first."),
-    ],
-)
-def test_fewer_places_than_confirmed_says_how_many_in_english(app, register, role, confirmed, message):
-    for _ in range(confirmed):
-        signups.sign_up(register().user, role.id, now=NOW)
+def test_fewer_places_than_one_confirmed_says_one_place_in_english(app, register, role):
+    signups.sign_up(register().user, role.id, now=NOW)
     with app.test_request_context(), force_locale("en"), pytest.raises(Invalid) as refused:
         services.update_role(SYSTEM, role.id, capacity=0, now=NOW)
-    assert refused.value.errors["capacity"] == [message]
+    assert refused.value.errors["capacity"] == [
+        "1 place is taken (1 confirmed, 0 reserved for teams, 0 offered from the waitlist); cancel some places first."
+    ]
+
+
+def test_fewer_places_than_are_taken_names_the_reserved_and_offered_ones_too(app, make_event, register, team):
+    """Reserved and offered places are taken as confirmed ones are (signups.taken_count): the refusal counts all
+    three, not only the confirmed volunteers."""
+    event = make_event(
+        promotion_confirm_hours=24,
+        sessions=[{"starts_at": at(7), "ends_at": at(7, 3), "roles": [{"name": "会务", "capacity": 4}]}],
+    )
+    role = event.sessions[0].roles[0]
+    reservations.reserve(SYSTEM, role.id, team_id=team.id, places=1, fill_by=at(5), now=NOW)
+    people = [register() for _ in range(4)]
+    made = [signups.sign_up(p.user, role.id, now=NOW) for p in people]
+    assert made[-1].status == "waitlisted"
+    signups.cancel(people[0].user, made[0].id, now=at(1))  # its place is offered to the waitlisted one
+    with app.test_request_context():
+        with force_locale("en"), pytest.raises(Invalid) as refused:
+            services.update_role(SYSTEM, role.id, capacity=3, now=at(1))
+        assert refused.value.errors["capacity"] == [
+            "4 places are taken (2 confirmed, 1 reserved for teams, 1 offered from the waitlist); "
+            "cancel some places first."
+        ]
+        with force_locale("zh_CN"), pytest.raises(Invalid) as refused:
+            services.update_role(SYSTEM, role.id, capacity=3, now=at(1))
+        assert refused.value.errors["capacity"] == [
+            "已占用 4 个名额（已确认 2 个，团队预留 1 个，候补邀请中 1 个），请先取消部分名额。"
+        ]
+    services.update_role(SYSTEM, role.id, capacity=4, now=at(1))  # as many as are taken is allowed

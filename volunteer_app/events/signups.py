@@ -21,6 +21,7 @@ then on a freed place is confirmed at once as before.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -79,14 +80,37 @@ def lock_volunteers(ids: Iterable[int]) -> None:
         db.session.execute(sa.select(VolunteerProfile.id).where(VolunteerProfile.id.in_(ids)).with_for_update())
 
 
-def taken_count(role_id: int) -> int:
+@dataclass(frozen=True)
+class TakenPlaces:
+    """What a role's taken places are made of, for a message that has to say why they cannot be given up."""
+
+    confirmed: int
+    offered: int  # held for a waitlisted volunteer until they answer (offers.py)
+    reserved: int  # held by open team reservations and not yet filled with names
+
+    @property
+    def total(self) -> int:
+        return self.confirmed + self.offered + self.reserved
+
+
+def taken_places(role_id: int) -> TakenPlaces:
     """Places taken: confirmed, offered ones held for their volunteer, and those teams reserved and not yet filled."""
-    holding = db.session.scalar(
-        sa.select(sa.func.count(Signup.id)).where(
-            Signup.role_id == role_id, Signup.status.in_([s.value for s in HOLDING_STATUSES])
-        )
+    holding = dict(
+        db.session.execute(
+            sa.select(Signup.status, sa.func.count(Signup.id))
+            .where(Signup.role_id == role_id, Signup.status.in_([s.value for s in HOLDING_STATUSES]))
+            .group_by(Signup.status)
+        ).all()
     )
-    return holding + reserved_unfilled([role_id]).get(role_id, 0)
+    return TakenPlaces(
+        confirmed=holding.get(SignupStatus.CONFIRMED.value, 0),
+        offered=holding.get(SignupStatus.OFFERED.value, 0),
+        reserved=reserved_unfilled([role_id]).get(role_id, 0),
+    )
+
+
+def taken_count(role_id: int) -> int:
+    return taken_places(role_id).total
 
 
 def reservation_fills(reservation_ids: Iterable[int]) -> dict[int, int]:

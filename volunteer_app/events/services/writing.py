@@ -350,7 +350,8 @@ def add_role(actor: Actor, session_id: int, **data: Any) -> EventRole:
 
 
 def update_role(actor: Actor, role_id: int, *, now: datetime | None = None, **changes: Any) -> EventRole:
-    """Changes a role; more places promote volunteers from the waitlist, fewer than are confirmed is refused."""
+    """Changes a role; more places promote volunteers from the waitlist; fewer than are taken (confirmed, reserved
+    for a team or offered from the waitlist: signups.taken_places) is refused, saying what holds them."""
     role = get_role(actor, role_id)
     event = get_event_for_update(actor, role.session.event_id)
     _editable(event)
@@ -358,12 +359,17 @@ def update_role(actor: Actor, role_id: int, *, now: datetime | None = None, **ch
     check_role(errors, "", changes, partial=True)
     raise_if(errors)
     signups.lock_role(role.id)
-    confirmed = signups.taken_count(role.id)
-    if "capacity" in changes and changes["capacity"] < confirmed:
+    taken = signups.taken_places(role.id)
+    if "capacity" in changes and changes["capacity"] < taken.total:
         message = ngettext(
-            "%(num)d volunteer is confirmed; cancel some places first.",
-            "%(num)d volunteers are confirmed; cancel some places first.",
-            confirmed,
+            "%(num)d place is taken (%(confirmed)d confirmed, %(reserved)d reserved for teams, %(offered)d offered"
+            " from the waitlist); cancel some places first.",
+            "%(num)d places are taken (%(confirmed)d confirmed, %(reserved)d reserved for teams, %(offered)d offered"
+            " from the waitlist); cancel some places first.",
+            taken.total,
+            confirmed=taken.confirmed,
+            reserved=taken.reserved,
+            offered=taken.offered,
         )
         raise Invalid({"capacity": [message]})
     cleaned = clean_role_template({**_role_dict(role), **changes})
