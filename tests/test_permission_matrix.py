@@ -148,7 +148,7 @@ MATRIX: dict[str, Expect] = {
     "organisations.coverage": SIGNED,
     "organisations.teams": SIGNED,
     "organisations.team": SIGNED,
-    "organisations.new_team": TOWN_ONLY,
+    "organisations.new_team": STAFF_ONLY,  # community staff register teams paired with their community
     "organisations.edit_team": ORGANISES_A,
     "organisations.members": ORGANISES_A,
     "organisations.member_leaves": ORGANISES_A,
@@ -194,7 +194,7 @@ MATRIX: dict[str, Expect] = {
     "organisations_api.CommunityById PATCH": TOWN_ONLY,
     "organisations_api.Coverage": SIGNED,
     "organisations_api.Teams GET": SIGNED,
-    "organisations_api.Teams POST": TOWN_ONLY,
+    "organisations_api.Teams POST": STAFF_ONLY,  # as organisations.new_team
     "organisations_api.TeamById GET": SIGNED,
     "organisations_api.TeamById PATCH": ORGANISES_A,
     "organisations_api.TeamMembers": ORGANISES_A,

@@ -44,8 +44,8 @@ def test_community_staff_manage_the_teams_paired_with_their_community(caochang_s
     org.update_team(caochang_staff, team.id, description="草场的结对队伍")
     with pytest.raises(Forbidden):  # a team they see, paired elsewhere
         org.update_team(caochang_staff, other_team.id, description="x")
-    with pytest.raises(Forbidden):  # creating a team is the town's
-        org.create_team(caochang_staff, name="新队", kind="other")
+    with pytest.raises(Forbidden):  # registering a team for another community (tests/organisations/...teams.py)
+        org.create_team(caochang_staff, name="新队", kind="other", community_id=communities["北沙"].id)
 
 
 def test_community_staff_organise_their_communitys_events(caochang_staff, communities, make_event, register):

@@ -52,6 +52,11 @@ class TeamForm(FlaskForm):
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=_choices(TEAM_KIND_LABELS))
     town_id = SelectField(_l("Town"), coerce=optional_int)
+    community_id = SelectField(  # registering only: the pairing the new team starts with
+        _l("Paired with"),
+        coerce=optional_int,
+        description=_l("The village or community the team serves; community staff pair it with their own."),
+    )
     founded_on = DateField(_l("Founded on"), validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save"))

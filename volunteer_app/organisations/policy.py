@@ -18,7 +18,6 @@ def _anyone_signed_in(actor, obj) -> bool:
 
 
 @rule("organisation.manage")
-@rule("team.create")
 @rule("team.leaders.manage")
 @rule("volunteer.list_all")
 @rule("volunteer.register")
@@ -31,6 +30,26 @@ def _town_staff(actor, obj) -> bool:
 def _staff(actor, obj) -> bool:
     """The list as the actor may read it (community staff: their community's volunteers)."""
     return staff_scope.is_staff(actor)
+
+
+@rule("team.create")
+def _any_staff(actor, obj) -> bool:
+    """Community staff register teams too, each paired with their community as it is registered
+    (services.create_team; "pairing.community" says with which)."""
+    return staff_scope.is_staff(actor)
+
+
+@rule("pairing.community")
+def _pairs_with(actor, pairing) -> bool:
+    """Which community a team may be paired with (`pairing`: its team_id, None for a team being registered, and
+    community_id). Town-wide staff any; a team leader their own team with any; community staff only their own
+    community: pairing a team with another would hand it to that community's staff. Who may act for the team at
+    all is "pairing.manage" (or "team.create")."""
+    return (
+        staff_scope.town_wide(actor)
+        or leads(actor, pairing.team_id)
+        or pairing.community_id in staff_scope.community_ids(actor)
+    )
 
 
 @rule("team.update")

@@ -54,6 +54,17 @@ class TeamInSchema(InputSchema):
     founded_on = fields.Date(load_default=None, allow_none=True)
 
 
+class NewTeamSchema(TeamInSchema):
+    community_id = Id(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "pair the new team with this community from today; League staff of a community "
+            "must give theirs"
+        },
+    )
+
+
 class TeamPatchSchema(TeamInSchema):
     """Only the fields given change."""
 
@@ -74,10 +85,11 @@ class Teams(MethodView):
         return services.list_teams(access.current_actor(), **args)
 
     @access.roles(*TOWN_STAFF)
-    @blp.arguments(TeamInSchema)
+    @blp.arguments(NewTeamSchema)
     @blp.response(201, TeamDetailSchema)
     def post(self, body):
-        """Register a volunteer team."""
+        """Register a volunteer team, paired with a community if community_id is given (League staff of a community:
+        with theirs)."""
         return services.get_team(access.current_actor(), services.create_team(access.current_actor(), **body).id)
 
 

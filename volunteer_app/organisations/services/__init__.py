@@ -21,6 +21,7 @@ from volunteer_app.organisations.services.pairings import (  # noqa: F401
     create_pairing,
     get_pairing,
     list_pairings,
+    pairable_communities,
     update_pairing,
 )
 from volunteer_app.organisations.services.places import (  # noqa: F401

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core import audit
-from volunteer_app.core.errors import Errors, raise_if
+from volunteer_app.core.errors import Errors, Forbidden, raise_if
 from volunteer_app.core.lookup import find, get_or_404, search
 from volunteer_app.core.pagination import Page, paginate
-from volunteer_app.core.policy import Actor, require
+from volunteer_app.core.policy import Actor, can, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today
 from volunteer_app.extensions import db
@@ -27,6 +29,7 @@ from volunteer_app.organisations.services.common import (
     commit_or_conflict,
     narrowed,
 )
+from volunteer_app.organisations.services.places import community_choices
 
 
 def list_pairings(
@@ -67,6 +70,31 @@ def get_pairing(actor: Actor, pairing_id: int) -> Pairing:
     return get_or_404(Pairing, pairing_id, _("No such pairing."))
 
 
+def require_may_pair(actor: Actor, team_id: int | None, community_id: int) -> None:
+    """Refuses a community the actor may not pair a team with (community staff: any but their own), saying so."""
+    if not can(actor, "pairing.community", SimpleNamespace(team_id=team_id, community_id=community_id)):
+        raise Forbidden(_("You may pair a team only with your own village or community."))
+
+
+def pairable_communities(actor: Actor) -> list[tuple[int, str]]:
+    """The communities a form offers for pairing a team: community staff their own, everyone else all of them (a
+    team leader pairs their team with any; the service checks each pairing)."""
+    choices = community_choices(actor)
+    ours = staff_scope.community_ids(actor)
+    if staff_scope.town_wide(actor) or not ours:
+        return choices
+    return [choice for choice in choices if choice[0] in ours]
+
+
+def pair(actor: Actor, team: Team, community: Community, *, since: date, purpose: str = "") -> Pairing:
+    """Adds the pairing to the session and audits it; the caller has checked it and commits."""
+    pairing = Pairing(team=team, community=community, since=since, purpose=purpose)
+    db.session.add(pairing)
+    db.session.flush()
+    audit.record(actor, "create", "pairing", pairing.id, detail={"team_id": team.id, "community_id": community.id})
+    return pairing
+
+
 def create_pairing(
     actor: Actor, *, team_id: int, community_id: int, since: date | None = None, purpose: str = ""
 ) -> Pairing:
@@ -80,6 +108,7 @@ def create_pairing(
         errors["community_id"] = [_("No such community. Choose a registered community.")]
     raise_if(errors)
     require(actor, "pairing.manage", team)
+    require_may_pair(actor, team.id, community.id)
     since = since or today()
     if since > today():
         errors["since"] = [_("The start date cannot be in the future.")]
@@ -90,10 +119,7 @@ def create_pairing(
     if db.session.scalar(sa.select(Pairing.id).where(Pairing.team_id == team.id, Pairing.community_id == community.id)):
         errors["community_id"] = [duplicate]
     raise_if(errors)
-    pairing = Pairing(team=team, community=community, since=since, purpose=purpose)
-    db.session.add(pairing)
-    db.session.flush()
-    audit.record(actor, "create", "pairing", pairing.id, detail={"team_id": team.id, "community_id": community.id})
+    pairing = pair(actor, team, community, since=since, purpose=purpose)
     commit_or_conflict({"community_id": [duplicate]})
     return pairing
 

@@ -39,6 +39,7 @@ from volunteer_app.organisations.services.common import (
     narrowed,
     required_name,
 )
+from volunteer_app.organisations.services.pairings import pair, require_may_pair
 from volunteer_app.organisations.services.volunteers import _volunteer_search
 
 
@@ -127,16 +128,28 @@ def create_team(
     town_id: int | None = None,
     description: str = "",
     founded_on: date | None = None,
+    community_id: int | None = None,
 ) -> Team:
+    """Registers a team, paired from today with `community_id` if given. Community staff must give their own
+    community: a team paired with none would be one only the town's staff could manage."""
     require(actor, "team.create")
     data = {"name": name, "kind": kind, "town_id": town_id, "description": description}
     errors: Errors = {}
     _validate_team(errors, data)
+    community = find(Community, community_id) if community_id is not None else None
+    if community_id is not None and community is None:
+        errors["community_id"] = [_("No such community. Choose a registered community.")]
+    elif community is None and not can(actor, "organisation.manage"):
+        errors["community_id"] = [_("Choose your village or community: the team is paired with it.")]
     raise_if(errors)
+    if community is not None:
+        require_may_pair(actor, None, community.id)
     team = Team(name=data["name"], kind=kind, town_id=town_id, description=data["description"], founded_on=founded_on)
     db.session.add(team)
     db.session.flush()
     audit.record(actor, "create", "team", team.id, detail={"name": team.name, "kind": kind})
+    if community is not None:
+        pair(actor, team, community, since=today())
     commit_or_conflict({"name": [_("A team with this name is already registered.")]})
     return team
 

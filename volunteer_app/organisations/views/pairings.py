@@ -15,7 +15,7 @@ from volunteer_app.organisations import forms, services, team_scope
 from volunteer_app.organisations.models import (
     TeamKind,
 )
-from volunteer_app.organisations.views.common import bp, community_choices
+from volunteer_app.organisations.views.common import bp
 
 
 @bp.route("/pairings")
@@ -46,7 +46,7 @@ def new_pairing():
         managed = team_scope.managed_team_ids(current_user)
         teams = [choice for choice in teams if choice[0] in managed]
     form.team_id.choices = [("", _("— choose —")), *teams]
-    form.community_id.choices = community_choices()
+    form.community_id.choices = [("", _("— choose —")), *services.pairable_communities(current_user)]
     pairing = submitted(
         form,
         lambda: services.create_pairing(

@@ -59,10 +59,14 @@ def team(team_id: int):
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
-@access.town_staff
+@access.roles(*TOWN_STAFF)
 def new_team():
-    form = forms.TeamForm()
+    """Town-wide staff register any team; community staff one paired with their community (services.create_team)."""
+    form = forms.TeamForm(community_id=id_arg("community_id"))
     form.town_id.choices = town_choices(optional=True)
+    communities = services.pairable_communities(current_user)
+    blank = _("— none —") if can(current_user, "organisation.manage") else _("— choose —")
+    form.community_id.choices = [("", blank), *communities]
     item = submitted(
         form,
         lambda: services.create_team(
@@ -72,6 +76,7 @@ def new_team():
             town_id=form.town_id.data,
             description=form.description.data or "",
             founded_on=form.founded_on.data,
+            community_id=form.community_id.data,
         ),
     )
     if item is not None:
@@ -86,6 +91,7 @@ def edit_team(team_id: int):
     item = services.get_team(current_user, team_id)
     require(current_user, "team.update", item)  # before showing the form; the service checks again on saving
     form = forms.TeamForm(obj=item)
+    del form.community_id  # a team's pairings change on the pairing pages
     form.town_id.choices = town_choices(optional=True)
     if (
         submitted(
