@@ -5,6 +5,7 @@ without a name after the account is closed, the data download lists it, and look
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -12,10 +13,13 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD
 from tests.events.conftest import NOW, at
 from volunteer_app import create_app
+from volunteer_app.accounts.models import User
+from volunteer_app.core.audit import AuditEntry
 from volunteer_app.core.identity import mask_name
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import to_local
 from volunteer_app.events import hours, signups
+from volunteer_app.events.hours import certificates
 from volunteer_app.events.models import ServiceCertificate
 from volunteer_app.extensions import db, limiter
 from volunteer_app.privacy import closing, holdings
@@ -47,6 +51,53 @@ def test_printing_issues_a_number_and_printing_again_gives_the_same_one(client, 
     assert (issued.volunteer_id, issued.minutes, issued.stars) == (served.id, 180, 0)
     assert issued.period_from == issued.period_to == to_local(event.sessions[0].starts_at).date()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceCertificate)) == 1
+
+
+def _issued() -> list[tuple[str, int]]:
+    db.session.expire_all()
+    return list(db.session.execute(sa.select(ServiceCertificate.number, ServiceCertificate.minutes)))
+
+
+def _audited() -> list[dict]:
+    return list(db.session.scalars(sa.select(AuditEntry.detail).where(AuditEntry.object_type == "service_certificate")))
+
+
+def test_issuing_is_audited_once_per_certificate(served):
+    first = hours.issue_certificate(served.user).issued
+    assert hours.issue_certificate(served.user).issued.id == first.id  # printed again: nothing new to audit
+    assert _audited() == [{"number": first.number, "minutes": 180, "through_entry_id": first.through_entry_id}]
+
+
+def test_two_prints_at_once_issue_one_certificate(app, served, monkeypatch):
+    """Both prints look for the certificate and find none before either writes one; the unique index lets one
+    through and the other gives back the first one's certificate."""
+    user_id = served.user.id  # plain ids only: the threads must not touch this test's session or its objects
+    both_looked = threading.Barrier(2, timeout=10)
+    look_up = certificates._certificate_of
+    waited = threading.local()
+
+    def look_up_then_wait(state):
+        found = look_up(state)
+        if not getattr(waited, "once", False):
+            waited.once = True
+            both_looked.wait()
+        return found
+
+    monkeypatch.setattr(certificates, "_certificate_of", look_up_then_wait)
+    numbers: list[str] = []
+
+    def print_record():
+        with app.app_context():
+            numbers.append(hours.issue_certificate(db.session.get(User, user_id)).issued.number)
+
+    threads = [threading.Thread(target=print_record) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(numbers) == 2 and numbers[0] == numbers[1]
+    assert _issued() == [(numbers[0], 180)]
+    assert [entry["number"] for entry in _audited()] == [numbers[0]]
 
 
 def test_new_hours_make_a_new_certificate_and_the_old_one_keeps_what_it_certified(client, login, served, make_event):

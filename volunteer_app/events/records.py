@@ -81,5 +81,6 @@ audit.register_record_type("enrolment", label=_l("Enrolment"))
 audit.register_record_type("attendance", label=_l("Attendance"), describe=describe_sessions)  # by its session
 audit.register_record_type("hours_entry", label=_l("Service hours"))
 audit.register_record_type("hours_correction", label=_l("Hours correction"))
+audit.register_record_type("service_certificate", label=_l("Service certificate"))
 audit.register_record_type("holiday_override", label=_l("Holiday calendar"))
 audit.register_record_type("feed_key", label=_l("Calendar feed"))

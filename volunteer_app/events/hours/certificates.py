@@ -2,9 +2,11 @@
 certificate (ZS-XXXX-XXXX) recording what it certified, and /verify/<number> answers for it without a login.
 
 Printing again with no new ledger entry gives the same certificate back: the paper one prints twice, or reloads,
-is the same certificate, and the table holds one row per state of someone's record rather than one per page view.
-New hours (or a correction, or new star thresholds) make a new certificate; the earlier ones stay verifiable with
-what they certified when issued.
+is the same certificate, and the table holds one row per state of someone's record (the newest ledger entry it
+counts, hours, stars, issuer) rather than one per page view. A unique index on that state makes it so when two
+prints come at once: the second to write finds the first's certificate and gives it back. New hours (or a
+correction, or new star thresholds) make a new certificate; the earlier ones stay verifiable with what they
+certified when issued. Each certificate minted is audited.
 
 What the public learns is the number, hours, star level, period, issuer and issue date, and the holder's name
 masked (王*明), or that the account was closed: never a phone, an ID number or anything else.
@@ -17,7 +19,9 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
+from volunteer_app.core import audit
 from volunteer_app.core.errors import NotFound
 from volunteer_app.core.identity import mask_name
 from volunteer_app.core.numbers import new_number, normalise_number
@@ -31,36 +35,59 @@ NUMBER_PREFIX = "ZS"  # 证书 / 证明
 
 
 def issue_certificate(actor: Actor, *, now: datetime | None = None) -> Certificate:
-    """The actor's own service record, with its certificate number: the latest certificate when nothing it counts
-    has changed since, otherwise a new one. A record without hours gets no number (there is nothing to certify)."""
+    """The actor's own service record, with its certificate number: the certificate of this state of the record
+    when there is one, otherwise a new one. A record without hours gets no number (there is nothing to certify)."""
     printout = certificate(actor, now=now)
     period = printout.period
     if period is None or printout.total_minutes <= 0 or printout.through_entry_id is None:
         return printout
-    latest = db.session.scalar(
+    state = {
+        "volunteer_id": printout.volunteer.id,
+        "through_entry_id": printout.through_entry_id,
+        "minutes": printout.total_minutes,
+        "stars": printout.stars,
+        "issuer": printout.issuer[:200],
+    }
+    printout.issued = _certificate_of(state) or _mint(actor, state, period, now or utcnow())
+    return printout
+
+
+def _certificate_of(state: dict) -> ServiceCertificate | None:
+    return db.session.scalar(
         sa.select(ServiceCertificate)
-        .where(ServiceCertificate.volunteer_id == printout.volunteer.id)
-        .order_by(ServiceCertificate.id.desc())
-        .limit(1)
+        .where(*(getattr(ServiceCertificate, key) == value for key, value in state.items()))
+        .where(ServiceCertificate.duplicate.is_(False))
     )
-    wanted = (printout.through_entry_id, printout.total_minutes, printout.stars, printout.issuer)
-    if latest is not None and (latest.through_entry_id, latest.minutes, latest.stars, latest.issuer) == wanted:
-        printout.issued = latest
-        return printout
-    printout.issued = ServiceCertificate(
+
+
+def _mint(actor: Actor, state: dict, period: tuple[date, date], now: datetime) -> ServiceCertificate:
+    """A new certificate of this state, or the one another print of the same state wrote first (the unique index
+    refuses the second: its transaction is rolled back and the first one's certificate is read)."""
+    issued = ServiceCertificate(
         number=new_number(NUMBER_PREFIX, _number_taken),
-        volunteer_id=printout.volunteer.id,
-        minutes=printout.total_minutes,
-        stars=printout.stars,
         period_from=period[0],
         period_to=period[1],
-        through_entry_id=printout.through_entry_id,
-        issuer=printout.issuer[:200],
-        issued_at=now or utcnow(),
+        issued_at=now,
+        **state,
     )
-    db.session.add(printout.issued)
+    db.session.add(issued)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        first = _certificate_of(state)
+        if first is None:  # not a twin: some other constraint, which is a bug to hear about
+            raise
+        return first
+    audit.record(
+        actor,
+        "create",
+        "service_certificate",
+        issued.id,
+        detail={"number": issued.number, "minutes": issued.minutes, "through_entry_id": issued.through_entry_id},
+    )
     db.session.commit()
-    return printout
+    return issued
 
 
 def _number_taken(number: str) -> bool:
