@@ -274,6 +274,7 @@ def endpoints(fixture: data.Fixture, base: str) -> list[Endpoint]:
         Endpoint("floor", "floor: one ORM query, JSON", "/bench/floor/query"),
         Endpoint("floor", "floor: 20 rows + capped count, JSON", "/bench/floor/list"),
         Endpoint("floor", "floor: 20 rows in the site's layout", "/bench/floor/page"),
+        Endpoint("floor", "floor: one UPDATE committed", "/bench/floor/write", method="POST"),
         Endpoint("events_api", "API events, upcoming", f"{events}?from={today}T00:00:00", volunteer),
         Endpoint("events_api", "API events, all", events, volunteer),
         Endpoint("events_api", "API events, all, page 50", f"{events}?page=50", volunteer),
@@ -301,7 +302,8 @@ def drive(base: str, endpoint: Endpoint, args: argparse.Namespace, workdir: Path
         result.status, result.queries = str(status), queries
         probe_seconds = time.perf_counter() - started
     script = workdir / "load.lua"
-    script.write_text(endpoint.script + DONE_LUA)
+    method = f'wrk.method = "{endpoint.method}"\n' if endpoint.method != "GET" and not endpoint.script else ""
+    script.write_text(method + endpoint.script + DONE_LUA)
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "30s",
                "-s", str(script)]  # fmt: skip
     for name, value in endpoint.headers.items():
