@@ -2,7 +2,9 @@
 
 Every query of needs (lists, boards, exports, the API) starts from `needs(actor)`; a need outside the scope is
 answered exactly like one that does not exist.
-- town staff (admins, League staff): every need of the town;
+- town-wide staff (admins, League staff limited to no community): every need of the town;
+- League staff of a community (村/社区): the needs of their communities (accounts/staff_scope.py decides how far
+  staff reach), besides whatever else below reaches them;
 - a team leader: needs assigned to the teams they lead;
 - a member of a youth governance group: the needs of the group's community and those assigned to the group;
 - a social worker: needs assigned to their service point and those they raised; a station supervisor: those of
@@ -15,15 +17,30 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.accounts import staff_scope
+from volunteer_app.accounts.models import Role
 from volunteer_app.core.policy import SYSTEM, Actor
 from volunteer_app.extensions import db
 from volunteer_app.needs.models import Need
 from volunteer_app.organisations.models import ServicePoint, VolunteerProfile, YouthGroup, YouthGroupMember
 
 
-def is_staff(actor: Actor) -> bool:
-    return actor is SYSTEM or actor.has_role(*TOWN_STAFF)
+def town_staff(actor: Actor) -> bool:
+    """Staff for the whole town (SYSTEM too): they reach every need, and alone keep the town's board, its meetings
+    and receptions."""
+    return staff_scope.town_wide(actor)
+
+
+def any_staff(actor: Actor) -> bool:
+    """Town-wide staff or League staff of a community: whoever dispatches the needs in their reach (the dispatch
+    queue, raising on someone's behalf)."""
+    return staff_scope.is_staff(actor)
+
+
+def staff_for(actor: Actor, need: Need) -> bool:
+    """Whether the actor acts as staff for this need: town-wide staff for every need, community staff for the
+    needs of their communities."""
+    return staff_scope.reaches_community(actor, need.community_id)
 
 
 def led_team_ids(actor: Actor) -> set[int]:
@@ -62,9 +79,11 @@ def need_scope(actor: Actor | None) -> sa.ColumnElement[bool]:
         return sa.true()
     if actor is None or not getattr(actor, "is_active", False) or not getattr(actor, "id", None):
         return sa.false()
-    if is_staff(actor):
+    if town_staff(actor):
         return sa.true()
     conditions: list[sa.ColumnElement[bool]] = [Need.raised_by_id == actor.id]
+    if communities := staff_scope.community_ids(actor):
+        conditions.append(Need.community_id.in_(sorted(communities)))
     if teams := led_team_ids(actor):
         conditions.append(Need.team_id.in_(sorted(teams)))
     if deputies := deputy_ids(actor):
@@ -96,6 +115,6 @@ def is_assignee(actor: Actor, need: Need) -> bool:
 
 
 def sees_contact(actor: Actor, need: Need) -> bool:
-    """The raiser's name and phone: staff always (they call back), the assignee only when the raiser said they
-    may be contacted. Nobody else, and never a public page."""
-    return is_staff(actor) or (need.may_contact and is_assignee(actor, need))
+    """The raiser's name and phone: staff of the need always (they call back), the assignee only when the raiser
+    said they may be contacted. Nobody else, and never a public page."""
+    return staff_for(actor, need) or (need.may_contact and is_assignee(actor, need))

@@ -10,7 +10,6 @@ from flask.views import MethodView
 from flask_login import AnonymousUserMixin
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import page_of
 from volunteer_app.core.policy import can
 from volunteer_app.needs import limits, services
@@ -34,7 +33,7 @@ class Meetings(MethodView):
         when = args.pop("when")
         return services.list_meetings(upcoming=None if when is None else when == "upcoming", **args)
 
-    @access.roles(*TOWN_STAFF)
+    @access.town_staff
     @blp.arguments(s.MeetingInSchema)
     @blp.response(201, s.MeetingSchema)
     def post(self, body):
@@ -50,7 +49,7 @@ class MeetingById(MethodView):
         """The public view: the meeting, its published and answered questions, every commitment's progress."""
         return services.public_meeting(_actor(), meeting_id)
 
-    @access.roles(*TOWN_STAFF)
+    @access.town_staff
     @blp.arguments(s.MeetingFields)
     @blp.response(200, s.MeetingSchema)
     def patch(self, body, meeting_id):
@@ -85,7 +84,7 @@ class MeetingQuestions(MethodView):
 
 @blp.route("/meetings/<int:meeting_id>/questions/<int:question_id>/moderate")
 class ModerateQuestion(MethodView):
-    @access.roles(*TOWN_STAFF)
+    @access.town_staff
     @blp.arguments(s.ModerateInSchema)
     @blp.response(200, s.QuestionSchema)
     def post(self, body, meeting_id, question_id):
@@ -94,7 +93,7 @@ class ModerateQuestion(MethodView):
 
 @blp.route("/meetings/<int:meeting_id>/questions/<int:question_id>/answer")
 class AnswerQuestion(MethodView):
-    @access.roles(*TOWN_STAFF)
+    @access.town_staff
     @blp.arguments(s.AnswerInSchema)
     @blp.response(200, s.QuestionSchema)
     def post(self, body, meeting_id, question_id):
@@ -110,7 +109,7 @@ class MeetingCommitments(MethodView):
         """Every commitment with its status, owner, deadline and public progress replies."""
         return services.public_meeting(_actor(), meeting_id).commitments
 
-    @access.roles(*TOWN_STAFF)
+    @access.town_staff
     @blp.arguments(s.CommitmentInSchema)
     @blp.response(201, s.CommitmentSchema)
     def post(self, body, meeting_id):

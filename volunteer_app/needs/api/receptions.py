@@ -22,7 +22,7 @@ class Receptions(MethodView):
         """Recorded receptions, latest first: by `station_id`, `from` and `to` (dates), `q` (station name)."""
         return services.list_receptions(access.current_actor(), **args)
 
-    @access.roles(*TOWN_STAFF)
+    @access.town_staff
     @blp.arguments(s.ReceptionInSchema)
     @blp.response(200, s.ReceptionSchema)
     def post(self, body):
@@ -33,7 +33,7 @@ class Receptions(MethodView):
 
 @blp.route("/receptions/<int:reception_id>/visitors")
 class ReceptionVisitors(MethodView):
-    @access.roles(*TOWN_STAFF)
+    @access.town_staff
     @blp.arguments(s.VisitorInSchema)
     @blp.response(201, s.VisitorSchema)
     def post(self, body, reception_id):

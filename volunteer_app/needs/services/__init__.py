@@ -31,6 +31,7 @@ from volunteer_app.needs.services.handling import accept, close, decline, reply,
 from volunteer_app.needs.services.intake import (  # noqa: F401
     ON_BEHALF,
     household_consents_to_sharing,
+    intake_communities,
     raise_for,
     raise_from_visit,
     raise_public,

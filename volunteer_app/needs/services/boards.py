@@ -2,8 +2,9 @@
 aggregates, never rows loaded into Python), and the overdue needs behind them. The town dashboard (reports)
 reads its needs figures here too.
 
-Who may read a board is policy's: `board.town` (town staff) and `board.community` (staff, and members of that
-community's youth governance group); the needs counted are also those the reader reaches (scope.py)."""
+Who may read a board is policy's: `board.town` (town-wide staff) and `board.community` (town-wide staff, League
+staff of that community, and members of its youth governance group); the needs counted are also those the
+reader reaches (scope.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core.errors import Errors, raise_if
 from volunteer_app.core.lookup import get_or_404, search
 from volunteer_app.core.pagination import Page, paginate
@@ -117,11 +119,12 @@ def overdue_needs(
 
 
 def board_communities(actor: Actor) -> list[Community]:
-    """The communities whose board the reader may open: every one for town staff, their youth groups' for a
-    member of one."""
+    """The communities whose board the reader may open: every one for town-wide staff, their own for League staff
+    of a community, their youth groups' for a member of one."""
     query = sa.select(Community).order_by(Community.town_id, Community.name)
-    if not scope.is_staff(actor):
-        query = query.where(Community.id.in_(sorted({c for _g, c in scope.youth_groups(actor)})))
+    if not scope.town_staff(actor):
+        mine = staff_scope.community_ids(actor) | {c for _g, c in scope.youth_groups(actor)}
+        query = query.where(Community.id.in_(sorted(mine)))
     return list(db.session.scalars(query))
 
 

@@ -92,7 +92,7 @@ def close(actor: Actor, need_id: object, outcome: object) -> Need:
     A need reopened for review is closed again by staff only."""
     need = _handled(actor, need_id)
     outcome = _required_text("outcome", outcome, _("Say what was done."))
-    if need.status == Status.REOPENED and not scope.is_staff(actor):
+    if need.status == Status.REOPENED and not scope.staff_for(actor, need):
         raise Conflict(_("Town staff review a reopened need before it is closed again."))
     change_status(actor, need, Status.CLOSED, reason=outcome, public=True)
     need.outcome = outcome

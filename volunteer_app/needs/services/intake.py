@@ -9,6 +9,7 @@ from dataclasses import replace
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core import audit
 from volunteer_app.core.errors import Errors, NotFound, raise_if
 from volunteer_app.core.ids import valid_id
@@ -20,6 +21,7 @@ from volunteer_app.needs.services.photos import check_photo, store_photo
 from volunteer_app.needs.services.raising import NeedInput, create_need
 from volunteer_app.needs.vocabulary import Source
 from volunteer_app.organisations.models import YouthGroup
+from volunteer_app.organisations.services import community_choices
 from volunteer_app.socialwork import scope as socialwork_scope
 from volunteer_app.socialwork.models import Household, Visit
 from volunteer_app.socialwork.services import active_consent
@@ -38,8 +40,8 @@ def raise_public(data: NeedInput, photo: bytes | None = None, *, actor: Actor | 
 def raise_for(
     actor: Actor, data: NeedInput, source: object, source_group_id: object = None, photo: bytes | None = None
 ) -> Need:
-    """A need entered on someone's behalf: town staff from a phone call or a youth group, a member of a youth
-    governance group for their own group."""
+    """A need entered on someone's behalf: staff from a phone call or a youth group (League staff of a community
+    for their communities), a member of a youth governance group for their own group."""
     errors: Errors = {}
     if source not in ON_BEHALF:
         raise_if({"source": [_("Choose where the need came from.")]})
@@ -50,6 +52,8 @@ def raise_for(
         links["source_group_id"] = _source_group(actor, source_group_id, errors)
     elif source_group_id not in (None, ""):
         errors["source_group_id"] = [_("Only a need collected by a youth governance group names one.")]
+    if valid_id(data.community_id) and data.community_id not in {c for c, _name in intake_communities(actor)}:
+        errors["community_id"] = [_("Choose one of your communities.")]
     return _raise(actor, data, source, links, photo, errors)
 
 
@@ -100,11 +104,24 @@ def household_consents_to_sharing(household_id: int) -> bool:
 
 
 def youth_groups_for(actor: Actor) -> list[YouthGroup]:
-    """The groups the actor may name as a need's source: every group for town staff, their own for a member."""
+    """The groups the actor may name as a need's source: every group for town-wide staff, their communities' for
+    community staff, their own for a member."""
     query = sa.select(YouthGroup).order_by(YouthGroup.id)
-    if not scope.is_staff(actor):
-        query = query.where(YouthGroup.id.in_([group for group, _community in scope.youth_groups(actor)]))
+    if not scope.town_staff(actor):
+        own = [group for group, _community in scope.youth_groups(actor)]
+        query = query.where(
+            sa.or_(YouthGroup.id.in_(own), YouthGroup.community_id.in_(sorted(staff_scope.community_ids(actor))))
+        )
     return list(db.session.scalars(query))
+
+
+def intake_communities(actor: Actor) -> list[tuple[int, str]]:
+    """The communities a need entered on someone's behalf may be in: League staff of a community enter their
+    communities' needs (those they then dispatch); anyone else any community."""
+    choices = community_choices()
+    if not scope.town_staff(actor) and (mine := staff_scope.community_ids(actor)):
+        return [choice for choice in choices if choice[0] in mine]
+    return choices
 
 
 def _source_group(actor: Actor, group_id: object, errors: Errors) -> int | None:

@@ -251,9 +251,9 @@ def status_counts(
 
 
 def open_count(actor: Actor) -> int:
-    """What the home card counts: for staff the needs waiting for dispatch and those being worked on; for anyone
-    else the open work assigned to them (or in their reach)."""
-    statuses = (*TO_DISPATCH, *OPEN_WORK) if scope.is_staff(actor) else OPEN_WORK
+    """What the home card counts: for staff the needs in their reach waiting for dispatch and those being worked
+    on; for anyone else the open work assigned to them (or in their reach)."""
+    statuses = (*TO_DISPATCH, *OPEN_WORK) if scope.any_staff(actor) else OPEN_WORK
     query = scope.needs(actor).where(Need.status.in_([s.value for s in statuses]))
     return db.session.scalar(query.with_only_columns(sa.func.count(Need.id)).order_by(None)) or 0
 
@@ -286,7 +286,7 @@ class NeedDetail:
     hours: float
     ratings: list[NeedRating] = field(default_factory=list)
     merged_from: list[Need] = field(default_factory=list)
-    is_staff: bool = False
+    as_staff: bool = False  # the reader acts as staff for this need (scope.staff_for)
     is_assignee: bool = False
 
 
@@ -323,7 +323,7 @@ def need_detail(actor: Actor, need_id: object) -> NeedDetail:
     """One need as the reader may see it. Seeing the raiser's contact, or a household, is written to the audit log;
     the look is committed at once."""
     need = find_need(actor, need_id)
-    staff = scope.is_staff(actor)
+    staff = scope.staff_for(actor, need)
     assignee = scope.is_assignee(actor, need)
     contact = None
     if scope.sees_contact(actor, need) and (need.contact_name or need.contact_phone):
@@ -347,7 +347,7 @@ def need_detail(actor: Actor, need_id: object) -> NeedDetail:
         hours=hours_toward(need),
         ratings=ratings,
         merged_from=merged_from,
-        is_staff=staff,
+        as_staff=staff,
         is_assignee=assignee,
     )
     if contact is not None or household is not None:

@@ -1,4 +1,4 @@
-"""Town staff merge a duplicate into the need that stays (the raisers of both then follow that one, see
+"""Staff merge a duplicate into the need that stays (the raisers of both then follow that one, see
 `followed`), and reopen a closed need with a public reason: a closed need is never reopened silently."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from volunteer_app.core.errors import Conflict, Invalid, NotFound
-from volunteer_app.core.policy import SYSTEM, Actor, require
+from volunteer_app.core.policy import SYSTEM, Actor, can, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import utcnow
 from volunteer_app.extensions import db
@@ -40,7 +40,10 @@ def merge(actor: Actor, need_id: object, into_id: object, reason: object = "") -
     try:
         into = find_need(actor, into_id, for_update=True)
     except NotFound:
-        raise Invalid({"into_id": [_("No need you can reach has this number.")]}) from None
+        into = None
+    # Staff of one community merge within the needs they dispatch, not into one they only raised.
+    if into is None or not can(actor, "need.dispatch", into):
+        raise Invalid({"into_id": [_("No need you can reach has this number.")]})
     if into.id == need.id:
         raise Conflict(_("A need cannot be merged into itself."))
     # A merged need is never a target, so no chain of merges can lead back to where it started.

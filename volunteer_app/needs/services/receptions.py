@@ -103,9 +103,9 @@ def _on_duty_ids(actor: Actor) -> list[int]:
 
 
 def visible_receptions(actor: Actor) -> sa.Select:
-    """Recorded receptions the actor may read: all for town staff, those a deputy is on duty at."""
+    """Recorded receptions the actor may read: all for town-wide staff, those a deputy is on duty at."""
     query = sa.select(Reception)
-    if scope.is_staff(actor):
+    if scope.town_staff(actor):
         return query
     deputies = _on_duty_ids(actor)
     if not deputies:
@@ -115,9 +115,9 @@ def visible_receptions(actor: Actor) -> sa.Select:
 
 
 def visible_stations(actor: Actor) -> sa.Select:
-    """Liaison stations whose receptions the actor reads: all for staff, a deputy's own station."""
+    """Liaison stations whose receptions the actor reads: all for town-wide staff, a deputy's own station."""
     query = sa.select(LiaisonStation)
-    if scope.is_staff(actor):
+    if scope.town_staff(actor):
         return query
     deputies = _on_duty_ids(actor)
     return query.where(LiaisonStation.id.in_(sa.select(Deputy.station_id).where(Deputy.id.in_(deputies or [0]))))
@@ -143,7 +143,7 @@ def list_schedules(actor: Actor, *, q: str | None = None, page: int | None = Non
             )
         }
         upcoming = [_day(station, day, recorded.get(day)) for day in held]
-        if not scope.is_staff(actor):
+        if not scope.town_staff(actor):
             upcoming = [day for day in upcoming if _sees(actor, day)]
         recent = list(
             db.session.scalars(
@@ -186,6 +186,7 @@ def list_receptions(
 def reception_day(actor: Actor, station_id: object, day: date) -> ReceptionDay:
     """The reception of the station on `day`: the recorded one, or the rule's date with the station's deputies on
     duty. A date the rule does not give, or a reception the actor may not read, is not found."""
+    require(actor, "reception.list")  # refused before the station is looked up: receptions are not theirs at all
     station = get_or_404(LiaisonStation, station_id, _("No such liaison station."))
     reception = db.session.scalar(
         sa.select(Reception)
@@ -247,7 +248,7 @@ def visitor_lines(actor: Actor, reception: Reception | None) -> list[VisitorLine
     others, and the need each became where the actor's scope reaches it."""
     if reception is None:
         return []
-    full = scope.is_staff(actor)
+    full = scope.town_staff(actor)
     needs = {
         need.reception_visitor_id: need
         for need in db.session.scalars(

@@ -116,7 +116,7 @@ def _is_public(update: NeedUpdate) -> bool:
 def _entry(update: NeedUpdate) -> Entry:
     if update.kind == UpdateKind.STATUS and update.to_status == Status.NEW:
         by = None
-    elif update.actor is None or scope.is_staff(update.actor):
+    elif update.actor is None or scope.staff_for(update.actor, update.need):
         by = TOWN_STAFF  # a user no longer there, the system (a low rating), or staff
     else:
         by = ASSIGNEE

@@ -67,7 +67,7 @@ def _board(community: Community | None, communities: list[Community]):
 
 
 @bp.route("/needs/board")
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def board():
     """The town's board; the community filter shows one community's figures on it."""
     community_id = id_arg("community_id")
@@ -80,7 +80,7 @@ def board():
 def community_boards():
     """The communities whose board the reader may open; straight to it when there is only one."""
     communities = services.board_communities(current_user)
-    if len(communities) == 1 and not scope.is_staff(current_user):
+    if len(communities) == 1 and not scope.town_staff(current_user):
         return redirect(url_for("needs.community_board", community_id=communities[0].id))
     return render_template("needs/board_communities.html", communities=communities)
 
@@ -92,11 +92,15 @@ def community_board(community_id: int):
     return _board(community, [])
 
 
-navigation.add_menu_link(_l("Needs board"), "needs.board", *TOWN_STAFF)
+navigation.add_menu_link(_l("Needs board"), "needs.board", *TOWN_STAFF, shown=scope.town_staff)
+# League staff of a community read their community's board (the town's is the town-wide staff's).
+navigation.add_menu_link(
+    _l("Needs board"), "needs.community_boards", Role.LEAGUE_STAFF, shown=lambda user: not scope.town_staff(user)
+)
 navigation.add_home_card(
     _l("Needs board"),
     _l("What your community's residents need: raised, solved, on time, overdue, and how they rated it."),
     tuple(Role),
     [(_l("Needs board"), "needs.community_boards")],
-    shown=lambda user: not scope.is_staff(user) and bool(scope.youth_groups(user)),
+    shown=lambda user: not scope.any_staff(user) and bool(scope.youth_groups(user)),
 )

@@ -84,7 +84,7 @@ def _open_text() -> str:
     if not current_user.is_authenticated:
         return ""
     count = services.open_count(current_user)
-    if scope.is_staff(current_user):
+    if scope.any_staff(current_user):
         return ngettext("%(num)d need waiting or being worked on", "%(num)d needs waiting or being worked on", count)
     return ngettext("%(num)d open need assigned to you", "%(num)d open needs assigned to you", count)
 
@@ -111,7 +111,7 @@ def _list_filters() -> dict:
 @bp.route("/needs")
 @access.signed_in
 def needs():
-    staff = scope.is_staff(current_user)
+    staff = scope.any_staff(current_user)  # the dispatch queue of the needs in their reach
     tabs = [*(["dispatch"] if staff else []), "open", "closed", "all"]
     status = choice_arg("status", [*tabs, *(s.value for s in Status)]) or tabs[0]
     filters = _list_filters()
@@ -229,8 +229,8 @@ def merge(need_id: int):
 @bp.route("/needs/<int:need_id>/decline", methods=["POST"])
 @access.signed_in
 def decline(need_id: int):
-    # Declined, the need leaves the assignee's list (and reach): they go back to their list.
-    then = None if scope.is_staff(current_user) else url_for(".needs")
+    # Declined, the need leaves the assignee's list (and reach): they go back to their list. Staff stay on the need.
+    then = None if scope.any_staff(current_user) else url_for(".needs")
     return _act(need_id, "decline", lambda f: services.decline(current_user, need_id, f.reason.data),
                 _("Declined. The need is back with town staff for dispatch."), then)  # fmt: skip
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import TOWN_STAFF, Role
+from volunteer_app.accounts.models import Role
 from volunteer_app.core import navigation
 from volunteer_app.core.args import choice_arg, id_arg, page_arg, search_arg
 from volunteer_app.core.forms import form_page, optional_int, submitted
@@ -144,7 +144,7 @@ def _meeting_values(form: MeetingForm) -> dict:
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_meeting():
     form = _meeting_form()
     meeting = submitted(form, lambda: services.create_meeting(current_user, **_meeting_values(form)))
@@ -155,7 +155,7 @@ def new_meeting():
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def edit_meeting(meeting_id: int):
     meeting = services.get_meeting(current_user, meeting_id)
     form = _meeting_form(meeting)
@@ -171,7 +171,7 @@ def edit_meeting(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/manage", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def manage_meeting(meeting_id: int):
     meeting = services.get_meeting(current_user, meeting_id)
     record = RecordForm(obj=meeting)
@@ -200,7 +200,7 @@ def manage_meeting(meeting_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/questions/<int:question_id>/moderate", methods=["POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def moderate_question(meeting_id: int, question_id: int):
     publish = request.form.get("publish") == "1"
     services.moderate(current_user, question_id, publish, meeting_id=meeting_id)
@@ -209,7 +209,7 @@ def moderate_question(meeting_id: int, question_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/questions/<int:question_id>/answer", methods=["POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def answer_question(meeting_id: int, question_id: int):
     services.answer(current_user, question_id, request.form.get("answer", ""), meeting_id=meeting_id)
     flash(_("Answer saved."), "success")
@@ -217,7 +217,7 @@ def answer_question(meeting_id: int, question_id: int):
 
 
 @bp.route("/meetings/<int:meeting_id>/commitments/new", methods=["GET", "POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def new_commitment(meeting_id: int):
     meeting = services.get_meeting(current_user, meeting_id)
     question_id = id_arg("question_id")

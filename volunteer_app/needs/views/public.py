@@ -99,7 +99,7 @@ def raise_for():
         flash(_("Raise your need here; entering needs for others is for town staff and youth governance groups."))
         return redirect(url_for(".raise_public"))
     form = IntakeForm()
-    form.fill_communities(org.community_choices())
+    form.fill_communities(services.intake_communities(current_user))
     form.source.choices = [(source.value, SOURCE_LABELS[source]) for source in sources]
     groups = services.youth_groups_for(current_user)
     form.source_group_id.choices = [("", _l("Choose…")), *((g.id, g.name) for g in groups)]
@@ -215,5 +215,5 @@ navigation.add_home_card(
     _l("Enter what your youth governance group heard from residents: each need gets a tracking number to follow."),
     tuple(Role),
     [(_l("Enter a need"), "needs.raise_for")],
-    shown=lambda user: not scope.is_staff(user) and bool(scope.youth_groups(user)),
+    shown=lambda user: not scope.any_staff(user) and bool(scope.youth_groups(user)),
 )

@@ -26,7 +26,7 @@ from volunteer_app.organisations import services as org
 
 READERS = (*TOWN_STAFF, Role.DEPUTY)
 
-navigation.add_menu_link(_l("Receptions"), "needs.receptions", *READERS)
+navigation.add_menu_link(_l("Receptions"), "needs.receptions", *READERS, shown=lambda user: can(user, "reception.list"))
 
 
 def _day_arg(day: str) -> date:
@@ -108,7 +108,7 @@ def _visitor_input(form: VisitorForm) -> services.VisitorInput:
 
 
 @bp.route("/receptions/<int:station_id>/<day>/on-duty", methods=["POST"])
-@access.roles(*TOWN_STAFF)
+@access.town_staff
 def reception_on_duty(station_id: int, day: str):
     found = services.reception_day(current_user, station_id, _day_arg(day))
     form = OnDutyForm()

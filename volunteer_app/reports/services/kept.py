@@ -2,10 +2,11 @@
 here instead of running their aggregate queries over a million sign-ups on every request.
 
 A set of figures is computed on the first request for its key — the filters (period, community, team), the
-language of its labels and whose scope it counts (town staff all count the same town; anyone else their own) —
-and kept for FIGURES_KEEP_SECONDS. It carries the time it was computed (`Figures.as_of`), which the page and the
-API show, so nobody reads a kept figure as live; whoever may read the figures may ask for them afresh
-(`refresh=True`, the page's "refresh" link). FIGURES_KEEP_SECONDS = 0 keeps nothing (the tests' default).
+language of its labels and whose scope it counts (town-wide staff all count the same town, League staff of a
+community their communities, anyone else their own) — and kept for FIGURES_KEEP_SECONDS. It carries the time
+it was computed (`Figures.as_of`), which the page and the API show, so nobody reads a kept figure as live; whoever
+may read the figures may ask for them afresh (`refresh=True`, the page's "refresh" link). FIGURES_KEEP_SECONDS = 0
+keeps nothing (the tests' default).
 
 Kept in files under instance/figures/ (every gunicorn worker of one host shares them), or in Redis when
 FIGURES_STORE_URI names one (several hosts). Only numbers and their labels are kept: who may read them is checked
@@ -27,6 +28,7 @@ from typing import Any, Protocol, TypeVar
 from flask import current_app
 from flask_babel import get_locale
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core.policy import Actor
 from volunteer_app.needs import scope as need_scope
 
@@ -99,10 +101,19 @@ def _store() -> Store:
     return stores[uri]
 
 
+def _reader(actor: Actor) -> str:
+    """Whose scope the figures count. Town-wide staff all count the whole town (their needs and social-work scopes
+    are the town's); League staff of the same communities count the same needs; anyone else's figures may depend
+    on who they are, so they are kept for them alone."""
+    if need_scope.town_staff(actor):
+        return "town"
+    if communities := staff_scope.community_ids(actor):
+        return "communities:" + ",".join(str(c) for c in sorted(communities))
+    return f"user:{actor.id}"
+
+
 def _key(actor: Actor, found: Figures) -> str:
-    """Town staff all count the whole town (their needs and social-work scopes are the town's); anyone else's
-    figures may depend on who they are, so they are kept for them alone."""
-    reader = "town" if need_scope.is_staff(actor) else f"user:{actor.id}"
+    reader = _reader(actor)
     f = found.filters
     words = f"{found.scope}|{f.date_from}|{f.date_to}|{f.community_id}|{f.team_id}|{get_locale()}|{reader}"
     return hashlib.sha256(words.encode()).hexdigest()

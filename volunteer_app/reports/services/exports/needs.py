@@ -46,8 +46,8 @@ TABS = ("dispatch", "open", "closed", "all")
 
 
 def _list_needs(actor: Actor, f: Filters, page: int, per_page: int) -> Page:
-    status = f["status"] or ("dispatch" if needs_scope.is_staff(actor) else "open")
-    if status == "dispatch" and not needs_scope.is_staff(actor):
+    status = f["status"] or ("dispatch" if needs_scope.any_staff(actor) else "open")
+    if status == "dispatch" and not needs_scope.any_staff(actor):
         status = "open"
     chosen = {key: value for key, value in f.items() if key != "status"}
     return needs.list_needs(actor, status=None if status == "all" else status, page=page, per_page=per_page, **chosen)
