@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core.policy import can, rule
-from volunteer_app.organisations.team_scope import leads
+from volunteer_app.organisations.team_scope import leads, staffs_team
 from volunteer_app.reports.models import ImportJob
 from volunteer_app.socialwork import scope as socialwork_scope
 
 # --- figures (dashboards and the stats API)
-# The town's figures are for its staff; a station supervisor sees the social-work part (numbers only, through
-# the households' "numbers" scope); a team's figures are for staff and that team's leaders. One's own hours by month
-# need no rule: the service finds the caller's own volunteer profile.
+# The town's figures are for its town-wide staff, a community's for them and League staff of that community
+# (accounts/staff_scope.py); a station supervisor sees the social-work part (numbers only, through the households'
+# "numbers" scope); a team's figures are for the staff who manage the team (town-wide, or of a community it is
+# paired with) and its leaders. One's own hours by month need no rule: the service finds the caller's own volunteer
+# profile.
 
 
 @rule("figures.town")
+def _town_wide_staff_see_the_town(actor, obj) -> bool:
+    return staff_scope.town_wide(actor)
+
+
 @rule("figures.community")
-def _town_staff_see_the_town(actor, obj) -> bool:
-    return actor.has_role(*TOWN_STAFF)
+def _staff_of_the_community(actor, community_id) -> bool:
+    return staff_scope.reaches_community(actor, community_id)
 
 
 @rule("figures.socialwork")
-def _staff_or_station_supervisor(actor, obj) -> bool:
-    return actor.has_role(*TOWN_STAFF) or bool(socialwork_scope.station_ids(actor))
+def _staff_or_station_supervisor(actor, community_id) -> bool:
+    """`community_id` None: the town's coverage."""
+    return staff_scope.reaches_community(actor, community_id) or bool(socialwork_scope.station_ids(actor))
 
 
 @rule("figures.team")
 def _staff_or_the_team_leader(actor, team_id) -> bool:
-    return actor.has_role(*TOWN_STAFF) or leads(actor, team_id)
+    return staffs_team(actor, team_id) or leads(actor, team_id)
 
 
 # --- imports
@@ -66,7 +74,8 @@ def _importer(actor, obj) -> bool:
 
 # --- exports
 # Each list's export follows the rule of its page (reports.services.exports names it per list): an export holds
-# what the page shows. The monthly workbook holds the town's figures: for the town's staff, like the dashboard.
+# what the page shows. The monthly workbook holds the town's figures: for the town-wide staff, like the town's
+# dashboard.
 
 
 @rule("report.monthly")

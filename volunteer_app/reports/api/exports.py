@@ -8,7 +8,6 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.api import BaseSchema
 from volunteer_app.core.spreadsheets import CSV_MIMETYPE, FORMATS, XLSX_MIMETYPE
 from volunteer_app.reports.api.common import blp
@@ -31,12 +30,13 @@ class MonthArgs(BaseSchema):
 
 @blp.route("/exports/monthly")
 class MonthlyWorkbook(MethodView):
-    @access.roles(*TOWN_STAFF)
+    @access.town_staff  # the town's figures: not League staff of one community
     @blp.arguments(MonthArgs, location="query")
     @blp.response(200, _FILE, content_type=XLSX_MIMETYPE, description="The monthly report workbook (.xlsx).")
     def get(self, args):
         """One sheet per table: hours per team and per community, events, sign-ups, social-work coverage, needs;
-        headers in Chinese and a totals row on each sheet (the dashboard's figures). League staff and admins."""
+        headers in Chinese and a totals row on each sheet (the dashboard's figures). Admins and League staff of the
+        whole town."""
         return download(monthly.workbook(access.current_actor(), args["month"]))
 
 

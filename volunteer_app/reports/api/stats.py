@@ -3,12 +3,14 @@ query, call reports.services.figures (which decides who reads what), dump.
 
 Every endpoint takes `from` and `to` (local dates, both included; by default the twelve months up to today),
 `community_id` and `team_id`. What each role gets:
-- town staff (admin, League staff): every figure, of the town, a community or a team;
+- town-wide staff (admin, League staff): every figure, of the town, a community or a team;
+- League staff of a community: the figures of their community (taken when no `community_id` nor `team_id` is
+  given) and of the teams paired with it; another community's, or the town's, answer 403;
 - a team leader: their own team's figures (`team_id` of a team they lead); any other scope answers 403;
 - a station supervisor: `/stats/coverage` (their station's households, numbers only); the rest answers 403;
 - a volunteer: `/stats/hours` without a team or community gives their own hours by month (404 for someone not
   registered as a volunteer); the rest answers 403;
-- `/stats/needs`: town staff, counted as the needs boards count them.
+- `/stats/needs`: staff, counted as the needs boards count them (the community's board for community staff).
 
 The town's figures are counted once and kept for a while (reports/services/kept.py), the same the dashboard shows:
 `as_of` says when they were counted.
@@ -164,7 +166,9 @@ class StatsNeedsSchema(BaseSchema):
 
 
 def _filters(args: dict) -> figures.Filters:
-    return figures.filters(args["from_"], args["to"], community_id=args["community_id"], team_id=args["team_id"])
+    return figures.filters_for(
+        access.current_actor(), args["from_"], args["to"], community_id=args["community_id"], team_id=args["team_id"]
+    )
 
 
 @blp.route("/stats/overview")

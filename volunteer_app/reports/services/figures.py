@@ -5,10 +5,11 @@ socialwork.services.coverage and needs from needs.services.needs_figures, reused
 `figures` computes them; `kept_figures` and the functions the stats API calls read them as kept for a while by
 reports/services/kept.py (dated by `Figures.as_of`), after checking who asks, on every request.
 
-Who sees what (rules under "figures" in reports/policy.py): town staff every figure, a community filter narrowing
-it; a station supervisor only the social-work coverage (their station's numbers); staff and a team's leaders the
-team's figures (no youth groups, coverage or needs: those belong to communities); each volunteer their own hours
-by month.
+Who sees what (rules under "figures" in reports/policy.py): town-wide staff every figure, a community filter
+narrowing it; League staff of a community their community's figures (`filters_for` takes it when none is asked)
+and those of the teams paired with it; a station supervisor only the social-work coverage (their station's
+numbers); a team's leaders the team's figures (no youth groups, coverage or needs: those belong to communities);
+each volunteer their own hours by month.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Generic, TypeVar
 
 from flask_babel import gettext as _
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core.errors import NotFound, raise_if
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.policy import Actor, can, require
@@ -125,6 +127,22 @@ def _coverage(actor: Actor, f: Filters) -> CoverageFigures:
 # ---------------------------------------------------------------------------------------------- scopes
 
 
+def filters_for(
+    actor: Actor,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    *,
+    community_id: int | None = None,
+    team_id: int | None = None,
+) -> Filters:
+    """Checked filters (`filters`) for the reader's figures. League staff of a community read their community's
+    figures, never the town's: asking for neither a community nor a team, they get theirs (the first, by id, of
+    several; the dashboard's community filter offers the others)."""
+    if community_id is None and team_id is None and not can(actor, "figures.town"):
+        community_id = min(staff_scope.community_ids(actor), default=None)
+    return filters(date_from, date_to, community_id=community_id, team_id=team_id)
+
+
 def _community(community_id: int | None) -> Community | None:
     if community_id is None:
         return None
@@ -161,7 +179,7 @@ def _only_social_work(actor: Actor, f: Filters) -> bool:
     if f.team_id is not None:
         return False
     work = "figures.community" if f.community_id is not None else "figures.town"
-    return not can(actor, work) and can(actor, "figures.socialwork")
+    return not can(actor, work, f.community_id) and can(actor, "figures.socialwork", f.community_id)
 
 
 def _with_hours(found: Figures) -> Figures:
@@ -187,7 +205,7 @@ def _not_by_team(f: Filters, what: str) -> None:
 
 
 def _social_work_scope(actor: Actor, f: Filters) -> Community | None:
-    require(actor, "figures.socialwork")
+    require(actor, "figures.socialwork", f.community_id)
     _not_by_team(f, _("Social-work figures"))
     return _community(f.community_id)
 
@@ -219,7 +237,7 @@ def _counted(actor: Actor, found: Figures, now: datetime | None) -> Figures:
     found.volunteers_by_community = volunteers_by_community(f) if f.community_id is None else None
     if f.team_id is None:
         found.youth_groups = youth_groups(f)
-        found.coverage = _coverage(actor, f) if can(actor, "figures.socialwork") else None
+        found.coverage = _coverage(actor, f) if can(actor, "figures.socialwork", f.community_id) else None
         found.needs = _needs_if_allowed(actor, found)
     return found
 

@@ -15,6 +15,7 @@ from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
 from volunteer_app.core.args import id_arg
 from volunteer_app.core.errors import Errors, Invalid
+from volunteer_app.core.policy import can
 from volunteer_app.organisations import services as organisations
 from volunteer_app.reports.services import figures
 from volunteer_app.reports.views.charts import charts_of
@@ -32,11 +33,12 @@ def _date_arg(name: str) -> date | None:
 
 
 def _filters(**scope: int | None) -> tuple[figures.Filters, Errors]:
-    """The period asked for, or the default one with the reasons it was refused (shown beside the dates)."""
+    """The period asked for, or the default one with the reasons it was refused (shown beside the dates); the
+    community of League staff of one when they ask for the town's (figures.filters_for)."""
     try:
-        return figures.filters(_date_arg("from"), _date_arg("to"), **scope), {}
+        return figures.filters_for(current_user, _date_arg("from"), _date_arg("to"), **scope), {}
     except Invalid as error:
-        return figures.filters(**scope), error.errors
+        return figures.filters_for(current_user, **scope), error.errors
 
 
 def _kept(found_filters: figures.Filters) -> figures.Figures:
@@ -57,7 +59,10 @@ def _page(template: str, found: figures.Figures, errors: Errors, **context):
 def dashboard():
     found_filters, errors = _filters(community_id=id_arg("community_id"))
     found = _kept(found_filters)
-    communities = organisations.community_choices(current_user) if found.scope != "socialwork" else []
+    communities = []
+    if found.scope != "socialwork":
+        choices = organisations.community_choices(current_user)
+        communities = [(c, name) for c, name in choices if can(current_user, "figures.community", c)]
     return _page("reports/dashboard.html", found, errors, communities=communities)
 
 
@@ -69,7 +74,7 @@ def team(team_id: int):
 
 
 @bp.route("/communities/<int:community_id>")
-@access.roles(*TOWN_STAFF)
+@access.roles(*TOWN_STAFF)  # League staff of a community: their own (figures.community)
 def community(community_id: int):
     found_filters, errors = _filters(community_id=community_id)
     return _page("reports/dashboard.html", _kept(found_filters), errors)

@@ -7,7 +7,6 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from volunteer_app.accounts import access
-from volunteer_app.accounts.models import TOWN_STAFF
 from volunteer_app.core.errors import Invalid
 from volunteer_app.reports.downloads import download
 from volunteer_app.reports.services import exports, monthly
@@ -22,7 +21,7 @@ def export(list_name: str):
 
 
 @bp.route("/monthly")
-@access.roles(*TOWN_STAFF)
+@access.town_staff  # the town's figures: not League staff of one community
 def monthly_workbook():
     """The month's workbook in one click; without a month, the page choosing one (last month by default)."""
     month = request.args.get("month", "")
