@@ -36,9 +36,10 @@ SIGNED_IN = EVERYONE - {ANON}
 # paired with it and its events (accounts/staff_scope.py), not the town's administration. The A-side objects lie
 # outside community A (team A is paired with other communities, its event is in 白岗, the member is from 同声), so
 # there COMMUNITY_STAFF is refused (403) what it sees and told 404 for what it may not see; TOWN_STAFF is who acts
-# for the whole town. Needs and reports are expected to follow (need A is in 白岗; the town's boards, meetings,
-# receptions and workbook are town-wide) but do not read that scope yet: KNOWN_DEVIATIONS. Social work and accounts
-# have no community part: there COMMUNITY_STAFF answers as LEAGUE (STAFF).
+# for the whole town. Needs and reports follow (needs/scope.py, reports/policy.py): need A is in 白岗, so hidden from
+# COMMUNITY_STAFF; the town's board, meetings, receptions and monthly workbook are town-wide; community A's board and
+# figures are COMMUNITY_STAFF's. Social work and accounts have no community part: there COMMUNITY_STAFF answers as
+# LEAGUE (STAFF).
 TOWN_STAFF = frozenset({LEAGUE, ADMIN})
 LEAGUE_STAFF = frozenset({LEAGUE, COMMUNITY_STAFF})
 STAFF = LEAGUE_STAFF | {ADMIN}
@@ -453,15 +454,6 @@ SCOPED_BY = {"household_id": HOUSEHOLD_A, "need_id": NEED_A}
 
 # Where the app departs from the matrix today: each is checked by an expected failure below (strict, so that the
 # fix shows), and its departing kinds are left out of the main check.
-# League staff of one community in needs and reports (issue 17): needs/scope.py and needs/policy.py, and
-# reports/policy.py, take any League staff grant as the whole town's. Only COMMUNITY_STAFF departs there.
-_NEEDS_READ_NO_COMMUNITY = (
-    "needs/scope.py: League staff of community A reach every need of the town, need A in 白岗 too (404 expected)"
-)
-_TOWN_NEEDS_WORK = "needs/policy.py: the town's board, meetings and receptions let League staff of one community in"
-_REPORTS_READ_NO_COMMUNITY = (
-    "reports/policy.py: League staff of one community read team A's figures and the town's monthly workbook"
-)
 
 
 @dataclass(frozen=True)
@@ -473,60 +465,7 @@ class Deviation:
 
 
 NO_DEVIATION = Deviation("", frozenset())
-KNOWN_DEVIATIONS: dict[str, Deviation] = {
-    **dict.fromkeys(
-        (
-            "needs.accept POST",
-            "needs.assign POST",
-            "needs.close POST",
-            "needs.decline POST",
-            "needs.merge POST",
-            "needs.need GET",
-            "needs.note POST",
-            "needs.rate POST",
-            "needs.reopen POST",
-            "needs.reply POST",
-            "needs.start POST",
-            "needs.to_event POST",
-            "needs_api.accept_need POST",
-            "needs_api.need_by_id GET",
-            "needs_api.need_to_event POST",
-            "needs_api.start_need POST",
-        ),
-        Deviation(_NEEDS_READ_NO_COMMUNITY, frozenset({COMMUNITY_STAFF})),
-    ),
-    **dict.fromkeys(
-        (
-            "needs.answer_question POST",
-            "needs.board GET",
-            "needs.edit_meeting GET",
-            "needs.edit_meeting POST",
-            "needs.manage_meeting GET",
-            "needs.manage_meeting POST",
-            "needs.moderate_question POST",
-            "needs.new_commitment GET",
-            "needs.new_commitment POST",
-            "needs.new_meeting GET",
-            "needs.new_meeting POST",
-            "needs.reception GET",
-            "needs.reception POST",
-            "needs.reception_on_duty POST",
-            "needs.receptions GET",
-            "needs.recorded_receptions GET",
-            "needs_api.MeetingById PATCH",
-            "needs_api.Receptions GET",
-        ),
-        Deviation(_TOWN_NEEDS_WORK, frozenset({COMMUNITY_STAFF})),
-    ),
-    **dict.fromkeys(
-        (
-            "reports.monthly_workbook GET",
-            "reports.team GET",
-            "reports_api.MonthlyWorkbook GET",
-        ),
-        Deviation(_REPORTS_READ_NO_COMMUNITY, frozenset({COMMUNITY_STAFF})),
-    ),
-}
+KNOWN_DEVIATIONS: dict[str, Deviation] = {}
 
 # ---------------------------------------------------------------------------------------------------- the calls
 
