@@ -24,7 +24,7 @@ def normalise_database_url(url: str) -> str:
     """Let operators write the usual `postgresql://` and still get the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -90,6 +90,11 @@ class Config:
     # they were counted; kept in instance/figures/, or in the Redis FIGURES_STORE_URI names (several hosts).
     FIGURES_KEEP_SECONDS = _int("FIGURES_KEEP_SECONDS", 600)
     FIGURES_STORE_URI = os.environ.get("FIGURES_STORE_URI", "")
+    # How often one user may have them counted again (the page's "Count them again"); past it they read the kept ones.
+    FIGURES_REFRESH_LIMIT = os.environ.get("FIGURES_REFRESH_LIMIT", "6 per minute")
+    # The scheduler counts the town-wide figures again this often (reports/jobs.py), so that no reader waits for them
+    # when the kept ones run out; keep it below FIGURES_KEEP_SECONDS.
+    FIGURES_WARM_SECONDS = _int("FIGURES_WARM_SECONDS", 300)
     PER_PAGE_DEFAULT = 20
     PER_PAGE_MAX = 100
     # Lists count their matching rows up to this many, then say "more than" (core/pagination.py): a total counted over
@@ -197,9 +202,7 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = normalise_database_url(
-        os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
-    )
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:"))
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # tests create hundreds of users; strength is not under test
     RATELIMIT_ENABLED = False

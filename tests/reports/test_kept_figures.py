@@ -9,11 +9,13 @@ from datetime import date
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.reports.figures_town import figures_town_fixture  # noqa: F401 — the fixture
 from tests.reports.queries import statements, touching
 from tests.reports.test_dashboard import Charts
+from volunteer_app import create_app
 from volunteer_app.events.models import HoursEntry
-from volunteer_app.extensions import db
+from volunteer_app.extensions import db, limiter
 from volunteer_app.reports.services import figures, monthly
 
 PERIOD = "from=2025-03-01&to=2025-05-31"
@@ -119,3 +121,45 @@ def test_who_may_read_is_checked_before_kept_figures_are_read(client, login, fig
     login(town["other_leader"])
     assert client.get("/reports/").status_code == 403
     assert client.get(f"/reports/teams/{town['T1'].id}").status_code == 403
+
+
+@pytest.fixture(name="limited_client")
+def limited_client_fixture(database_url, tmp_path, figures_town):
+    """A client of an app with rate limits on (off in the tests' app), on the tests' database, keeping figures and
+    letting each user count them again twice a minute."""
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        INSTANCE_PATH=str(tmp_path),
+        RATELIMIT_ENABLED=True,
+        FIGURES_REFRESH_LIMIT="2 per minute",
+        FIGURES_KEEP_SECONDS=600,
+        FIGURES_STORE_URI=str(tmp_path / "figures"),
+    )
+    limiter.reset()
+    client = app.test_client()
+    assert (
+        client.post("/login", data={"login": figures_town["staff"].username, "password": PASSWORD}).status_code == 302
+    )
+    yield client
+    limiter.reset()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_counting_again_is_limited_per_user_and_then_shows_the_kept_figures(limited_client, figures_town):
+    client = limited_client
+    client.get(f"/reports/?{PERIOD}", headers={"Accept-Language": "en"})
+    for minutes in (120, 60):
+        _add_hours(figures_town, minutes)
+        again = client.get(f"/reports/?{PERIOD}&refresh=1", headers={"Accept-Language": "en"})
+        assert again.status_code == 200 and "counted again too often" not in again.get_data(as_text=True)
+    assert _hours_by_month(again.get_data(as_text=True)) == [8.0, 2.0, 0.5]
+
+    _add_hours(figures_town, 60)
+    refused = client.get(f"/reports/?{PERIOD}&refresh=1", headers={"Accept-Language": "en"})
+    html = refused.get_data(as_text=True)
+    # The third recount within the minute: the page, with the figures kept by the second and the reason.
+    assert refused.status_code == 200
+    assert "counted again too often" in html and _hours_by_month(html) == [8.0, 2.0, 0.5]

@@ -10,20 +10,27 @@ keeps nothing (the tests' default).
 
 Kept in files under instance/figures/ (every gunicorn worker of one host shares them), or in Redis when
 FIGURES_STORE_URI names one (several hosts). Only numbers and their labels are kept: who may read them is checked
-on every request before anything is read from here.
+on every request before anything is read from here. They are kept as JSON and read back field by field into the
+dataclasses they were (`_decode`), never unpickled: whoever can write to a shared Redis can at most change a number,
+not run code in the app. A kept value that does not read back (an older format, a field added since) is counted
+again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 import time
+import types
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from flask import current_app
 from flask_babel import get_locale
@@ -119,6 +126,71 @@ def _key(actor: Actor, found: Figures) -> str:
     return hashlib.sha256(words.encode()).hexdigest()
 
 
+_hints = cache(get_type_hints)  # the declared types of a dataclass's fields, resolved once
+
+
+def _encode(value: object) -> object:
+    """`json.dumps`'s `default`: dates and times as tagged ISO strings, dataclasses as their fields."""
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    raise TypeError(f"Not a figure: {type(value).__name__}")
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    """`value` read from JSON as the declared type `kind`: a dataclass (its fields' declared types, in turn), a list
+    or dict of them, an optional one, a tagged date or time, or a plain number or string. Anything else raises
+    ValueError."""
+    if value is None:
+        return None
+    origin = get_origin(kind)
+    if origin in (Union, types.UnionType):
+        choices = [choice for choice in get_args(kind) if choice is not type(None)]
+        if len(choices) > 1:  # `int | str | None`: plain values only, taken as they are
+            return _plain(tuple(choices), value)
+        return _decode(choices[0], value)
+    if origin is list:
+        return [_decode(get_args(kind)[0], item) for item in _plain(list, value)]
+    if origin is dict:
+        return {_plain(str, key): _decode(get_args(kind)[1], item) for key, item in _plain(dict, value).items()}
+    if kind is datetime:
+        return datetime.fromisoformat(_plain(str, _plain(dict, value)["datetime"]))
+    if kind is date:
+        return date.fromisoformat(_plain(str, _plain(dict, value)["date"]))
+    if dataclasses.is_dataclass(kind):
+        fields = _plain(dict, value)
+        hints = _hints(kind)
+        return kind(
+            **{field.name: _decode(hints[field.name], fields[field.name]) for field in dataclasses.fields(kind)}
+        )
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return _plain(kind, value)
+
+
+def _plain(kind: type | tuple[type, ...], value: Any) -> Any:
+    """`value` if JSON gave it as `kind` (never a boolean for a number, which Python counts as an int)."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise ValueError(f"Not a {kinds}: {value!r}")
+    return value
+
+
+def dumps(numbers: Scoped) -> bytes:
+    return json.dumps(numbers, default=_encode, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def loads(kind: type[Figures], held: bytes) -> Figures | None:
+    """The figures `held` as `kind`, or None when they do not read back as one (then they are counted again)."""
+    try:
+        return _decode(kind, json.loads(held))
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError):
+        return None
+
+
 def kept(actor: Actor, found: Figures, compute: Callable[[], Figures], *, refresh: bool = False) -> Figures:
     """The figures of `found`'s scope (already checked for `actor`): as kept, or computed by `compute()` and
     kept. The scope's own records (team, community) are `found`'s, read in this request."""
@@ -127,9 +199,8 @@ def kept(actor: Actor, found: Figures, compute: Callable[[], Figures], *, refres
         return compute()
     store, key = _store(), _key(actor, found)
     held = None if refresh else store.get(key)
-    if held is not None:
-        numbers = pickle.loads(held)  # written by this app only, into its own store
-    else:
+    numbers = None if held is None else loads(type(found), held)
+    if numbers is None:
         numbers = replace(compute(), team=None, community=None, volunteer=None)
-        store.put(key, pickle.dumps(numbers), seconds)
+        store.put(key, dumps(numbers), seconds)
     return replace(numbers, team=found.team, community=found.community, volunteer=found.volunteer)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request, url_for
+from flask import current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from limits import parse
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
@@ -16,6 +18,7 @@ from volunteer_app.core import navigation
 from volunteer_app.core.args import id_arg
 from volunteer_app.core.errors import Errors, Invalid
 from volunteer_app.core.policy import can
+from volunteer_app.extensions import limiter
 from volunteer_app.organisations import services as organisations
 from volunteer_app.reports.services import figures
 from volunteer_app.reports.views.charts import charts_of
@@ -42,8 +45,23 @@ def _filters(**scope: int | None) -> tuple[figures.Filters, Errors]:
 
 
 def _kept(found_filters: figures.Filters) -> figures.Figures:
-    """The kept figures; `refresh=1` (the page's link beside their time) counts them again."""
-    return figures.kept_figures(current_user, found_filters, refresh=request.args.get("refresh") == "1")
+    """The kept figures; `refresh=1` (the page's link beside their time) counts them again, at most
+    FIGURES_REFRESH_LIMIT times per user: past it the kept figures are shown, with why."""
+    refresh = request.args.get("refresh") == "1"
+    if refresh and not _may_count_again():
+        flash(_("The figures were counted again too often in a short time: these are the kept ones. "
+                "Try again in a minute."), "warning")  # fmt: skip
+        refresh = False
+    return figures.kept_figures(current_user, found_filters, refresh=refresh)
+
+
+def _may_count_again() -> bool:
+    """One more recount for this user within FIGURES_REFRESH_LIMIT, counted in the limiter's storage (shared by every
+    worker when RATELIMIT_STORAGE_URI names a Redis): a recount runs every aggregate query of the town."""
+    if not limiter.enabled:
+        return True
+    limit = parse(current_app.config["FIGURES_REFRESH_LIMIT"])
+    return limiter.limiter.hit(limit, "figures-refresh", str(current_user.id))
 
 
 def _page(template: str, found: figures.Figures, errors: Errors, **context):
