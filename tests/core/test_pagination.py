@@ -40,6 +40,35 @@ def test_an_exact_total_under_the_cap(app, users):
     assert capped_count(sa.select(User), cap=6) == (6, False)
 
 
+def _count_statement(statements: list[str]) -> str:
+    return next(s for s in statements if "count(" in s.lower())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        sa.select(User).where(User.username.like("user-%")),
+        sa.select(User).options(sa.orm.selectinload(User.grants)).distinct(),
+    ],
+    ids=["plain", "with loader options and DISTINCT"],
+)
+def test_the_capped_count_reads_only_the_primary_key(app, users, query):
+    with counted_queries() as statements:
+        assert capped_count(query, cap=5) == (5, False)
+        assert capped_count(query, cap=7) == (7, True)
+    inner = _count_statement(statements).split("FROM", 1)[1]  # the subquery the count reads
+    selected = inner.split("FROM", 1)[0]
+    assert "users.id" in selected and "username" not in selected and "password" not in selected, selected
+
+
+def test_a_page_made_of_other_items_keeps_what_the_count_said(app, users, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGINATION_COUNT_CAP", 4)
+    found = paginate(sa.select(User).order_by(User.id), page=2, per_page=2)
+    shown = found.with_items([user.username for user in found.items])
+    assert shown.items == ["user-02", "user-03"]
+    assert (shown.total, shown.total_exact, shown.more, shown.page) == (found.total, False, True, 2)
+
+
 def test_one_page_holding_every_row_needs_no_count(app, users):
     with counted_queries() as statements:
         page = paginate(sa.select(User).order_by(User.id), page=1, per_page=20)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from math import ceil
 from typing import Any, Generic, TypeVar
@@ -41,6 +41,11 @@ class Page(Generic[T]):
     total_exact: bool = True  # False: more than `total` rows match (the count stopped at the cap)
     more: bool | None = None  # whether rows follow this page; None: judge by the total
     next_after: str | None = None  # the cursor of the page after this one (lists with a Keyset)
+
+    def with_items(self, items: list) -> Page:
+        """This page holding `items` instead (its rows made into what a list shows), the same in every other way:
+        its total, whether it is exact, what follows."""
+        return replace(self, items=items)
 
     @property
     def pages(self) -> int:
@@ -142,9 +147,20 @@ def clamp_paging(page: int | None, per_page: int | None) -> tuple[int, int]:
 def capped_count(query: sa.Select, cap: int | None = None) -> tuple[int, bool]:
     """How many rows `query` gives, counting at most `cap` + 1 of them: (the count or the cap, whether exact)."""
     cap = current_app.config["PAGINATION_COUNT_CAP"] if cap is None else cap
-    limited = query.order_by(None).limit(cap + 1).subquery()
+    limited = _keys_only(query).order_by(None).limit(cap + 1).subquery()
     found = db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0
     return (found, True) if found <= cap else (cap, False)
+
+
+def _keys_only(query: sa.Select) -> sa.Select:
+    """`query` selecting only its entity's primary key: counting its rows needs nothing more, and the subquery of a
+    wide table's every column would be read (and, on SQLite, copied) for up to `cap` rows. A DISTINCT stays right, rows
+    of an entity being distinct by their key. A query of plain columns is counted as it is."""
+    lead = query.column_descriptions[0]
+    entity = lead.get("entity")
+    if entity is None or lead.get("expr") is not entity:
+        return query
+    return query.with_only_columns(*sa.inspect(entity).primary_key, maintain_column_froms=True)
 
 
 def paginate(

@@ -154,7 +154,7 @@ def list_schedules(actor: Actor, *, q: str | None = None, page: int | None = Non
             )
         )
         schedules.append(StationSchedule(station, upcoming, skipped, recent))
-    return Page(items=schedules, total=stations.total, page=stations.page, per_page=stations.per_page)
+    return stations.with_items(schedules)
 
 
 def list_receptions(

@@ -466,4 +466,4 @@ def coverage(actor: Actor, *, town_id: int | None = None, page: int | None = Non
         )
         for town in towns.items
     ]
-    return Page(items=items, total=towns.total, page=towns.page, per_page=towns.per_page)
+    return towns.with_items(items)

@@ -61,7 +61,7 @@ def inbox(actor: User, *, unread_only: bool = False, page: int | None = None, pe
     if unread_only:
         query = query.where(N.read_at.is_(None))
     found = paginate(query.order_by(N.sent_at.desc(), N.id.desc()), page, per_page)
-    return Page([InboxNotice.of(row) for row in found.items], found.total, found.page, found.per_page)
+    return found.with_items([InboxNotice.of(row) for row in found.items])
 
 
 def unread_count(user: User) -> int:
