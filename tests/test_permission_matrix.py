@@ -355,6 +355,7 @@ MATRIX: dict[str, Expect] = {
     "socialwork_api.AttachmentById": HOUSEHOLD_A.absent(),
     # needs
     "needs.needs": SIGNED,
+    "needs.assignee_search": TOWN_ONLY,
     "needs.need": NEED_A,
     "needs.photo": NEED_A.absent(),
     "needs.assign": NEED_A_STAFF_STEP,

@@ -18,13 +18,16 @@ from volunteer_app.needs.services.common import (  # noqa: F401
 )
 from volunteer_app.needs.services.deadlines import SweepReport, deadline_sweep  # noqa: F401
 from volunteer_app.needs.services.dispatch import (  # noqa: F401
+    AssigneeFilter,
     AssigneeOptions,
     Assignment,
     Option,
     all_assignees,
     assign,
     assign_need,
+    assignee_filter,
     assignee_options,
+    search_assignees,
 )
 from volunteer_app.needs.services.events import default_event_title, needs_served_by, to_event  # noqa: F401
 from volunteer_app.needs.services.handling import accept, close, decline, reply, start  # noqa: F401

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from volunteer_app.core.errors import Errors, raise_if
 from volunteer_app.core.ids import valid_id
+from volunteer_app.core.lookup import search
 from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today, utcnow
@@ -140,6 +141,68 @@ def all_assignees(actor: Actor) -> AssigneeOptions:
     """Every possible assignee, by name (the list's filter for staff)."""
     require(actor, "need.dispatch", None)
     return _options(None)
+
+
+ASSIGNEE_SEARCH_LIMIT = 20
+
+
+def _named(kind: Assignee) -> tuple[sa.Select, tuple]:
+    """Each kind of assignee as (id, name) rows, and the columns its name is searched in: a deputy is named with
+    their liaison station, as the assignment choices name them."""
+    if kind == Assignee.DEPUTY:
+        query = sa.select(Deputy.id, Deputy.name + " · " + LiaisonStation.name).join(
+            LiaisonStation, LiaisonStation.id == Deputy.station_id
+        )
+        return query, (Deputy.name, LiaisonStation.name)
+    model = ASSIGNEE_COLUMNS[kind][1]
+    return sa.select(model.id, model.name), (model.name,)
+
+
+def search_assignees(actor: Actor, text: str | None, limit: int = ASSIGNEE_SEARCH_LIMIT) -> list[Option]:
+    """The assignees whose name holds `text` (a deputy's also their station's), by name, at most `limit`: what the
+    needs list's assignee filter suggests to staff as they type. One query per kind, each stopped at `limit`,
+    however many teams and deputies the district has."""
+    require(actor, "need.dispatch", None)
+    found = []
+    for kind in ASSIGNEE_COLUMNS:
+        query, columns = _named(kind)
+        rows = db.session.execute(search(query, text, *columns).order_by(*columns).limit(limit))
+        found += [Option(kind.value, row_id, name, False) for row_id, name in rows]
+    return sorted(found, key=lambda option: (option.name, option.kind, option.id))[:limit]
+
+
+@dataclass(frozen=True)
+class AssigneeFilter:
+    """The needs list's assignee filter: `value` as the list reads it ("kind:id", "department" or None for none)
+    and `text` as its field shows it; `unknown` when a name was typed that names nobody."""
+
+    value: str | None = None
+    text: str = ""
+    unknown: bool = False
+
+
+def assignee_filter(actor: Actor, sent: str | None) -> AssigneeFilter:
+    """The filter from what the list's field sent: "kind:id" (a link, the pager), "department", or a name as typed
+    or chosen among the suggestions: the assignee of exactly that name, else the only one whose name holds it.
+    Without JavaScript the field is plain text, read the same way."""
+    require(actor, "need.dispatch", None)
+    typed = clean_text(sent, 120)
+    department = _("A department")
+    if not typed:
+        return AssigneeFilter()
+    if typed in (Assignee.DEPARTMENT.value, department):
+        return AssigneeFilter(Assignee.DEPARTMENT.value, department)
+    kind, _sep, target = typed.partition(":")
+    if kind in ASSIGNEE_COLUMNS and target.isascii() and target.isdigit() and valid_id(int(target)):
+        query, _columns = _named(Assignee(kind))
+        row = db.session.execute(query.where(ASSIGNEE_COLUMNS[Assignee(kind)][1].id == int(target))).first()
+        return AssigneeFilter(typed, row[1]) if row else AssigneeFilter(text=typed, unknown=True)
+    found = search_assignees(actor, typed)
+    exact = [option for option in found if option.name.casefold() == typed.casefold()]
+    chosen = exact or (found if len(found) == 1 else [])
+    if not chosen:
+        return AssigneeFilter(text=typed, unknown=True)
+    return AssigneeFilter(f"{chosen[0].kind}:{chosen[0].id}", chosen[0].name)
 
 
 def _options(community_id: int | None) -> AssigneeOptions:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import LazyString, lazy_pgettext, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -102,7 +102,7 @@ def _list_filters() -> dict:
         "category": choice_arg("category", [c.value for c in Category]),
         "source": choice_arg("source", [s.value for s in Source]),
         "community_id": id_arg("community_id"),
-        "assignee": request.args.get("assignee", "")[:40] or None,
+        "assignee": request.args.get("assignee", "")[:200] or None,  # "kind:id", or a name (staff's search box)
         "overdue": request.args.get("overdue") == "1",
         "q": search_arg(),
     }
@@ -115,6 +115,9 @@ def needs():
     tabs = [*(["dispatch"] if staff else []), "open", "closed", "all"]
     status = choice_arg("status", [*tabs, *(s.value for s in Status)]) or tabs[0]
     filters = _list_filters()
+    assignee = services.assignee_filter(current_user, filters["assignee"]) if staff else None
+    if assignee is not None:
+        filters["assignee"] = assignee.value
     listed = services.list_with_counts(
         current_user, status=None if status == "all" else status, page=page_arg(), **filters
     )
@@ -129,10 +132,23 @@ def needs():
         keep={name: 1 if value is True else value for name, value in filters.items() if value},
         q=filters["q"],
         communities=organisations.community_choices(current_user),
-        assignees=services.all_assignees(current_user).all if staff else [],
+        assignee=assignee,
         need_categories=[c.value for c in Category],
         need_sources=[s.value for s in Source],
         today=today(),
+    )
+
+
+@bp.route("/needs/assignees")
+@access.roles(*TOWN_STAFF)
+def assignee_search():
+    """What the list's assignee filter suggests as staff type (static/js/assignee-search.js): names, as JSON."""
+    found = services.search_assignees(current_user, request.args.get("q"))
+    return jsonify(
+        assignees=[
+            {"value": f"{o.kind}:{o.id}", "name": o.name, "kind": o.kind, "label": str(ASSIGNEE_LABELS[o.kind])}
+            for o in found
+        ]
     )
 
 
