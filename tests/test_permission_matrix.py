@@ -355,7 +355,7 @@ MATRIX: dict[str, Expect] = {
     "socialwork_api.AttachmentById": HOUSEHOLD_A.absent(),
     # needs
     "needs.needs": SIGNED,
-    "needs.assignee_search": TOWN_ONLY,
+    "needs.assignee_search": STAFF_ONLY,  # as need.dispatch: the needs list shows the filter to its staff
     "needs.need": NEED_A,
     "needs.photo": NEED_A.absent(),
     "needs.assign": NEED_A_STAFF_STEP,
