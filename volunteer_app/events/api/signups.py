@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask.views import MethodView
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.access import current_actor
 from volunteer_app.api import page_of
+from volunteer_app.core.policy import Actor
 from volunteer_app.core.time import utcnow
 from volunteer_app.events import confirmations, offers, signups, team_signups
 from volunteer_app.events import schemas as s
@@ -67,45 +70,45 @@ class SignupById(MethodView):
         signups.cancel(current_actor(), signup_id)
 
 
-@blp.route("/signups/<int:signup_id>/accept")
-class AcceptOffer(MethodView):
-    @access.signed_in
-    @blp.response(200, s.SignupDetailSchema)
+def _signup_step(path: str, name: str, step: Callable[[Actor, int], object], doc: str) -> None:
+    """Routes POST `path` to a view named `name` (endpoint events_api.<name>, documented by `doc`): `step` on the
+    sign-up by whoever is signed in, answered with the sign-up as it then stands. Answering an offer and answering
+    "still coming?" are all this."""
+
     def post(self, signup_id):
-        """Accept an offered place (status `offered`, before `offer_expires_at`): it becomes confirmed. 409 once
-        the offer has lapsed or been answered."""
-        offers.accept(current_actor(), signup_id)
+        step(current_actor(), signup_id)
         return signups.get_signup(current_actor(), signup_id)
 
-
-@blp.route("/signups/<int:signup_id>/decline")
-class DeclineOffer(MethodView):
-    @access.signed_in
-    @blp.response(200, s.SignupDetailSchema)
-    def post(self, signup_id):
-        """Decline an offered place: it is cancelled and the place is offered to the next on the waitlist."""
-        offers.decline(current_actor(), signup_id)
-        return signups.get_signup(current_actor(), signup_id)
+    post.__doc__ = doc  # before the decorators, which copy it and give it to the OpenAPI document
+    view = access.signed_in(blp.response(200, s.SignupDetailSchema)(post))
+    blp.route(path)(type(name, (MethodView,), {"post": view, "__module__": __name__}))
 
 
-@blp.route("/signups/<int:signup_id>/confirm-attendance")
-class ConfirmAttendance(MethodView):
-    @access.signed_in
-    @blp.response(200, s.SignupDetailSchema)
-    def post(self, signup_id):
-        """Answer "still coming?" with yes: the confirmed place stays, `attendance_confirmed_at` is set."""
-        confirmations.confirm_attendance(current_actor(), signup_id)
-        return signups.get_signup(current_actor(), signup_id)
-
-
-@blp.route("/signups/<int:signup_id>/withdraw-attendance")
-class WithdrawAttendance(MethodView):
-    @access.signed_in
-    @blp.response(200, s.SignupDetailSchema)
-    def post(self, signup_id):
-        """Answer "still coming?" with no: the place is cancelled and goes on to the waitlist."""
-        confirmations.withdraw_attendance(current_actor(), signup_id)
-        return signups.get_signup(current_actor(), signup_id)
+_signup_step(
+    "/signups/<int:signup_id>/accept",
+    "AcceptOffer",
+    offers.accept,
+    """Accept an offered place (status `offered`, before `offer_expires_at`): it becomes confirmed. 409 once
+    the offer has lapsed or been answered.""",
+)
+_signup_step(
+    "/signups/<int:signup_id>/decline",
+    "DeclineOffer",
+    offers.decline,
+    """Decline an offered place: it is cancelled and the place is offered to the next on the waitlist.""",
+)
+_signup_step(
+    "/signups/<int:signup_id>/confirm-attendance",
+    "ConfirmAttendance",
+    confirmations.confirm_attendance,
+    """Answer "still coming?" with yes: the confirmed place stays, `attendance_confirmed_at` is set.""",
+)
+_signup_step(
+    "/signups/<int:signup_id>/withdraw-attendance",
+    "WithdrawAttendance",
+    confirmations.withdraw_attendance,
+    """Answer "still coming?" with no: the place is cancelled and goes on to the waitlist.""",
+)
 
 
 @blp.route("/roles/<int:role_id>/release-unanswered")
