@@ -125,6 +125,9 @@ def test_filling_checks_membership_requirements_and_clashes(big_role, leader, te
             reservations.fill(leader, big_role.id, reservation.id, ids, now=NOW)
         assert refused.value.message.startswith(f"{refused_name}: ") and members[0].name not in refused.value.message
         assert reservations.get_reservation(leader, big_role.id, reservation.id).filled == 0  # nothing half-written
+    with pytest.raises(Invalid) as refused:  # an id of no volunteer refuses the list
+        reservations.fill(leader, big_role.id, reservation.id, [members[0].id, 999_999], now=NOW)
+    assert "999999" in refused.value.message and members[0].name not in refused.value.message
     with pytest.raises(Invalid):  # more names than places
         reservations.fill(leader, big_role.id, reservation.id, [m.id for m in members], now=NOW)
 

@@ -61,6 +61,7 @@ from volunteer_app.events.signups import (
     with_overlapping_place,
     withdraw,
 )
+from volunteer_app.events.team_signups import named_volunteers
 from volunteer_app.extensions import db
 from volunteer_app.organisations import team_scope
 from volunteer_app.organisations.models import Team, VolunteerProfile
@@ -322,10 +323,11 @@ def fill(
     leaving = [s for s in current if s.volunteer_id not in keep]
     adding = [i for i in ids if i not in {s.volunteer_id for s in current}]
     lock_volunteers(adding)
-    problems = _problems(role, reservation.team_id, adding)
-    if problems:
-        db.session.rollback()
-        raise Invalid({"volunteer_ids": problems})
+    try:
+        _check_names(role, reservation.team_id, adding)
+    except Invalid:
+        db.session.rollback()  # the role's lock goes with the refusal
+        raise
 
     for signup in leaving:  # their places go back to the reservation, which is still open: nobody is promoted
         withdraw(signup, now)
@@ -336,21 +338,11 @@ def fill(
     return get_reservation(actor, role_id, reservation_id)
 
 
-def _problems(role: EventRole, team_id: int, ids: list[int]) -> list[str]:
-    """Why each of these volunteers may not fill the team's place, one message per refused name."""
+def _check_names(role: EventRole, team_id: int, ids: list[int]) -> None:
+    """Refuses (Invalid, one message per refused name) unless each of these volunteers may fill the team's place."""
     if not ids:
-        return []
-    volunteers = {
-        v.id: v
-        for v in db.session.scalars(
-            sa.select(VolunteerProfile)
-            .where(VolunteerProfile.id.in_(ids))
-            .options(selectinload(VolunteerProfile.memberships))
-        )
-    }
-    missing = [i for i in ids if i not in volunteers]
-    if missing:
-        return [_("No volunteer with the ids: %(ids)s.", ids=", ".join(map(str, missing)))]
+        return
+    volunteers = named_volunteers(ids)
     signed_up = set(
         db.session.scalars(
             sa.select(Signup.volunteer_id).where(
@@ -373,7 +365,8 @@ def _problems(role: EventRole, team_id: int, ids: list[int]) -> list[str]:
             problem = eligibility_problem(role, volunteer, teams)
         if problem:
             problems.append(f"{volunteer.name}: {problem}")
-    return problems
+    if problems:
+        raise Invalid({"volunteer_ids": problems})
 
 
 def _sign_up_into(actor: Actor, reservation: RoleReservation, ids: list[int], now: datetime) -> None:

@@ -53,6 +53,23 @@ def team_member_ids(team_id: int) -> list[int]:
     )
 
 
+def named_volunteers(ids: list[int]) -> dict[int, VolunteerProfile]:
+    """The volunteers of these ids by id, their memberships loaded for the team and requirement checks. An id of no
+    volunteer refuses the whole list (as a team sign-up and a reservation's names are refused)."""
+    volunteers = {
+        v.id: v
+        for v in db.session.scalars(
+            sa.select(VolunteerProfile)
+            .where(VolunteerProfile.id.in_(ids))
+            .options(selectinload(VolunteerProfile.memberships))
+        )
+    }
+    missing = [i for i in ids if i not in volunteers]
+    if missing:
+        raise Invalid({"volunteer_ids": [_("No volunteer with the ids: %(ids)s.", ids=", ".join(map(str, missing)))]})
+    return volunteers
+
+
 def bulk_sign_up(
     actor: Actor, role_id: int, volunteer_ids: list[int], *, now: datetime | None = None
 ) -> list[BulkResult]:
@@ -66,17 +83,7 @@ def bulk_sign_up(
         raise Invalid({"volunteer_ids": [_("At most 2000 volunteers at a time.")]})
     role = load_role(role_id)
     require(actor, "event.view", role.session.event)
-    volunteers = {
-        v.id: v
-        for v in db.session.scalars(
-            sa.select(VolunteerProfile)
-            .where(VolunteerProfile.id.in_(ids))
-            .options(selectinload(VolunteerProfile.memberships))
-        )
-    }
-    missing = [i for i in ids if i not in volunteers]
-    if missing:
-        raise Invalid({"volunteer_ids": [_("No volunteer with the ids: %(ids)s.", ids=", ".join(map(str, missing)))]})
+    volunteers = named_volunteers(ids)
     for volunteer in volunteers.values():
         require(actor, "signup.create", volunteer)
     refuse_if_closed(role, now)
