@@ -26,6 +26,11 @@ def at(days: float = 0, hours: float = 0) -> datetime:
     return NOW + timedelta(days=days, hours=hours)
 
 
+def events_page(statement: str) -> bool:
+    """Whether a statement is the one reading a page of the events list (for its query plan)."""
+    return statement.lstrip().startswith("SELECT events.") and "LIMIT" in statement.upper()
+
+
 def event_spec(**overrides) -> dict:
     """A published one-morning clean-up a week from NOW, sign-up open from a day before NOW."""
     spec = {

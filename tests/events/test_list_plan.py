@@ -6,40 +6,16 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
+from tests.events.conftest import events_page
+from tests.queries import query_plan
 from volunteer_app.events import services
 from volunteer_app.extensions import db
-
-
-def _page_query_plan(actor) -> str:
-    seen: list[tuple[str, object]] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        services.list_events(actor, page=2, per_page=5)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-    statement, parameters = next(
-        (s, p) for s, p in seen if s.lstrip().startswith("SELECT events.") and "LIMIT" in s.upper()
-    )
-    connection = db.session.connection()
-    if db.engine.dialect.name == "postgresql":
-        # A handful of rows would be read by a sequential scan anyway: ask whether the index CAN give the order.
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
-        connection.exec_driver_sql("RESET enable_seqscan")
-        return plan
-    return "\n".join(str(row) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
 
 
 def test_the_events_list_pages_through_the_start_index_without_sorting_every_event(make_event, staff):
     for n in range(12):
         make_event(title=f"活动{n}")
-    plan = _page_query_plan(staff)
+    plan = query_plan(lambda: services.list_events(staff, page=2, per_page=5), events_page)
     assert "ix_events_starts_at" in plan, plan
     if db.engine.dialect.name == "postgresql":
         # An Incremental Sort (on ties of starts_at) is fine; a Sort of every matching event is what this prevents.

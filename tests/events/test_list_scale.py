@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
-from tests.events.conftest import at
+from tests.events.conftest import at, events_page
 from tests.organisations.conftest import counted_queries
+from tests.queries import query_plan
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.events import services
 from volunteer_app.events.models import Event
@@ -26,29 +27,8 @@ def _make(make_event, n: int, start: int = 0) -> None:
         make_event(title=f"活动{k:02d}", **_on(7 + k % 9))
 
 
-def _plan(statement: str, parameters) -> str:
-    connection = db.session.connection()
-    if db.engine.dialect.name == "postgresql":
-        # A handful of test rows would be scanned anyway: ask whether the index CAN serve the query.
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
-        connection.exec_driver_sql("RESET enable_seqscan")
-        return plan
-    return "\n".join(str(row) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
-
-
-def _page_statement(actor, filters: services.EventFilter) -> tuple[str, object]:
-    seen: list[tuple[str, object]] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        services.list_events(actor, filters, per_page=2)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-    return next((s, p) for s, p in seen if s.lstrip().startswith("SELECT events.") and "LIMIT" in s.upper())
+def _page_plan(actor, filters: services.EventFilter) -> str:
+    return query_plan(lambda: services.list_events(actor, filters, per_page=2), events_page)
 
 
 # ---------------------------------------------------------------------------------------------- queries per request
@@ -168,7 +148,7 @@ def test_sqlite_keeps_its_word_index_in_step_with_the_events(client, staff, toke
 
 def test_three_characters_are_found_through_the_trigram_index(staff, make_event):
     _make(make_event, 3)
-    plan = _plan(*_page_statement(staff, services.EventFilter(q="文化墙")))
+    plan = _page_plan(staff, services.EventFilter(q="文化墙"))
     if db.engine.dialect.name == "postgresql":
         assert "ix_events_title_trgm" in plan and "ix_events_place_trgm" in plan, plan
     else:
@@ -180,7 +160,7 @@ def test_three_characters_are_found_through_the_trigram_index(staff, make_event)
 
 def test_upcoming_is_read_from_the_start_index_from_where_it_begins(staff, make_event):
     _make(make_event, 3)
-    plan = _plan(*_page_statement(staff, services.EventFilter(from_=at(0))))
+    plan = _page_plan(staff, services.EventFilter(from_=at(0)))
     if db.engine.dialect.name == "postgresql":
         # An index led by starts_at (ix_events_starts_at, or with a handful of rows ix_events_starts_at_status_kind)
         # bounded below by an Index Cond, not walked from the first event ever held.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reports.queries import statements
+from tests.queries import statements
 from volunteer_app.needs import services
 
 

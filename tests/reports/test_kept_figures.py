@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.queries import statements, touching
 from tests.reports.figures_town import figures_town_fixture  # noqa: F401 — the fixture
-from tests.reports.queries import statements, touching
 from tests.reports.test_dashboard import Charts
 from volunteer_app import create_app
 from volunteer_app.core.time import SystemClock

@@ -5,13 +5,12 @@ the search's count 600 ms before and 24 ms after)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from tests.queries import statements
 from tests.socialwork.conftest import make_id_number
 from volunteer_app.accounts.models import User
 from volunteer_app.core.audit import AuditEntry
@@ -30,20 +29,6 @@ def pages_of_two(app, monkeypatch):
     monkeypatch.setitem(app.config, "PER_PAGE_DEFAULT", 2)
 
 
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
-
-
 def _file_with(open_file, people, *, visits: int, members: int):
     household = open_file(members=[
         {"name": "户主", "relation": "head", "flags": ["disability"], "disability_type": "physical",
@@ -59,10 +44,10 @@ def _file_with(open_file, people, *, visits: int, members: int):
 
 
 def _page_queries(client, path: str) -> int:
-    with counted() as statements:
+    with statements() as seen:
         response = client.get(path)
     assert response.status_code == 200, path
-    return len(statements)
+    return len(seen)
 
 
 def test_the_household_page_runs_as_many_queries_for_30_visits_as_for_7(client, login, people, open_file):
