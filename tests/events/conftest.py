@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from tests.organisations.conftest import (  # noqa: F401 — fixtures shared with the registry's tests
     communities,
@@ -17,6 +18,9 @@ from tests.organisations.conftest import (  # noqa: F401 — fixtures shared wit
 )
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.events import services
+from volunteer_app.events.models import Signup
+from volunteer_app.extensions import db
+from volunteer_app.reminders.models import Notification
 
 # "Now" for the services, which take it as a parameter; the API and pages run on the real clock, so it is today.
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -29,6 +33,21 @@ def at(days: float = 0, hours: float = 0) -> datetime:
 def events_page(statement: str) -> bool:
     """Whether a statement is the one reading a page of the events list (for its query plan)."""
     return statement.lstrip().startswith("SELECT events.") and "LIMIT" in statement.upper()
+
+
+def status_of(signup_id: int) -> str:
+    """A sign-up's status as the database has it now, after steps that changed it behind the session's back."""
+    db.session.expire_all()
+    return db.session.get(Signup, signup_id).status
+
+
+def inbox_notices(kind: str, user) -> list[Notification]:
+    """The inbox notices of this kind sent to the user."""
+    db.session.expire_all()
+    query = sa.select(Notification).where(
+        Notification.kind == kind, Notification.recipient_id == user.id, Notification.channel == "inbox"
+    )
+    return list(db.session.scalars(query))
 
 
 def event_spec(**overrides) -> dict:

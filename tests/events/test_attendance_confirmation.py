@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
-from tests.events.conftest import NOW, at
+from tests.events.conftest import NOW, at, inbox_notices
 from tests.reminders.conftest import MovableClock
 from volunteer_app.core.errors import Conflict
 from volunteer_app.core.policy import SYSTEM
@@ -17,23 +16,11 @@ from volunteer_app.core.time import utcnow
 from volunteer_app.events import confirmations, jobs, notices, signups
 from volunteer_app.events.models import Signup, SignupStatus
 from volunteer_app.extensions import db
-from volunteer_app.reminders.models import Notification as N
 
 
 def _signup(signup_id: int) -> Signup:
     db.session.expire_all()
     return db.session.get(Signup, signup_id)
-
-
-def _questions(user) -> list[N]:
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(N).where(
-                N.kind == notices.ATTENDANCE_QUESTION.key, N.recipient_id == user.id, N.channel == "inbox"
-            )
-        )
-    )
 
 
 @pytest.fixture
@@ -52,9 +39,9 @@ def test_the_question_goes_once_to_the_confirmed_when_the_window_opens(asked):
     assert jobs.ask_attendance(MovableClock(at(5))) == 2
     assert jobs.ask_attendance(MovableClock(at(5.5))) == 0  # once
     assert _signup(made[0].id).attendance_asked_at == at(5)
-    sent = _questions(people[0].user)
+    sent = inbox_notices(notices.ATTENDANCE_QUESTION.key, people[0].user)
     assert len(sent) == 1 and sent[0].context["url"].endswith(f"/signups/{made[0].id}/attendance")
-    assert _questions(people[2].user) == []  # the waitlisted are not asked
+    assert inbox_notices(notices.ATTENDANCE_QUESTION.key, people[2].user) == []  # the waitlisted are not asked
 
 
 def test_coming_keeps_the_place_and_cannot_come_promotes(asked):

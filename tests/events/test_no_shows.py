@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.events.conftest import NOW, at
+from tests.events.conftest import NOW, at, status_of
 from volunteer_app.core.errors import Conflict, Invalid
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.events import hours, jobs, signups
-from volunteer_app.events.models import Signup, SignupStatus
-from volunteer_app.extensions import db
+from volunteer_app.events.models import SignupStatus
 
 
 class FixedClock:
@@ -31,21 +30,16 @@ def pair(role, register):
     return (came, first), (stayed_away, second)
 
 
-def _status(signup_id: int) -> str:
-    db.session.expire_all()
-    return db.session.get(Signup, signup_id).status
-
-
 def test_no_shows_are_recorded_when_check_out_closes_once_per_session(pair):
     (_came, first), (_away, second) = pair
     assert jobs.record_no_shows(FixedClock(at(7, 3.5))) == 0  # check-out is still open (an hour after the end)
-    assert _status(second.id) == SignupStatus.CONFIRMED
+    assert status_of(second.id) == SignupStatus.CONFIRMED
     assert jobs.record_no_shows(FixedClock(at(7, 4))) == 1
-    assert (_status(first.id), _status(second.id)) == (SignupStatus.CONFIRMED, SignupStatus.NO_SHOW)
+    assert (status_of(first.id), status_of(second.id)) == (SignupStatus.CONFIRMED, SignupStatus.NO_SHOW)
 
     hours.correct_no_show(SYSTEM, second.id, reason="签到二维码坏了，现场点名在")
     assert jobs.record_no_shows(FixedClock(at(7, 5))) == 0  # the session was done: the correction stays
-    assert _status(second.id) == SignupStatus.CONFIRMED
+    assert status_of(second.id) == SignupStatus.CONFIRMED
 
 
 def test_sessions_that_ended_long_before_are_left_alone(make_event, register):
@@ -53,7 +47,7 @@ def test_sessions_that_ended_long_before_are_left_alone(make_event, register):
     person = register()
     made = signups.sign_up(person.user, old.sessions[0].roles[0].id, now=NOW)
     assert hours.record_no_shows(at(30)) == 0  # ended three weeks before this run: history, not a no-show
-    assert _status(made.id) == SignupStatus.CONFIRMED
+    assert status_of(made.id) == SignupStatus.CONFIRMED
 
 
 def test_a_no_show_gets_no_hours_until_corrected(pair):
@@ -114,7 +108,7 @@ def test_pages_show_the_volunteer_their_record_and_organisers_the_rate(client, l
     assert f"/signups/{second.id}/no-show" in sheet
     response = client.post(f"/signups/{second.id}/no-show", data={"reason": "在现场"}, follow_redirects=True)
     assert response.status_code == 200
-    assert _status(second.id) == SignupStatus.CONFIRMED
+    assert status_of(second.id) == SignupStatus.CONFIRMED
 
 
 def test_the_api_shows_no_show_status_records_and_takes_a_correction(client, token_for, staff, pair):

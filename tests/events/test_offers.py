@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
-from tests.events.conftest import NOW, at
+from tests.events.conftest import NOW, at, inbox_notices, status_of
 from tests.reminders.conftest import MovableClock
 from volunteer_app.core.errors import Conflict, NotFound
 from volunteer_app.core.policy import SYSTEM
@@ -17,17 +16,6 @@ from volunteer_app.events import jobs, notices, offers, services, signups
 from volunteer_app.events.models import Signup, SignupStatus
 from volunteer_app.extensions import db
 from volunteer_app.reminders import services as outbox
-from volunteer_app.reminders.models import Notification as N
-
-
-def _status(signup_id: int) -> str:
-    db.session.expire_all()
-    return db.session.get(Signup, signup_id).status
-
-
-def _notices(kind: str, user) -> list[N]:
-    db.session.expire_all()
-    return list(db.session.scalars(sa.select(N).where(N.kind == kind, N.recipient_id == user.id, N.channel == "inbox")))
 
 
 @pytest.fixture
@@ -50,35 +38,39 @@ def test_a_freed_place_is_offered_held_and_accepted(full, register):
     # the offered place is held: a newcomer waits behind it
     assert signups.sign_up(register().user, role.id, now=at(1)).status == SignupStatus.WAITLISTED
 
-    sent = _notices(notices.OFFERED.key, people[2].user)
+    sent = inbox_notices(notices.OFFERED.key, people[2].user)
     assert len(sent) == 1 and sent[0].context["url"].endswith(f"/signups/{made[2].id}/offer")
     report = outbox.dispatch_due(MovableClock(at(1) + timedelta(minutes=1)))
     assert report.failed == 0
-    body = _notices(notices.OFFERED.key, people[2].user)[0].body
+    body = inbox_notices(notices.OFFERED.key, people[2].user)[0].body
     assert f"/signups/{made[2].id}/offer" in body
 
     offers.accept(people[2].user, made[2].id, now=at(1.5))
-    assert _status(made[2].id) == SignupStatus.CONFIRMED
+    assert status_of(made[2].id) == SignupStatus.CONFIRMED
     with pytest.raises(Conflict):
         offers.accept(people[2].user, made[2].id, now=at(1.5))  # answered once
-    assert _status(made[3].id) == SignupStatus.WAITLISTED
+    assert status_of(made[3].id) == SignupStatus.WAITLISTED
 
 
 def test_a_lapsed_offer_passes_to_the_next_in_order_with_the_clock_injected(full):
     _role, people, made = full
     signups.cancel(people[0].user, made[0].id, now=at(1))
     assert jobs.expire_offers(MovableClock(at(2) - timedelta(minutes=1))) == 0  # not yet
-    assert _status(made[2].id) == SignupStatus.OFFERED
+    assert status_of(made[2].id) == SignupStatus.OFFERED
 
     assert jobs.expire_offers(MovableClock(at(2))) == 1
-    assert [_status(s.id) for s in made[2:]] == [SignupStatus.CANCELLED, SignupStatus.OFFERED, SignupStatus.WAITLISTED]
-    assert len(_notices(notices.OFFER_LAPSED.key, people[2].user)) == 1
-    assert len(_notices(notices.OFFERED.key, people[3].user)) == 1
+    assert [status_of(s.id) for s in made[2:]] == [
+        SignupStatus.CANCELLED,
+        SignupStatus.OFFERED,
+        SignupStatus.WAITLISTED,
+    ]
+    assert len(inbox_notices(notices.OFFER_LAPSED.key, people[2].user)) == 1
+    assert len(inbox_notices(notices.OFFERED.key, people[3].user)) == 1
     with pytest.raises(Conflict):
         offers.accept(people[2].user, made[2].id, now=at(2))
 
     assert jobs.expire_offers(MovableClock(at(3))) == 1  # and on to the last in line
-    assert [_status(s.id) for s in made[3:]] == [SignupStatus.CANCELLED, SignupStatus.OFFERED]
+    assert [status_of(s.id) for s in made[3:]] == [SignupStatus.CANCELLED, SignupStatus.OFFERED]
 
 
 def test_an_offer_cannot_be_accepted_after_its_deadline_even_before_the_job_runs(full):
@@ -86,7 +78,7 @@ def test_an_offer_cannot_be_accepted_after_its_deadline_even_before_the_job_runs
     signups.cancel(people[0].user, made[0].id, now=at(1))
     with pytest.raises(Conflict):
         offers.accept(people[2].user, made[2].id, now=at(2))
-    assert _status(made[2].id) == SignupStatus.OFFERED  # the job passes it on
+    assert status_of(made[2].id) == SignupStatus.OFFERED  # the job passes it on
 
 
 def test_declining_offers_the_place_to_the_next(full, register):
@@ -95,10 +87,14 @@ def test_declining_offers_the_place_to_the_next(full, register):
     with pytest.raises(NotFound):  # someone else's offer: no such sign-up to them
         offers.decline(register().user, made[2].id, now=at(1))
     offers.decline(people[2].user, made[2].id, now=at(1))
-    assert [_status(s.id) for s in made[2:]] == [SignupStatus.CANCELLED, SignupStatus.OFFERED, SignupStatus.WAITLISTED]
+    assert [status_of(s.id) for s in made[2:]] == [
+        SignupStatus.CANCELLED,
+        SignupStatus.OFFERED,
+        SignupStatus.WAITLISTED,
+    ]
     # cancelling an offered sign-up (from the event page) frees its held place the same way
     signups.cancel(people[3].user, made[3].id, now=at(1))
-    assert _status(made[4].id) == SignupStatus.OFFERED
+    assert status_of(made[4].id) == SignupStatus.OFFERED
 
 
 def test_the_deadline_is_cut_short_near_the_start_and_the_last_hours_promote_at_once(full):
@@ -108,22 +104,22 @@ def test_the_deadline_is_cut_short_near_the_start_and_the_last_hours_promote_at_
     offer = db.session.get(Signup, made[2].id)
     assert offer.offer_expires_at == session_start - signups.OFFER_CUTOFF  # not 24 hours later
     signups.cancel(people[1].user, made[1].id, now=session_start - timedelta(hours=1))
-    assert _status(made[3].id) == SignupStatus.CONFIRMED  # too close to the start for an offer
+    assert status_of(made[3].id) == SignupStatus.CONFIRMED  # too close to the start for an offer
     jobs.expire_offers(MovableClock(session_start - signups.OFFER_CUTOFF))
-    assert _status(made[4].id) == SignupStatus.CONFIRMED  # the lapsed offer's place, at once
+    assert status_of(made[4].id) == SignupStatus.CONFIRMED  # the lapsed offer's place, at once
 
 
 def test_without_the_setting_promotion_stays_automatic(role, register):
     people = [register() for _ in range(3)]
     made = [signups.sign_up(p.user, role.id, now=NOW) for p in people]
     signups.cancel(people[0].user, made[0].id, now=at(1))
-    assert _status(made[2].id) == SignupStatus.CONFIRMED
+    assert status_of(made[2].id) == SignupStatus.CONFIRMED
 
 
 def test_more_places_on_a_role_are_offered_too(full):
     role, _people, made = full
     services.update_role(SYSTEM, role.id, capacity=3, now=at(1))
-    assert _status(made[2].id) == SignupStatus.OFFERED
+    assert status_of(made[2].id) == SignupStatus.OFFERED
     services.attach_role_counts([role.session])
     assert (role.confirmed_count, role.offered_count, role.places_left) == (2, 1, 0)
 
@@ -148,7 +144,7 @@ def test_the_api_sets_the_hours_and_answers_offers(client, token_for, staff, ful
     assert client.delete(f"/api/v1/signups/{made[1].id}", headers=token_for(people[1].user)).status_code == 204
     declined = client.post(f"/api/v1/signups/{made[3].id}/decline", headers=token_for(people[3].user))
     assert declined.status_code == 200 and declined.get_json()["status"] == "cancelled"
-    assert _status(made[4].id) == SignupStatus.OFFERED
+    assert status_of(made[4].id) == SignupStatus.OFFERED
 
     created = client.post(
         "/api/v1/events",

@@ -10,25 +10,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.events.conftest import NOW, at
+from tests.events.conftest import NOW, at, inbox_notices, status_of
 from tests.reminders.conftest import MovableClock
 from volunteer_app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.events import jobs, notices, reservations, services, signups
-from volunteer_app.events.models import RoleReservation, Signup, SignupStatus
+from volunteer_app.events.models import RoleReservation, SignupStatus
 from volunteer_app.extensions import db
 from volunteer_app.organisations import services as org
-from volunteer_app.reminders.models import Notification as N
-
-
-def _status(signup_id: int) -> str:
-    db.session.expire_all()
-    return db.session.get(Signup, signup_id).status
-
-
-def _notices(kind: str, user) -> list[N]:
-    db.session.expire_all()
-    return list(db.session.scalars(sa.select(N).where(N.kind == kind, N.recipient_id == user.id, N.channel == "inbox")))
 
 
 @pytest.fixture
@@ -143,7 +132,7 @@ def test_filling_takes_the_full_list_and_a_removed_name_gives_the_place_back(big
     assert (filled.filled, filled.unfilled) == (2, 1)
     assert {s.volunteer_id for s in filled.members} == {members[0].id, members[1].id}
     assert all(s.status == SignupStatus.CONFIRMED for s in filled.members)
-    assert len(_notices(notices.SIGNUP_CONFIRMED.key, members[0].user)) == 1
+    assert len(inbox_notices(notices.SIGNUP_CONFIRMED.key, members[0].user)) == 1
     assert signups.taken_count(big_role.id) == 3
 
     same = reservations.fill(leader, big_role.id, reservation.id, [members[1].id, members[0].id], now=at(1))
@@ -156,17 +145,17 @@ def test_filling_takes_the_full_list_and_a_removed_name_gives_the_place_back(big
     first_signup = next(s for s in filled.members if s.volunteer_id == members[0].id)
     swapped = reservations.fill(leader, big_role.id, reservation.id, [members[1].id, members[2].id], now=at(2))
     assert {s.volunteer_id for s in swapped.members} == {members[1].id, members[2].id}
-    assert _status(first_signup.id) == SignupStatus.CANCELLED
-    assert _status(late.id) == SignupStatus.WAITLISTED  # the place went back to the team, not the waitlist
+    assert status_of(first_signup.id) == SignupStatus.CANCELLED
+    assert status_of(late.id) == SignupStatus.WAITLISTED  # the place went back to the team, not the waitlist
     assert waiting.status == SignupStatus.CONFIRMED
 
     # A member cancelling themselves also gives the place back to the team while the reservation is open.
     cancelled = next(s for s in swapped.members if s.volunteer_id == members[2].id)
     signups.cancel(members[2].user, cancelled.id, now=at(2))
-    assert _status(late.id) == SignupStatus.WAITLISTED
+    assert status_of(late.id) == SignupStatus.WAITLISTED
     assert reservations.get_reservation(leader, big_role.id, reservation.id).unfilled == 2
     again = reservations.fill(leader, big_role.id, reservation.id, [members[1].id, members[2].id], now=at(3))
-    assert again.filled == 2 and _status(cancelled.id) == SignupStatus.CONFIRMED  # the row is used again
+    assert again.filled == 2 and status_of(cancelled.id) == SignupStatus.CONFIRMED  # the row is used again
 
 
 def test_unfilled_places_go_to_the_waitlist_in_order_at_the_deadline(big_role, leader, team, members, register):
@@ -177,10 +166,10 @@ def test_unfilled_places_go_to_the_waitlist_in_order_at_the_deadline(big_role, l
 
     assert jobs.release_reservations(MovableClock(at(5) - timedelta(minutes=1))) == 0  # not yet
     assert jobs.release_reservations(MovableClock(at(5))) == 1
-    assert [_status(s.id) for s in queue] == ["confirmed", "confirmed", "confirmed", "waitlisted"]
+    assert [status_of(s.id) for s in queue] == ["confirmed", "confirmed", "confirmed", "waitlisted"]
     released = reservations.get_reservation(leader, big_role.id, reservation.id)
     assert (released.status, released.unfilled, released.filled) == ("released", 0, 1)
-    assert len(_notices(notices.RESERVATION_RELEASED.key, leader)) == 1
+    assert len(inbox_notices(notices.RESERVATION_RELEASED.key, leader)) == 1
     assert jobs.release_reservations(MovableClock(at(5, 1))) == 0  # once
     with pytest.raises(Conflict):
         reservations.fill(leader, big_role.id, reservation.id, [members[0].id, members[1].id], now=at(5, 1))
@@ -193,7 +182,7 @@ def test_released_places_are_offered_when_the_event_asks_for_confirmation(make_e
     waiting = signups.sign_up(register().user, role.id, now=NOW)
     assert waiting.status == SignupStatus.WAITLISTED
     assert reservations.release(leader, role.id, reservation.id, now=at(1))[0].id == waiting.id
-    assert _status(waiting.id) == SignupStatus.OFFERED
+    assert status_of(waiting.id) == SignupStatus.OFFERED
     with pytest.raises(Conflict):  # released once
         reservations.release(leader, role.id, reservation.id, now=at(1))
 
@@ -205,7 +194,7 @@ def test_the_leaders_are_reminded_once_before_the_deadline(big_role, leader, tea
     assert jobs.remind_reservations(MovableClock(at(5) - timedelta(hours=hours, minutes=1))) == 0
     assert jobs.remind_reservations(MovableClock(at(5) - timedelta(hours=hours))) == 1
     assert jobs.remind_reservations(MovableClock(at(5) - timedelta(hours=1))) == 0
-    sent = _notices(notices.RESERVATION_DUE.key, leader)
+    sent = inbox_notices(notices.RESERVATION_DUE.key, leader)
     assert len(sent) == 1
     assert sent[0].context["unfilled"] == 2
     assert sent[0].context["url"].endswith(f"/roles/{big_role.id}/reservations/{reservation.id}")
@@ -215,7 +204,7 @@ def test_a_filled_reservation_sends_no_reminder(big_role, leader, team, members)
     reservation = reservations.reserve(leader, big_role.id, team_id=team.id, places=1, fill_by=at(5), now=NOW)
     reservations.fill(leader, big_role.id, reservation.id, [members[0].id], now=NOW)
     assert jobs.remind_reservations(MovableClock(at(4, 12))) == 0
-    assert _notices(notices.RESERVATION_DUE.key, leader) == []
+    assert inbox_notices(notices.RESERVATION_DUE.key, leader) == []
 
 
 def test_only_the_teams_leaders_and_staff_act_and_others_do_not_see_it(
