@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import PHONE
+from tests.e2e.support import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.no_db]
 
@@ -25,14 +26,6 @@ def _page(browser: Browser) -> Page:
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="zh-CN", bypass_csp=True)
     context.set_default_timeout(15_000)
     return context.new_page()
-
-
-def _log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#login", username)
-    page.fill("#password", "shanzhi-demo")
-    page.locator("main #submit").click()
-    expect(page).to_have_url(base + "/")
 
 
 def _violations(page: Page) -> list[str]:
@@ -67,17 +60,17 @@ def test_the_main_pages_have_no_serious_accessibility_violation(live_server, bro
     _check(visitor, live_server, ["/", "/events", event, "/needs/raise", "/needs/track", "/login"], problems)
 
     volunteer = _page(browser)
-    _log_in(volunteer, live_server, "zhiyuanzhe")
+    log_in(volunteer, live_server, "zhiyuanzhe")
     _check(volunteer, live_server, ["/", event, "/me/signups", "/me/hours"], problems)
 
     worker = _page(browser)
-    _log_in(worker, live_server, "shegong")
+    log_in(worker, live_server, "shegong")
     worker.goto(live_server + "/social-work/households")
     household = worker.locator("#household-list a").first.get_attribute("href").split("?")[0]
     _check(worker, live_server, [household, household + "/visits/new"], problems)
 
     staff = _page(browser)
-    _log_in(staff, live_server, "tuanwei")
+    log_in(staff, live_server, "tuanwei")
     staff.goto(live_server + "/needs")
     need = staff.locator("main a[href^='/needs/']").filter(has_text=re.compile("XQ-")).first.get_attribute("href")
     _check(staff, live_server, ["/reports/", "/needs", need], problems)

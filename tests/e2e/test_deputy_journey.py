@@ -8,17 +8,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.support import log_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.no_db]
 
 VISITOR_PHONE = "13926040001"  # a visitor of the seeded reception (seeds/needs.json)
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#login", username)
-    page.fill("#password", "shanzhi-demo")
-    page.locator("main #submit").click()
-    expect(page).to_have_url(base + "/")
 
 
 def fits(page: Page) -> None:

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.support import log_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.no_db]
 
 PHONE_WIDTH = 390
@@ -19,17 +21,9 @@ def assert_no_sideways_scroll(page: Page) -> None:
     assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
 
 
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#login", username)
-    page.fill("#password", password)
-    page.locator("main #submit").click()
-    expect(page).to_have_url(base + "/")
-
-
 def test_a_social_worker_logs_a_visit_on_a_phone(live_server, phone_page, screenshot):
     page = phone_page
-    log_in(page, live_server, "shegong", "shanzhi-demo")
+    log_in(page, live_server, "shegong")
     screenshot(page, "socialwork-home-card")
 
     page.goto(live_server + "/social-work/")

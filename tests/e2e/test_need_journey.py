@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PHONE
+from tests.e2e.support import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.no_db]
 
@@ -21,14 +22,6 @@ def phone(browser: Browser) -> Page:
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
     context.set_default_timeout(15_000)
     return context.new_page()
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#login", username)
-    page.fill("#password", "shanzhi-demo")
-    page.locator("main #submit").click()
-    expect(page).to_have_url(base + "/")
 
 
 def fits_the_phone(page: Page) -> None:

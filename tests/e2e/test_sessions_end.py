@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, run_flask
+from tests.e2e.support import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.no_db]
 
@@ -17,20 +18,12 @@ def _phone(browser):
     return context, context.new_page()
 
 
-def _log_in(page, base, username, password):
-    page.goto(base + "/login")
-    page.fill("#login", username)
-    page.fill("#password", password)
-    page.locator("main #submit").click()
-    expect(page).to_have_url(base + "/")
-
-
 def test_a_password_change_and_log_out_everywhere_end_the_other_sessions(live_server, live_env, browser, screenshot):
     run_flask(live_env, "users", "create", "liangxiao", "--password", "old-password-1", "--role", "volunteer")
     (first, phone), (second, tablet) = _phone(browser), _phone(browser)
     try:
-        _log_in(phone, live_server, "liangxiao", "old-password-1")
-        _log_in(tablet, live_server, "liangxiao", "old-password-1")
+        log_in(phone, live_server, "liangxiao", "old-password-1")
+        log_in(tablet, live_server, "liangxiao", "old-password-1")
 
         phone.goto(live_server + "/profile")
         phone.locator("#change-password").click()
@@ -45,7 +38,7 @@ def test_a_password_change_and_log_out_everywhere_end_the_other_sessions(live_se
         expect(tablet).to_have_url(live_server + "/login?next=/profile")
 
         admin_context, admin = _phone(browser)
-        _log_in(admin, live_server, "admin", "shanzhi-admin")
+        log_in(admin, live_server, "admin", "shanzhi-admin")
         admin.goto(live_server + "/admin/users?q=liangxiao")
         admin.locator("main a", has_text="liangxiao").first.click()
         admin.locator("#log-out-everywhere button").click()

@@ -9,18 +9,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.support import log_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.no_db]
 
 PHONE_WIDTH = 390
 HOUSEHOLD_ADDRESS = "新兴社区东街12号"  # 陈桂英's household in seeds/socialwork.json, at a point of the station
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#login", username)
-    page.fill("#password", "shanzhi-demo")
-    page.locator("main #submit").click()
-    expect(page).to_have_url(base + "/")
 
 
 def fits(page: Page) -> None:
