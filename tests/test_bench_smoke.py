@@ -32,7 +32,8 @@ def test_bench_run_at_a_tiny_scale(tmp_path):
     [report] = tmp_path.glob("*-sqlite-0.001.md")
     rows = [line.split("|")[1:-1] for line in report.read_text().splitlines() if line.startswith("| ")][1:]
     names = {cells[1].strip() for cells in rows}
-    assert {"bare JSON (ceiling)", "floor: 20 rows in the site's layout", "API events, upcoming", "household page (audited)", "API sign-up + cancel",
+    assert {"bare JSON (ceiling)", "floor: 20 rows in the site's layout", "floor: one UPDATE committed",
+            "API events, upcoming", "household page (audited)", "API sign-up + cancel",
             "dashboard /reports/", "dispatch 2,000 emails to SMTP",
             "import 400 volunteers (.xlsx)"} <= names  # fmt: skip
     for cells in rows:
