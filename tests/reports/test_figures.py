@@ -141,6 +141,22 @@ def test_the_default_period_is_twelve_months_to_today():
 
 def test_many_communities_fold_into_one_bar():
     rows = [fig.Bar(n, f"c{n}", 20 - n) for n in range(18)]
-    folded = counts._fold(rows, fig.Bar(None, "others", 0))
+    folded = counts.fold(rows, fig.Bar(None, "others", 0))
     assert len(folded) == counts.BARS and folded[-1] == fig.Bar(None, "others", sum(20 - n for n in range(14, 18)))
     assert sum(b.value for b in folded) == sum(b.value for b in rows)
+
+
+def test_a_district_s_coverage_chart_shows_the_least_visited_communities_and_adds_up_the_rest(app):
+    """Issue #16: the town's coverage chart drew every community (600 in a district: 1,200 table cells a view)."""
+    from volunteer_app.reports.views.charts import charts_of
+
+    rows = [fig.CoverageRow(n, f"c{n}", 10, 10, n % 11, 0) for n in range(40)]  # visited 0..10 of 10
+    coverage = fig.CoverageFigures(date(2026, 10, 1), date(2026, 11, 30), counts.add_up(rows, rows[0]), rows)
+    found = fig.Figures("town", fig.filters(on=date(2026, 11, 30)), coverage=coverage)
+    with app.test_request_context():
+        [chart] = [c for c in charts_of(found) if c.id == "coverage-by-community"]
+    shown = chart.spec()
+    assert len(shown["categories"]) == counts.BARS
+    visited = shown["series"][1]["data"]
+    assert visited[: counts.BARS - 1] == sorted(visited[: counts.BARS - 1]) and visited[0] == 0  # least visited first
+    assert sum(shown["series"][0]["data"]) == 10 * 40 and sum(visited) == sum(n % 11 for n in range(40))

@@ -259,7 +259,7 @@ def volunteers_by_community(f: Filters) -> list[CommunityVolunteers]:
         .order_by(registered.desc(), Community.name)
     ).all()
     found = [CommunityVolunteers(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
-    return _fold(found, CommunityVolunteers(None, _("Other communities"), 0, 0))
+    return fold(found, CommunityVolunteers(None, _("Other communities"), 0, 0))
 
 
 def _ledger(f: Filters) -> sa.Select:
@@ -300,7 +300,7 @@ def _hours_by(f: Filters, model: type[Team] | type[Community], column, none_labe
         .order_by(total.desc(), model.name)
     )
     bars = [Bar(r[0], r[1] if r[0] is not None else none_label, _hours(r[2])) for r in db.session.execute(query)]
-    return _fold(bars, Bar(None, others_label, 0))
+    return fold(bars, Bar(None, others_label, 0))
 
 
 def hours_by_team(f: Filters) -> list[Bar]:
@@ -383,8 +383,9 @@ def add_up(rows: list[Row], into: Row) -> Row:
     return dataclasses.replace(into, **{name: sum(getattr(r, name) for r in rows) for name in numbers})
 
 
-def _fold(rows: list[Row], others: Row) -> list[Row]:
-    """At most BARS rows: past them, the smallest are added up into `others` (rows come biggest first)."""
+def fold(rows: list[Row], others: Row) -> list[Row]:
+    """At most BARS rows: past them, the last are added up into `others` (rows come in the order shown: the
+    biggest, or the least covered, first)."""
     if len(rows) <= BARS:
         return rows
     rest = add_up(rows[BARS - 1 :], others)

@@ -143,6 +143,16 @@ def filters_for(
     return filters(date_from, date_to, community_id=community_id, team_id=team_id)
 
 
+def readable_communities(actor: Actor, choices: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Those of the (id, name) `choices` whose figures the actor reads (figures.community): all of them for
+    town-wide staff, their own for League staff of a community. Decided once for the list, not once a community
+    (600 of them in a district)."""
+    if staff_scope.town_wide(actor):
+        return choices
+    own = staff_scope.community_ids(actor)
+    return [choice for choice in choices if choice[0] in own]
+
+
 def _community(community_id: int | None) -> Community | None:
     if community_id is None:
         return None

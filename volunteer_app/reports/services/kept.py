@@ -19,6 +19,7 @@ again.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -183,8 +184,13 @@ def dumps(numbers: Scoped) -> bytes:
     return json.dumps(numbers, default=_encode, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+@functools.lru_cache(maxsize=32)
 def loads(kind: type[Figures], held: bytes) -> Figures | None:
-    """The figures `held` as `kind`, or None when they do not read back as one (then they are counted again)."""
+    """The figures `held` as `kind`, or None when they do not read back as one (then they are counted again).
+
+    Read back once per process for the same bytes: a district's town figures (600 communities) take ~20 ms to read
+    into their dataclasses, on every view of the dashboard otherwise. Callers share what it returns: they read it and
+    `replace` it, never change it."""
     try:
         return _decode(kind, json.loads(held))
     except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError):

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from volunteer_app.needs.vocabulary import STATUS_LABELS as NEED_STATUS_LABELS
-from volunteer_app.reports.services.figures import Bar, Figures
+from volunteer_app.reports.services.counts import fold
+from volunteer_app.reports.services.figures import Bar, CoverageRow, Figures
 
 
 @dataclass
@@ -84,7 +85,9 @@ def charts_of(found: Figures) -> list[Chart]:
             )
         )  # fmt: skip
     if found.coverage is not None and found.coverage.communities:
-        rows = found.coverage.communities
+        # The least visited first, where a supervisor acts; past BARS the rest in one bar (a district has 600).
+        least_first = sorted(found.coverage.communities, key=lambda row: row.target_percent)
+        rows = fold(least_first, CoverageRow(None, _("Other communities"), 0, 0, 0, 0))
         charts.append(
             Chart(
                 "coverage-by-community", _("Target households visited this quarter"), "bar", _("Community"),

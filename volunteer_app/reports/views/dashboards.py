@@ -17,7 +17,6 @@ from volunteer_app.accounts.models import TOWN_STAFF, Role
 from volunteer_app.core import navigation
 from volunteer_app.core.args import id_arg
 from volunteer_app.core.errors import Errors, Invalid
-from volunteer_app.core.policy import can
 from volunteer_app.extensions import limiter
 from volunteer_app.organisations import services as organisations
 from volunteer_app.reports.services import figures
@@ -79,8 +78,7 @@ def dashboard():
     found = _kept(found_filters)
     communities = []
     if found.scope != "socialwork":
-        choices = organisations.community_choices(current_user)
-        communities = [(c, name) for c, name in choices if can(current_user, "figures.community", c)]
+        communities = figures.readable_communities(current_user, organisations.community_choices(current_user))
     return _page("reports/dashboard.html", found, errors, communities=communities)
 
 
