@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts import services as accounts
@@ -15,6 +18,17 @@ from volunteer_app.core.errors import Invalid
 from volunteer_app.core.health import readiness
 
 bp = Blueprint("core", __name__)
+
+
+@bp.app_template_global()
+def select_options(choices: Iterable[tuple[object, object]], selected: object = None) -> Markup:
+    """The <option>s of a filter's <select> from (value, label) pairs, `selected` marked. Joined here rather than
+    looped in the template: a district's community filter has 600 of them on every list page (~4 ms in Jinja)."""
+    options = (
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in choices
+    )
+    return Markup("".join(options))  # each value and label escaped above
 
 
 @bp.route("/language", methods=["POST"])
