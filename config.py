@@ -98,8 +98,10 @@ class Config:
     PER_PAGE_DEFAULT = 20
     PER_PAGE_MAX = 100
     # Lists count their matching rows up to this many, then say "more than" (core/pagination.py): a total counted over
-    # a district's whole table would cost more than the page it is shown with.
-    PAGINATION_COUNT_CAP = _int("PAGINATION_COUNT_CAP", 10_000)
+    # a district's whole table would cost more than the page it is shown with. 1,000 is 50 pages of 20, more than
+    # anyone pages through (the next page is still offered past it); at 10,000 the count was a third of a list's
+    # least cost at district size (bench/README.md).
+    PAGINATION_COUNT_CAP = _int("PAGINATION_COUNT_CAP", 1_000)
     # The needs list's tabs count each status up to this many ("1000+"): the count is read with every page.
     NEED_TAB_COUNT_CAP = _int("NEED_TAB_COUNT_CAP", 1_000)
 

@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app, g, has_request_context, jsonify,
 
 from volunteer_app import create_app
 from volunteer_app.accounts import access
+from volunteer_app.core.pagination import capped_count
 from volunteer_app.core.time import utcnow
 from volunteer_app.events.models import Event
 from volunteer_app.extensions import csrf, db
@@ -40,9 +41,7 @@ def floor_query() -> Response:
 
 def _twenty_events() -> list[Event]:
     query = sa.select(Event).order_by(Event.id.desc())
-    db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.with_only_columns(Event.id).limit(10_001).subquery())
-    )
+    capped_count(query)  # as every list counts its rows, up to PAGINATION_COUNT_CAP
     return list(db.session.scalars(query.limit(20)))
 
 

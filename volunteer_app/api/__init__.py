@@ -75,7 +75,7 @@ def Id(**kwargs) -> fields.Integer:
 
 class _PageEnvelope(BaseSchema):
     total = fields.Integer(
-        metadata={"description": "the matching rows, counted up to a cap (PAGINATION_COUNT_CAP, 10,000 by default)"}
+        metadata={"description": "the matching rows, counted up to a cap (PAGINATION_COUNT_CAP, 1,000 by default)"}
     )
     total_exact = fields.Boolean(
         metadata={"description": "present, and false, only when more rows match than the cap: `total` is the cap"}

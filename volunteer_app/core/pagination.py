@@ -2,7 +2,7 @@
 
 Two costs are kept to the page, not the table (issue #16):
 - the total is counted up to PAGINATION_COUNT_CAP rows at most (`SELECT count(*) FROM (... LIMIT cap + 1)`); past
-  the cap a Page says `total_exact=False` and its total is the cap ("more than 10,000");
+  the cap a Page says `total_exact=False` and its total is the cap ("more than 1,000");
 - a list with a `Keyset` (its ORDER BY, ending in a unique column) can be read from a cursor, `after`, the sort key of
   the last row read, instead of an OFFSET that reads and throws away every row before the page. Page numbers keep
   working next to it.
