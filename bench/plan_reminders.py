@@ -36,6 +36,8 @@ from volunteer_app.reminders.services import refresh_planned
 
 def build(count: int) -> Event:
     now = utcnow()
+    stamp = int(now.timestamp())
+    tag = f"plan-bench-{stamp}"  # its own people (names, phones unique) each time: bench/run --reuse builds again
     town = Town(name=f"bench-town-{now.timestamp():.0f}")
     community = Community(town=town, name="bench-community")
     starts = now + timedelta(days=3)
@@ -52,17 +54,18 @@ def build(count: int) -> Event:
     db.session.execute(
         sa.insert(User),
         [
-            {"username": f"plan-bench-{n}", "display_name": f"Volunteer {n}", "password_hash": "x",
-             "email": f"plan-bench-{n}@example.org"}
+            {"username": f"{tag}-{n}", "display_name": f"Volunteer {n}", "password_hash": "x",
+             "email": f"{tag}-{n}@example.org"}
             for n in range(count)
         ],
     )
-    user_ids = list(db.session.scalars(sa.select(User.id).where(User.username.like("plan-bench-%")).order_by(User.id)))
+    user_ids = list(db.session.scalars(sa.select(User.id).where(User.username.like(f"{tag}-%")).order_by(User.id)))
     db.session.execute(
         sa.insert(VolunteerProfile),
         [
-            {"user_id": uid, "name": f"V{n}", "phone": f"138{n:08d}", "id_number": f"{n:018d}",
-             "id_number_digest": blind_index(f"plan-bench-{n}"), "sex": "F",
+            {"user_id": uid, "name": f"V{n}", "phone": f"138{(stamp % 100_000 * 1000 + n) % 10**8:08d}",
+             "id_number": f"{n:018d}",
+             "id_number_digest": blind_index(f"{tag}-{n}"), "sex": "F",
              "birth_date": date(1990, 1, 1), "political_status": "masses", "community_id": community.id,
              "skills": [], "availability": [], "created_at": now, "updated_at": now}
             for n, uid in enumerate(user_ids)

@@ -49,9 +49,10 @@ def test_bench_run_at_a_tiny_scale(tmp_path):
 
 
 def test_a_kept_run_is_measured_again_without_generating(tmp_path):
-    """--keep leaves the work folder with its fixture; --reuse measures on it without generating anything."""
+    """--keep leaves the work folder with its fixture; --reuse measures on it without generating anything, and plans
+    and imports for people who are not there yet."""
     base = [sys.executable, str(ROOT / "bench" / "run.py"), "--duration", "1", "--threads", "1", "--connections", "1",
-            "--only", "floor", "--results", str(tmp_path)]  # fmt: skip
+            "--only", "floor,planning,imports", "--import-rows", "50", "--results", str(tmp_path)]  # fmt: skip
     kept = subprocess.run([*base, "--scale", "0.001", "--keep"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert kept.returncode == 0, kept.stdout[-3000:] + kept.stderr[-3000:]
     workdir = re.search(r"^kept: (\S+) and ", kept.stdout, re.M).group(1)
@@ -60,5 +61,6 @@ def test_a_kept_run_is_measured_again_without_generating(tmp_path):
         assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
         assert "generated scale" in kept.stdout and "generated scale" not in again.stdout
         assert "floor: one ORM query, JSON" in again.stdout
+        assert again.stdout.count("done, 0 rows with problems") == 1  # new people again, not the ones kept
     finally:
         subprocess.run(["rm", "-rf", workdir], check=False)
