@@ -96,3 +96,24 @@ def test_the_check_in_code_is_centred(live_server, phone_page, screenshot):
     assert abs((box["x"] + box["width"] / 2) - width / 2) <= 2, box
     assert 200 <= box["width"] <= 320
     assert_fits(page)
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_a_long_menu_in_english_keeps_the_account_buttons_on_a_laptop_screen(live_server, browser, screenshot, width):
+    """The administrator's menu in English is ~1,650 px on one line: past 1,200 px (where the menu stops folding) it
+    pushed the language and log-out buttons off the screen, out of reach under `overflow-x: hidden`. It wraps."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-US")
+    try:
+        page = context.new_page()
+        log_in(page, live_server, "admin", "shanzhi-admin")
+        screenshot(page, f"menu-english-{width}")
+        assert page.evaluate("document.querySelector('nav').scrollWidth") <= width
+        for control in (
+            page.locator("#logout"),
+            page.locator("#language-switch button"),
+            page.locator("nav .nav-link").last,
+        ):
+            box = control.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= width, control
+    finally:
+        context.close()
