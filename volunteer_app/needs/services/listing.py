@@ -225,9 +225,8 @@ _TABS = {tab: {s.value for s in statuses} for tab, statuses in STATUS_GROUPS.ite
 
 
 def _with_tabs(counts: dict[str, int]) -> dict[str, int]:
-    for tab, statuses in STATUS_GROUPS.items():
-        counts[tab] = sum(counts[s.value] for s in statuses)
-    counts["all"] = sum(counts[s.value] for s in Status)
+    for tab, statuses in _TABS.items():
+        counts[tab] = sum(counts[status] for status in statuses)
     return counts
 
 
