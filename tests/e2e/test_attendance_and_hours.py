@@ -5,7 +5,7 @@ is our own (unique title); the corrected hours are those of a demo volunteer's p
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -16,9 +16,23 @@ from tests.e2e.test_signup_waitlist import LOCAL, api, assert_no_sideways_scroll
 pytestmark = [pytest.mark.e2e, pytest.mark.no_db]
 
 
+def a_free_morning(base: str, volunteer: str) -> datetime:
+    """9:00 on the first day from three days on whose morning the volunteer has no session: the demo's events have
+    fixed dates, and a clash with one of them would refuse the sign-up on some days of the year and not others."""
+    mine = api(base, "GET", "/api/v1/me/signups?upcoming=1&per_page=100", token=volunteer)["items"]
+    taken = [(datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"])) for s in mine]
+    today = datetime.now(LOCAL).date()
+    for days in range(3, 60):
+        start = datetime.combine(today + timedelta(days=days), time(9), tzinfo=LOCAL)
+        if not any(begins < start + timedelta(hours=3) and start < ends for begins, ends in taken):
+            return start
+    raise AssertionError("the demo volunteer has a session every morning for two months")
+
+
 def test_check_in_before_the_window_says_when_it_opens(live_server, phone_page, screenshot):
     staff = token(live_server, "tuanwei")
-    start = datetime.combine((datetime.now(LOCAL) + timedelta(days=3)).date(), datetime.min.time()).replace(hour=9)
+    volunteer = token(live_server, "zhiyuanzhe")
+    start = a_free_morning(live_server, volunteer)
     event = api(live_server, "POST", "/api/v1/events", token=staff, body={
         "title": f"金溪河涌清漂 {uuid.uuid4().hex[:6]}", "kind": "cleanup", "place": "金溪村口",
         "signup_opens_at": (datetime.now(LOCAL) - timedelta(hours=1)).isoformat(),
@@ -27,7 +41,6 @@ def test_check_in_before_the_window_says_when_it_opens(live_server, phone_page, 
                       "roles": [{"name": "清漂队员", "capacity": 5}]}],
     })  # fmt: skip
     session = event["sessions"][0]
-    volunteer = token(live_server, "zhiyuanzhe")
     api(live_server, "POST", "/api/v1/signups", {"role_id": session["roles"][0]["id"]}, token=volunteer)
 
     page = phone_page

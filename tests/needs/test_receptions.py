@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from volunteer_app.core.errors import Forbidden, Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
+from volunteer_app.core.time import today
 from volunteer_app.extensions import db
 from volunteer_app.needs import scope, services
 from volunteer_app.needs.models import Need, Reception, ReceptionVisitor
@@ -122,7 +123,7 @@ def test_a_visitor_taken_by_the_deputy_becomes_their_need_with_a_deadline(town_p
     assert need.community_id == town_place["草场"].id  # the station's
     assert need.status == Status.ASSIGNED and need.assignee_kind == Assignee.DEPUTY
     assert need.deputy_id == town_place["deputy"].id and need.deadline is not None
-    assert need.deadline == services.add_working_days(need.assigned_at.date(), services.deadline_days("infrastructure"))
+    assert need.deadline == services.add_working_days(today(need.assigned_at), services.deadline_days("infrastructure"))
     # The deputy's account reaches it through the one scope of needs; another deputy's would not.
     assert db.session.scalar(scope.needs(cast["deputy"]).where(Need.id == need.id)) is not None
     assert services.find_need(cast["deputy"], need.id).id == need.id
