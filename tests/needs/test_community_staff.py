@@ -1,15 +1,19 @@
 """League staff scoped to a community (村/社区 staff, a `community:ID` grant) act as staff for their community's
 needs only: they list, open, dispatch and handle those, see their raisers' contact, read their community's board;
 another community's need is not there for them (404), and the town's board, meetings and receptions stay with the
-town-wide staff (403)."""
+town-wide staff (403). The list's assignee search names their communities' assignees and those on needs they reach."""
 
 from __future__ import annotations
+
+from datetime import date, time
 
 import pytest
 
 from volunteer_app.core.errors import Forbidden, Invalid, NotFound
+from volunteer_app.core.policy import SYSTEM
 from volunteer_app.needs import services
 from volunteer_app.needs.vocabulary import Assignee, Source, Status
+from volunteer_app.organisations import services as org
 
 
 @pytest.fixture
@@ -103,3 +107,58 @@ def test_their_board_is_their_communitys_and_the_towns_work_is_refused(client, l
     assert 'href="/needs/board"' not in menu and 'href="/receptions"' not in menu
     with pytest.raises(Forbidden):
         services.needs_figures(caochang_staff)
+
+
+@pytest.fixture
+def beisha_assignees(town_place):
+    """北沙's own assignees: a team paired with it, its youth group, the point covering it, its station's deputy."""
+    place = town_place
+    team = org.create_team(SYSTEM, name="北沙青年突击队", kind="town_federation", town_id=place["town"].id)
+    org.create_pairing(SYSTEM, team_id=team.id, community_id=place["北沙"].id, since=date(2026, 1, 1))
+    group = org.create_youth_group(SYSTEM, community_id=place["北沙"].id, name="北沙青年治理团")
+    point = org.create_point(
+        SYSTEM, station_id=place["station"].id, name="北沙社会工作服务点", community_ids=[place["北沙"].id]
+    )
+    liaison = org.create_liaison_station(
+        SYSTEM, name="北沙人大代表联络站", community_id=place["北沙"].id, reception_weekday=2,
+        reception_start=time(9, 0), reception_end=time(11, 0), deputies=[{"name": "黄代表", "level": "town"}],
+    )  # fmt: skip
+    return {"team": team, "group": group, "point": point, "deputy": liaison.deputies[0]}
+
+
+def _suggested(client, login, user, q: str = "") -> set[str]:
+    login(user)
+    answer = client.get(f"/needs/assignees?q={q}")
+    client.post("/logout")
+    assert answer.status_code == 200
+    return {a["name"] for a in answer.get_json()["assignees"]}
+
+
+def test_the_assignee_search_names_their_communitys_assignees_and_those_on_their_needs(
+    client, login, caochang_staff, cast, needs, beisha_assignees, town_place
+):
+    place = town_place
+    # They may hand their need to a team of elsewhere: that team is then on a need of theirs.
+    services.assign(caochang_staff, needs["ours"].id, services.Assignment(Assignee.TEAM, place["unpaired_team"].id))
+    services.assign(cast["league"], needs["theirs"].id, services.Assignment(Assignee.TEAM, beisha_assignees["team"].id))
+    beisha = {"北沙青年突击队", "北沙青年治理团", "北沙社会工作服务点", "黄代表 · 北沙人大代表联络站"}
+
+    theirs = _suggested(client, login, caochang_staff)
+    assert {
+        "草场青年志愿服务队", place["group"].name, "草场社会工作服务点", "李代表 · 草场人大代表联络站",
+        "北沙志愿服务队",  # on their need
+    } <= theirs  # fmt: skip
+    assert not theirs & beisha
+    assert not _suggested(client, login, caochang_staff, "北沙青年")
+
+    assert beisha | {"北沙志愿服务队"} <= _suggested(client, login, cast["league"])  # town staff: the whole town
+
+
+def test_the_assignee_filter_reads_no_other_communitys_assignee_for_them(
+    client, login, caochang_staff, cast, needs, beisha_assignees
+):
+    team = beisha_assignees["team"]
+    services.assign(cast["league"], needs["theirs"].id, services.Assignment(Assignee.TEAM, team.id))
+    for sent in (team.name, f"team:{team.id}"):
+        assert services.assignee_filter(caochang_staff, sent).unknown, sent
+        assert services.assignee_filter(cast["league"], sent).value == f"team:{team.id}", sent

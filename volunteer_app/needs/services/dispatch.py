@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from volunteer_app.accounts import staff_scope
 from volunteer_app.core.errors import Errors, raise_if
 from volunteer_app.core.ids import valid_id
 from volunteer_app.core.lookup import search
@@ -17,10 +18,11 @@ from volunteer_app.core.policy import Actor, require
 from volunteer_app.core.text import clean_text
 from volunteer_app.core.time import today, utcnow
 from volunteer_app.extensions import db
-from volunteer_app.needs import notices
+from volunteer_app.needs import notices, scope
 from volunteer_app.needs.models import Need
 from volunteer_app.needs.services.common import add_working_days, change_status, deadline_days, find_need
 from volunteer_app.needs.vocabulary import Assignee, Status
+from volunteer_app.organisations import team_scope
 from volunteer_app.organisations.models import (
     Community,
     Deputy,
@@ -158,14 +160,44 @@ def _named(kind: Assignee) -> tuple[sa.Select, tuple]:
     return sa.select(model.id, model.name), (model.name,)
 
 
+def _filterable(actor: Actor, kind: Assignee) -> tuple[sa.Select, tuple]:
+    """`_named(kind)` narrowed to the assignees the actor's list filter knows.
+
+    Town-wide staff: every one. Community staff: those of their communities (the teams paired with them, their
+    youth groups, the points covering them, their liaison stations' deputies) and those on a need they reach.
+    Dispatch is wider on purpose: `assignee_options` lets them hand a need of theirs to any assignee in the town
+    (a team of elsewhere may be the one able to help), and the assignee is then on a need they reach. But the
+    filter narrows their list, which holds only the needs they reach: an assignee on none of them and of none of
+    their communities would find nothing, and at district size such names would crowd the ones that do out of
+    the 20 suggested."""
+    query, columns = _named(kind)
+    if scope.town_staff(actor):
+        return query, columns
+    communities = sorted(staff_scope.community_ids(actor))
+    column, model = ASSIGNEE_COLUMNS[kind]
+    on_their_needs = model.id.in_(sa.select(getattr(Need, column)).where(scope.need_scope(actor)))
+    return query.where(sa.or_(on_their_needs, _of_communities(kind, communities))), columns
+
+
+def _of_communities(kind: Assignee, communities: list[int]) -> sa.ColumnElement[bool]:
+    """The assignees of these communities, as a condition on `_named(kind)`'s rows."""
+    if kind == Assignee.TEAM:
+        return Team.id.in_(sorted(team_scope.paired_team_ids(set(communities))))
+    if kind == Assignee.YOUTH_GROUP:
+        return YouthGroup.community_id.in_(communities)
+    if kind == Assignee.SERVICE_POINT:
+        return ServicePoint.id.in_(sa.select(Community.service_point_id).where(Community.id.in_(communities)))
+    return LiaisonStation.community_id.in_(communities)  # a deputy: _named joins their station
+
+
 def search_assignees(actor: Actor, text: str | None, limit: int = ASSIGNEE_SEARCH_LIMIT) -> list[Option]:
-    """The assignees whose name holds `text` (a deputy's also their station's), by name, at most `limit`: what the
-    needs list's assignee filter suggests to staff as they type. One query per kind, each stopped at `limit`,
-    however many teams and deputies the district has."""
+    """The assignees whose name holds `text` (a deputy's also their station's), by name, at most `limit`, among
+    those the actor's list filter knows (`_filterable`): what the needs list's assignee filter suggests to staff as
+    they type. One query per kind, each stopped at `limit`, however many teams and deputies the district has."""
     require(actor, "need.dispatch", None)
     found = []
     for kind in ASSIGNEE_COLUMNS:
-        query, columns = _named(kind)
+        query, columns = _filterable(actor, kind)
         rows = db.session.execute(search(query, text, *columns).order_by(*columns).limit(limit))
         found += [Option(kind.value, row_id, name, False) for row_id, name in rows]
     return sorted(found, key=lambda option: (option.name, option.kind, option.id))[:limit]
@@ -184,7 +216,8 @@ class AssigneeFilter:
 def assignee_filter(actor: Actor, sent: str | None) -> AssigneeFilter:
     """The filter from what the list's field sent: "kind:id" (a link, the pager), "department", or a name as typed
     or chosen among the suggestions: the assignee of exactly that name, else the only one whose name holds it.
-    Without JavaScript the field is plain text, read the same way."""
+    Without JavaScript the field is plain text, read the same way. Either way only an assignee the suggestions
+    could name (`_filterable`) is found."""
     require(actor, "need.dispatch", None)
     typed = clean_text(sent, 120)
     department = _("A department")
@@ -194,7 +227,7 @@ def assignee_filter(actor: Actor, sent: str | None) -> AssigneeFilter:
         return AssigneeFilter(Assignee.DEPARTMENT.value, department)
     kind, _sep, target = typed.partition(":")
     if kind in ASSIGNEE_COLUMNS and target.isascii() and target.isdigit() and valid_id(int(target)):
-        query, _columns = _named(Assignee(kind))
+        query, _columns = _filterable(actor, Assignee(kind))
         row = db.session.execute(query.where(ASSIGNEE_COLUMNS[Assignee(kind)][1].id == int(target))).first()
         return AssigneeFilter(typed, row[1]) if row else AssigneeFilter(text=typed, unknown=True)
     found = search_assignees(actor, typed)

@@ -142,7 +142,8 @@ def needs():
 @bp.route("/needs/assignees")
 @access.roles(*TOWN_STAFF)
 def assignee_search():
-    """What the list's assignee filter suggests as staff type (static/js/assignee-search.js): names, as JSON."""
+    """What the list's assignee filter suggests as staff type (static/js/assignee-search.js): names, as JSON;
+    to community staff only their communities' assignees and those on needs they reach."""
     found = services.search_assignees(current_user, request.args.get("q"))
     return jsonify(
         assignees=[
