@@ -1,7 +1,8 @@
 """League staff scoped to a community (村/社区 staff, a `community:ID` grant) act as staff for their community's
 needs only: they list, open, dispatch and handle those, see their raisers' contact, read their community's board;
 another community's need is not there for them (404), and the town's board, meetings and receptions stay with the
-town-wide staff (403). The list's assignee search names their communities' assignees and those on needs they reach."""
+town-wide staff (403). The list's assignee search names their communities' assignees and those on needs they reach;
+the public status page calls what they did "community staff"."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from volunteer_app.core.policy import SYSTEM
 from volunteer_app.needs import services
 from volunteer_app.needs.vocabulary import Assignee, Source, Status
 from volunteer_app.organisations import services as org
+
+EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -162,3 +165,14 @@ def test_the_assignee_filter_reads_no_other_communitys_assignee_for_them(
     for sent in (team.name, f"team:{team.id}"):
         assert services.assignee_filter(caochang_staff, sent).unknown, sent
         assert services.assignee_filter(cast["league"], sent).value == f"team:{team.id}", sent
+
+
+def test_the_status_page_calls_a_step_of_community_staff_community_staff(client, caochang_staff, needs, town_place):
+    need = needs["ours"]
+    services.assign(caochang_staff, need.id, services.Assignment(Assignee.TEAM, town_place["paired_team"].id))
+    text = client.get(f"/needs/track/{need.tracking_number}", headers=EN).get_data(as_text=True)
+    assert "Community staff" in text and "Town staff" not in text
+    assert caochang_staff.display_name not in text and caochang_staff.username not in text
+    assert "村（社区）工作人员" in client.get(f"/needs/track/{need.tracking_number}").get_data(as_text=True)
+    body = client.get(f"/api/v1/needs/track/{need.tracking_number}").get_json()
+    assert [entry["by"] for entry in body["history"]] == [None, "community_staff"]

@@ -47,7 +47,7 @@ class EntrySchema(BaseSchema):
     text = fields.String()
     by = fields.String(
         allow_none=True,
-        validate=validate.OneOf([tracking.TOWN_STAFF, tracking.ASSIGNEE]),
+        validate=validate.OneOf([tracking.TOWN_STAFF, tracking.COMMUNITY_STAFF, tracking.ASSIGNEE]),
         metadata={"description": "Who acted, as a kind (never a person's name); null for the raising."},
     )
 

@@ -1,7 +1,8 @@
 """What the raiser sees on the public status page and the track API, found by the tracking number alone: the
 need's category, community, steps with their dates, its public history and outcome, and the rating. Built here,
 field by field, so that nothing personal can reach a public page by accident: no raiser's name or phone, no photo,
-no household, no staff member's or deputy's name (who acted is "town staff" or "the assignee"). A merged need
+no household, no staff member's or deputy's name (who acted is "town staff", "community staff" or "the
+assignee"). A merged need
 shows the progress of the one it was merged into, without that one's tracking number (its raiser's key)."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ REACHED = {
     Status.CLOSED: 4,
 }
 TOWN_STAFF = "town_staff"
+COMMUNITY_STAFF = "community_staff"  # League staff of the need's community (村/社区)
 ASSIGNEE = "assignee"
 
 
@@ -44,7 +46,7 @@ class Entry:
     kind: str  # status or reply
     status: str | None  # for a change of status: the status it moved to
     text: str
-    by: str | None  # TOWN_STAFF or ASSIGNEE; None for the raising itself
+    by: str | None  # TOWN_STAFF, COMMUNITY_STAFF or ASSIGNEE; None for the raising itself
 
 
 @dataclass(frozen=True)
@@ -113,13 +115,20 @@ def _is_public(update: NeedUpdate) -> bool:
     return update.kind == UpdateKind.STATUS or (update.kind == UpdateKind.REPLY and update.public)
 
 
-def _entry(update: NeedUpdate) -> Entry:
+def _acted_as(update: NeedUpdate) -> str | None:
+    """Who took the step, as a kind: staff as they act for the need now (a user no longer there and the system,
+    a low rating, are the town's), else its assignee."""
     if update.kind == UpdateKind.STATUS and update.to_status == Status.NEW:
-        by = None
-    elif update.actor is None or scope.staff_for(update.actor, update.need):
-        by = TOWN_STAFF  # a user no longer there, the system (a low rating), or staff
-    else:
-        by = ASSIGNEE
+        return None
+    if update.actor is None or scope.town_staff(update.actor):
+        return TOWN_STAFF
+    if scope.staff_for(update.actor, update.need):
+        return COMMUNITY_STAFF
+    return ASSIGNEE
+
+
+def _entry(update: NeedUpdate) -> Entry:
+    by = _acted_as(update)
     status = update.to_status if update.kind == UpdateKind.STATUS else None
     text = update.text if update.public else ""
     return Entry(at=update.created_at, kind=update.kind, status=status, text=text, by=by)

@@ -163,6 +163,7 @@ def _track_page(number: str, form: RatingForm) -> Response:
         form=form,
         labels={"category": CATEGORY_LABELS, "status": STATUS_LABELS, "assignee": ASSIGNEE_LABELS},
         TOWN_STAFF=tracking.TOWN_STAFF,
+        COMMUNITY_STAFF=tracking.COMMUNITY_STAFF,
     )
     return _private((page, 422 if form.errors else 200))
 
