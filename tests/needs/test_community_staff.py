@@ -2,7 +2,8 @@
 needs only: they list, open, dispatch and handle those, see their raisers' contact, read their community's board;
 another community's need is not there for them (404), and the town's board, meetings and receptions stay with the
 town-wide staff (403). The list's assignee search names their communities' assignees and those on needs they reach;
-the public status page calls what they did "community staff"."""
+the public status page calls what they did "community staff"; declining for a team they lead elsewhere takes them
+back to their list."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from datetime import date, time
 
 import pytest
 
+from tests.conftest import PASSWORD
+from volunteer_app.accounts import services as accounts
 from volunteer_app.core.errors import Forbidden, Invalid, NotFound
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.needs import services
@@ -176,3 +179,27 @@ def test_the_status_page_calls_a_step_of_community_staff_community_staff(client,
     assert "村（社区）工作人员" in client.get(f"/needs/track/{need.tracking_number}").get_data(as_text=True)
     body = client.get(f"/api/v1/needs/track/{need.tracking_number}").get_json()
     assert [entry["by"] for entry in body["history"]] == [None, "community_staff"]
+
+
+def test_declining_for_a_team_they_lead_elsewhere_takes_them_to_their_list(client, login, cast, raise_need, town_place):
+    place = town_place
+    staff_and_leader = accounts.create_user(
+        SYSTEM, username="caochang-leader", password=PASSWORD, display_name="草场工作人员兼队长",
+        roles=[accounts.RoleSpec.parse("league_staff", f"community:{place['草场'].id}"),
+               accounts.RoleSpec.parse("team_leader", f"team:{place['unpaired_team'].id}")],
+    )  # fmt: skip
+    need = raise_need(community_id=place["北沙"].id, place="北沙村")
+    services.assign(cast["league"], need.id, services.Assignment(Assignee.TEAM, place["unpaired_team"].id))
+    login(staff_and_leader)
+    assert client.get(f"/needs/{need.id}").status_code == 200  # as the team's leader
+    response = client.post(f"/needs/{need.id}/decline", data={"decline-reason": "人手不够"}, headers=EN)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/needs")
+    landed = client.get(response.headers["Location"], headers=EN)
+    assert landed.status_code == 200
+    assert "Declined. The need is back with" in landed.get_data(as_text=True)
+    assert client.get(f"/needs/{need.id}").status_code == 404
+
+    own = raise_need()  # a need of their community: still theirs as staff once declined
+    services.assign(cast["league"], own.id, services.Assignment(Assignee.TEAM, place["unpaired_team"].id))
+    response = client.post(f"/needs/{own.id}/decline", data={"decline-reason": "人手不够"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/needs/{own.id}")

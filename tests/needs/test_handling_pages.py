@@ -101,6 +101,8 @@ def test_declining_on_the_page_needs_a_reason_and_sends_the_team_back_to_its_lis
     assert client.post(f"/needs/{need.id}/decline", data={"decline-reason": ""}).status_code == 422
     response = client.post(f"/needs/{need.id}/decline", data={"decline-reason": "人手不够"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/needs")
+    listed = client.get(response.headers["Location"])  # where they read that it was declined
+    assert listed.status_code == 200 and "已退回" in listed.get_data(as_text=True)
     page(client, f"/needs/{need.id}", 404)
 
 

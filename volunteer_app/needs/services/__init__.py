@@ -15,6 +15,7 @@ from volunteer_app.needs.services.common import (  # noqa: F401
     followed,
     new_tracking_number,
     normalise_tracking_number,
+    reaches,
 )
 from volunteer_app.needs.services.deadlines import SweepReport, deadline_sweep  # noqa: F401
 from volunteer_app.needs.services.dispatch import (  # noqa: F401

@@ -49,6 +49,14 @@ def find_need(actor: Actor, need_id: object, *, for_update: bool = False) -> Nee
     return need
 
 
+def reaches(actor: Actor, need_id: object) -> bool:
+    """Whether the actor reaches the need now: after an action of theirs a page asks where to go back to (a decline
+    takes the need out of its assignee's reach)."""
+    if not valid_id(need_id):
+        return False
+    return bool(db.session.scalar(sa.select(sa.exists().where(Need.id == need_id, scope.need_scope(actor)))))
+
+
 def by_tracking_number(tracking_number: str | None) -> Need:
     number = normalise_tracking_number(tracking_number)
     need = db.session.scalar(sa.select(Need).where(Need.tracking_number == number)) if number else None

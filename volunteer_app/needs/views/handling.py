@@ -209,16 +209,23 @@ def need(need_id: int):
     return _need_page(need_id)
 
 
-def _act(need_id: int, name: str, action: Callable[[FlaskForm], object], done: str, then: str | None = None):
-    """Runs the action of one of the page's forms: on success says so and shows the need again (or `then`); a
-    refusal of a field shows the page with the message beside it (422). A refused change of status is the error
-    handler's (a flash message and back)."""
+def _back_to(need_id: int) -> str:
+    """Where an action on a need leads: the need again, or the list when the actor no longer reaches it (a team
+    leader who declined it, even one who is staff of other communities), so that the message is read on a page
+    and not above a 404."""
+    return url_for(".need", need_id=need_id) if services.reaches(current_user, need_id) else url_for(".needs")
+
+
+def _act(need_id: int, name: str, action: Callable[[FlaskForm], object], done: str):
+    """Runs the action of one of the page's forms: on success says so and goes back (`_back_to`); a refusal of a
+    field shows the page with the message beside it (422). A refused change of status is the error handler's (a
+    flash message and back)."""
     form = FORMS[name](prefix=name)
     if name == "assign":
         form.assignee.choices = _assignee_choices(need_id)
     if submitted(form, lambda: action(form)) is not None:
         flash(done, "success")
-        return redirect(then or url_for(".need", need_id=need_id))
+        return redirect(_back_to(need_id))
     return _need_page(need_id, {name: form}, status=422)
 
 
@@ -246,10 +253,9 @@ def merge(need_id: int):
 @bp.route("/needs/<int:need_id>/decline", methods=["POST"])
 @access.signed_in
 def decline(need_id: int):
-    # Declined, the need leaves the assignee's list (and reach): they go back to their list. Staff stay on the need.
-    then = None if scope.any_staff(current_user) else url_for(".needs")
+    # Declined, the need leaves the assignee's reach unless they are its staff: _back_to takes them to their list.
     return _act(need_id, "decline", lambda f: services.decline(current_user, need_id, f.reason.data),
-                _("Declined. The need is back with town staff for dispatch."), then)  # fmt: skip
+                _("Declined. The need is back with town staff for dispatch."))  # fmt: skip
 
 
 @bp.route("/needs/<int:need_id>/reopen", methods=["POST"])
@@ -306,7 +312,7 @@ def rate(need_id: int):
 def accept(need_id: int):
     services.accept(current_user, need_id)
     flash(_("Accepted. The deadline keeps running."), "success")
-    return redirect(url_for(".need", need_id=need_id))
+    return redirect(_back_to(need_id))
 
 
 @bp.route("/needs/<int:need_id>/start", methods=["POST"])
@@ -314,4 +320,4 @@ def accept(need_id: int):
 def start(need_id: int):
     services.start(current_user, need_id)
     flash(_("Marked as in progress."), "success")
-    return redirect(url_for(".need", need_id=need_id))
+    return redirect(_back_to(need_id))
