@@ -6,6 +6,10 @@ the day of seeding, with sign-ups, attendance and approved hours, so each demo v
 volunteer and the team leader a star, and certificates have lines. The notices that history would have sent at the
 time (confirmations, reminders, hours recorded) are withdrawn: none of them goes out now.
 
+The upcoming "events" carry the dates of the week they were written in ("written_on"). Seeded later, they move on
+by whole weeks (weekdays, and so Tuesday duties and Saturday clean-ups, stay), so that the demo of any day looks
+like the demo of its first week: the next clean-up still open for sign-up, the forum ahead, nothing closed early.
+
 Everything goes through the events services, so the demo obeys the same rules as the pages."""
 
 from __future__ import annotations
@@ -28,6 +32,23 @@ from volunteer_app.organisations.models import Community, Team, Town
 from volunteer_app.reminders.services import cancel_planned
 
 DATA = Path(__file__).with_name("events.json")
+DATED = {"signup_opens_at", "signup_closes_at", "starts_at", "ends_at", "fill_by", "starts_on", "ends_on"}
+
+
+def _moved_on(value: Any, by: timedelta) -> Any:
+    """The events' specs with every date and time in them `by` later (their other fields as they were)."""
+    if isinstance(value, list):
+        return [_moved_on(item, by) for item in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: (datetime.fromisoformat(item) + by).isoformat() if key in DATED and item else _moved_on(item, by)
+        for key, item in value.items()
+    }
+
+
+def _weeks_since(written_on: date, today: date) -> timedelta:
+    return timedelta(weeks=max(0, (today - written_on).days // 7))
 
 
 def _when(value: str | None) -> datetime | None:
@@ -196,7 +217,10 @@ def _past_event(spec: dict[str, Any], report: list[str]) -> None:
 
 def load_events(report: list[str]) -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    for spec in data["events"]:
+    by = _weeks_since(date.fromisoformat(data["written_on"]), to_local(utcnow()).date())
+    if by:
+        report.append(f"events moved on {by.days // 7} weeks from the week they were written in")
+    for spec in _moved_on(data["events"], by):
         if db.session.scalar(sa.select(Event.id).where(Event.title == spec["title"])):
             continue
         event = _event(spec)

@@ -1,13 +1,15 @@
 import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from seeds.events import DATA, _moved_on, _weeks_since
 from volunteer_app.accounts.models import User
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.core.time import today, utcnow
 from volunteer_app.events import hours
-from volunteer_app.events.models import EventRole, EventSession, Signup
+from volunteer_app.events.models import Event, EventRole, EventSession, Signup
 from volunteer_app.extensions import db
 from volunteer_app.needs import scope
 from volunteer_app.needs.models import MeetingQuestion, Need, NeedRating, Reception
@@ -118,3 +120,27 @@ def test_the_demo_town_has_needs_from_every_door_in_every_state_with_their_histo
         )
     )
     assert pending == 0
+
+
+def test_the_upcoming_demo_events_stay_ahead_whatever_day_the_demo_is_seeded_on():
+    """events.json carries the dates of the week it was written in; seeded on any later day, each event moves on by
+    whole weeks, so it falls on the same weekday and what was open for sign-up then is open on the day of seeding."""
+    data = json.loads(DATA.read_text("utf-8"))
+    written_on = date.fromisoformat(data["written_on"])
+    closing = [e for e in data["events"] if e.get("signup_closes_at") and e["status"] == "published"]
+    assert closing
+    for days in range(0, 800, 3):
+        on = written_on + timedelta(days=days)
+        for original, moved in zip(closing, _moved_on(closing, _weeks_since(written_on, on)), strict=True):
+            closes = datetime.fromisoformat(moved["signup_closes_at"])
+            assert closes.date() > on, (on, original["title"])
+            assert closes.weekday() == datetime.fromisoformat(original["signup_closes_at"]).weekday()
+            assert moved["title"] == original["title"] and len(moved["sessions"]) == len(original["sessions"])
+
+
+def test_the_demo_seeded_today_has_its_next_clean_up_open_for_sign_up(app):
+    assert app.test_cli_runner().invoke(args=["seed", "demo"]).exit_code == 0
+    clean_up = db.session.scalar(sa.select(Event).where(Event.title == "白岗社区人居环境整治志愿服务"))
+    now = utcnow()
+    assert clean_up.signup_opens_at <= now < clean_up.signup_closes_at
+    assert all(session.starts_at > now for session in clean_up.sessions)
