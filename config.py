@@ -113,6 +113,9 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # With the Redis of RATELIMIT_STORAGE_URI away, each worker counts every limit in its own memory until it is
+    # back (looser, but still limits), instead of answering 500 to every limited request, logins included.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Login attempts per address, and per address and login name, counted together for the login page and the
     # API's token endpoint; shared by every worker when RATELIMIT_STORAGE_URI names a Redis.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
@@ -54,13 +56,22 @@ def _kept(found_filters: figures.Filters) -> figures.Figures:
     return figures.kept_figures(current_user, found_filters, refresh=refresh)
 
 
+_IN_THIS_WORKER = MovingWindowRateLimiter(MemoryStorage())
+
+
 def _may_count_again() -> bool:
     """One more recount for this user within FIGURES_REFRESH_LIMIT, counted in the limiter's storage (shared by every
-    worker when RATELIMIT_STORAGE_URI names a Redis): a recount runs every aggregate query of the town."""
+    worker when RATELIMIT_STORAGE_URI names a Redis): a recount runs every aggregate query of the town. With that
+    Redis away, counted in this worker, as the limiter counts its own limits then (RATELIMIT_IN_MEMORY_FALLBACK)."""
     if not limiter.enabled:
         return True
     limit = parse(current_app.config["FIGURES_REFRESH_LIMIT"])
-    return limiter.limiter.hit(limit, "figures-refresh", str(current_user.id))
+    keys = ("figures-refresh", str(current_user.id))
+    try:
+        return limiter.limiter.hit(limit, *keys)
+    except Exception:  # whatever the storage's client raises when it cannot reach it (redis.ConnectionError, ...)
+        current_app.logger.warning("rate limit storage unreachable: recounts are limited in this worker alone")
+        return _IN_THIS_WORKER.hit(limit, *keys)
 
 
 def _page(template: str, found: figures.Figures, errors: Errors, **context):
