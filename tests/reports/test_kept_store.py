@@ -102,3 +102,18 @@ def test_the_same_kept_figures_are_read_into_dataclasses_once_per_process(counte
     assert kept.loads(figures.Figures, bytes(bytearray(held))) is first
     other = kept.dumps(replace(counted, scope="community"))
     assert kept.loads(figures.Figures, other) is not first and kept.loads(figures.Figures, other).scope == "community"
+
+
+def test_with_the_figures_redis_away_the_figures_are_counted_afresh(app, counted, monkeypatch, caplog):
+    """A dashboard must not fail because the Redis keeping its figures does: each view counts them again (slower,
+    said in the log) until it is back."""
+    monkeypatch.setitem(app.config, "FIGURES_KEEP_SECONDS", 60)
+    store = kept.RedisStore("redis://127.0.0.1:1/0")  # nothing answers there
+    monkeypatch.setattr(kept, "_store", lambda: store)
+    monkeypatch.setattr(kept, "_key", lambda actor, found: "the-town")
+    calls = []
+    for _ in range(2):
+        assert kept.kept(None, counted, lambda: calls.append(1) or counted) == counted
+    assert calls == [1, 1]
+    assert store.get("any") is None
+    assert "figures store unreachable" in caplog.text

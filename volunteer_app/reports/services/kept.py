@@ -86,16 +86,27 @@ class FileStore:
 
 
 class RedisStore:
+    """Figures kept in a Redis shared by every server. With that Redis away nothing is kept: each view counts its
+    figures again (slower, said in the log) rather than failing."""
+
     def __init__(self, url: str) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_timeout=2)
+        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1)
+        self.unreachable = redis.RedisError
 
     def get(self, key: str) -> bytes | None:
-        return self.client.get(PREFIX + key)
+        try:
+            return self.client.get(PREFIX + key)
+        except self.unreachable as error:
+            current_app.logger.warning("figures store unreachable, counting afresh: %s", error)
+            return None
 
     def put(self, key: str, value: bytes, seconds: int) -> None:
-        self.client.set(PREFIX + key, value, ex=seconds)
+        try:
+            self.client.set(PREFIX + key, value, ex=seconds)
+        except self.unreachable as error:
+            current_app.logger.warning("figures store unreachable, nothing kept: %s", error)
 
 
 def _store() -> Store:
