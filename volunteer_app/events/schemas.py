@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from volunteer_app.api import BaseSchema, CursorPageArgs, Id, InputSchema, LocalDateTime, PageArgs
+from volunteer_app.api import BaseSchema, Computed, CursorPageArgs, Id, InputSchema, LocalDateTime, PageArgs
 from volunteer_app.events.models import Audience, DayKind, EventKind, EventStatus, Frequency, SignupStatus
 from volunteer_app.organisations.models import PoliticalStatus
 
@@ -235,9 +235,9 @@ class EventSummarySchema(BaseSchema):
     kind = fields.String()
     status = fields.String()
     team_id = fields.Integer(allow_none=True)
-    team = fields.Function(lambda e: e.team.name if e.team else None)
+    team = Computed(lambda e: e.team.name if e.team else None)
     community_id = fields.Integer(allow_none=True)
-    community = fields.Function(lambda e: e.community.name if e.community else None)
+    community = Computed(lambda e: e.community.name if e.community else None)
     place = fields.String()
     starts_at = LocalDateTime(allow_none=True)
     ends_at = LocalDateTime(allow_none=True)
@@ -255,9 +255,9 @@ class EventSchema(EventSummarySchema):
     beneficiary_capacity = fields.Integer(allow_none=True)
     promotion_confirm_hours = fields.Integer(allow_none=True)
     attendance_confirm_hours = fields.Integer(allow_none=True)
-    audience_team_ids = fields.Function(lambda e: [t.id for t in e.audience_teams])
+    audience_team_ids = Computed(lambda e: [t.id for t in e.audience_teams])
     sessions = fields.List(fields.Nested(SessionSchema))
-    recurring = fields.Function(lambda e: e.recurrence is not None)
+    recurring = Computed(lambda e: e.recurrence is not None)
 
 
 class SignupSchema(BaseSchema):
@@ -276,13 +276,13 @@ class SignupSchema(BaseSchema):
 
 
 class SignupDetailSchema(SignupSchema):
-    volunteer = fields.Function(lambda s: s.volunteer.name)
-    role = fields.Function(lambda s: s.role.name)
-    session_id = fields.Function(lambda s: s.role.session_id)
-    event_id = fields.Function(lambda s: s.role.session.event_id)
-    event = fields.Function(lambda s: s.role.session.event.title)
-    starts_at = fields.Function(lambda s: LocalDateTime()._serialize(s.role.session.starts_at, None, None))
-    ends_at = fields.Function(lambda s: LocalDateTime()._serialize(s.role.session.ends_at, None, None))
+    volunteer = Computed(lambda s: s.volunteer.name)
+    role = Computed(lambda s: s.role.name)
+    session_id = Computed(lambda s: s.role.session_id)
+    event_id = Computed(lambda s: s.role.session.event_id)
+    event = Computed(lambda s: s.role.session.event.title)
+    starts_at = Computed(lambda s: LocalDateTime()._serialize(s.role.session.starts_at, None, None))
+    ends_at = Computed(lambda s: LocalDateTime()._serialize(s.role.session.ends_at, None, None))
 
 
 class BulkResultSchema(BaseSchema):
@@ -303,9 +303,9 @@ class BulkSchema(BaseSchema):
 
 class CheckinSchema(BaseSchema):
     action = fields.String()
-    signup_id = fields.Function(lambda r: r.signup.id)
-    checked_in_at = fields.Function(lambda r: LocalDateTime()._serialize(r.signup.checked_in_at, None, None))
-    checked_out_at = fields.Function(lambda r: LocalDateTime()._serialize(r.signup.checked_out_at, None, None))
+    signup_id = Computed(lambda r: r.signup.id)
+    checked_in_at = Computed(lambda r: LocalDateTime()._serialize(r.signup.checked_in_at, None, None))
+    checked_out_at = Computed(lambda r: LocalDateTime()._serialize(r.signup.checked_out_at, None, None))
 
 
 class AttendanceRowSchema(SignupDetailSchema):
@@ -320,7 +320,7 @@ class CountSchema(BaseSchema):
 
 class ApprovalSchema(BaseSchema):
     count = fields.Integer()
-    zero_hours = fields.Function(
+    zero_hours = Computed(
         lambda a: [s.id for s in a.zero_hours],
         metadata={"description": "Sign-ups left unapproved: checked out with no time inside the session"},
     )
@@ -329,7 +329,7 @@ class ApprovalSchema(BaseSchema):
 class HoursCorrectionSchema(BaseSchema):
     id = fields.Integer()
     signup_id = fields.Integer()
-    volunteer_id = fields.Function(lambda c: c.signup.volunteer_id)
+    volunteer_id = Computed(lambda c: c.signup.volunteer_id)
     hours = fields.Float(metadata={"description": "The hours asked for"})
     minutes = fields.Integer(attribute="delta", metadata={"description": "The difference to the ledger when asked"})
     reason = fields.String()
@@ -356,7 +356,7 @@ class HoursEntrySchema(BaseSchema):
 
 
 class HoursSummarySchema(BaseSchema):
-    volunteer_id = fields.Function(lambda s: s.volunteer.id)
+    volunteer_id = Computed(lambda s: s.volunteer.id)
     minutes = fields.Integer()
     hours = fields.Float()
     stars = fields.Integer()
@@ -370,7 +370,7 @@ class EnrolmentSchema(BaseSchema):
     child_age = fields.Integer()
     school = fields.String()
     guardian_name = fields.String()
-    guardian_phone = fields.Function(
+    guardian_phone = Computed(
         lambda e: e.guardian_phone if getattr(e, "phone_shown", False) else e.guardian_phone_masked
     )
     guardian_consent_at = LocalDateTime()
@@ -422,7 +422,7 @@ class CoverRequestSchema(BaseSchema):
     id = fields.Integer()
     role_id = fields.Integer()
     volunteer_id = fields.Integer()
-    volunteer = fields.Function(lambda r: r.volunteer.name)
+    volunteer = Computed(lambda r: r.volunteer.name)
     asked_at = LocalDateTime()
     signup_status = fields.String(
         allow_none=True, metadata={"description": "their sign-up for the role since, if any (filled in on lists)"}
@@ -446,14 +446,14 @@ class CertificateVerificationSchema(BaseSchema):
 class ReservedNameSchema(BaseSchema):
     signup_id = fields.Integer(attribute="id")
     volunteer_id = fields.Integer()
-    name = fields.Function(lambda s: s.volunteer.name)
+    name = Computed(lambda s: s.volunteer.name)
 
 
 class ReservationSchema(BaseSchema):
     id = fields.Integer()
     role_id = fields.Integer()
     team_id = fields.Integer()
-    team = fields.Function(lambda r: r.team.name)
+    team = Computed(lambda r: r.team.name)
     places = fields.Integer()
     filled = fields.Integer()
     unfilled = fields.Integer(metadata={"description": "places still held for names; 0 once released"})

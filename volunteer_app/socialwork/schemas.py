@@ -7,7 +7,7 @@ from enum import StrEnum
 from flask_smorest.fields import Upload
 from marshmallow import fields, post_dump, validate
 
-from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, LocalDateTime, PageArgs
 from volunteer_app.socialwork.vocabulary import (
     ConsentMethod,
     ConsentPurpose,
@@ -137,9 +137,9 @@ class MemberRevealedSchema(BaseSchema):
 class HouseholdListSchema(BaseSchema):
     id = fields.Integer()
     community_id = fields.Integer()
-    community = fields.Function(lambda h: h.community.name)
+    community = Computed(lambda h: h.community.name)
     service_point_id = fields.Integer(allow_none=True)
-    service_point = fields.Function(lambda h: h.service_point.name if h.service_point else None)
+    service_point = Computed(lambda h: h.service_point.name if h.service_point else None)
     station_id = fields.Integer()
     address = fields.String()
     household_type = fields.String()
@@ -148,7 +148,7 @@ class HouseholdListSchema(BaseSchema):
     flags = fields.List(fields.String())
     is_target = fields.Boolean()
     worker = fields.Nested(SocialWorkUserRefSchema, allow_none=True)
-    member_count = fields.Function(lambda h: len(h.current_members))
+    member_count = Computed(lambda h: len(h.current_members))
     opened_on = fields.Date()
 
 

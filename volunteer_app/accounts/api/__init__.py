@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate
 
 from volunteer_app.accounts import access, login_limits, services
 from volunteer_app.accounts.models import Role
-from volunteer_app.api import BaseSchema, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Computed, InputSchema, PageArgs, page_of
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Tokens and users")
 
@@ -28,7 +28,7 @@ class GrantSchema(BaseSchema):
     role = fields.String()
     scope_kind = fields.String(allow_none=True)
     scope_id = fields.Integer(allow_none=True)
-    scope_name = fields.Function(
+    scope_name = Computed(
         lambda grant: services.scope_name(grant.scope_kind, grant.scope_id) or None,
         metadata={"description": "what the scope names, e.g. the service point's name"},
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from marshmallow import fields, pre_dump, validate
 
-from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, LocalDateTime, PageArgs
 from volunteer_app.core.time import today
 from volunteer_app.needs.services.handling import TEXT_MAX
 from volunteer_app.needs.services.listing import STATUS_GROUPS, NeedDetail
@@ -30,17 +30,17 @@ class NeedSchema(BaseSchema):
     tracking_number = fields.String()
     category = fields.String()
     community_id = fields.Integer()
-    community = fields.Function(lambda n: n.community.name)
+    community = Computed(lambda n: n.community.name)
     description = fields.String()
     place = fields.String()
     source = fields.String()
     status = fields.String()
     assignee_kind = fields.String(allow_none=True)
-    assignee_id = fields.Function(_assignee_id, metadata={"description": "the team, group, point or deputy"})
+    assignee_id = Computed(_assignee_id, metadata={"description": "the team, group, point or deputy"})
     assignee_name = fields.String()
     department = fields.String()
     deadline = fields.Date(allow_none=True)
-    overdue = fields.Function(_overdue)
+    overdue = Computed(_overdue)
     event_id = fields.Integer(allow_none=True)
     merged_into_id = fields.Integer(allow_none=True)
     outcome = fields.String()
@@ -85,7 +85,7 @@ class NeedUpdateSchema(BaseSchema):
     to_status = fields.String(allow_none=True)
     text = fields.String()
     public = fields.Boolean()
-    actor = fields.Function(lambda u: u.actor.display_name if u.actor else None, allow_none=True)
+    actor = Computed(lambda u: u.actor.display_name if u.actor else None, allow_none=True)
     created_at = LocalDateTime()
 
 
@@ -93,7 +93,7 @@ class NeedRatingSchema(BaseSchema):
     stars = fields.Integer()
     comment = fields.String()
     round = fields.Integer()
-    by_phone = fields.Function(lambda r: r.recorded_by_id is not None)
+    by_phone = Computed(lambda r: r.recorded_by_id is not None)
     created_at = LocalDateTime()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, PageArgs
 from volunteer_app.needs.services.receptions import Owner
 from volunteer_app.needs.vocabulary import Category
 
@@ -18,12 +18,12 @@ class DeputyRefSchema(BaseSchema):
 class ReceptionSchema(BaseSchema):
     id = fields.Integer()
     station_id = fields.Integer()
-    station_name = fields.Function(lambda r: r.station.name)
+    station_name = Computed(lambda r: r.station.name)
     day = fields.Date()
     starts_at = fields.Time()
     ends_at = fields.Time()
     deputies = fields.List(fields.Nested(DeputyRefSchema), metadata={"description": "the deputies on duty"})
-    visitor_count = fields.Function(lambda r: len(r.visitors))
+    visitor_count = Computed(lambda r: len(r.visitors))
 
 
 class ReceptionArgs(PageArgs):

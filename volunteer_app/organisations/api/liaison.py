@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
-from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
 from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
@@ -52,11 +52,11 @@ class LiaisonStationSchema(BaseSchema):
     id = fields.Integer()
     name = fields.String()
     community_id = fields.Integer(allow_none=True)
-    community = fields.Function(lambda s: s.community.name if s.community else None)
+    community = Computed(lambda s: s.community.name if s.community else None)
     address = fields.String()
-    reception = fields.Function(_rule)
+    reception = Computed(_rule)
     deputies = fields.List(fields.Nested(DeputySchema))
-    next_receptions = fields.Function(
+    next_receptions = Computed(
         lambda s: ReceptionSchema(many=True).dump(services.next_receptions(s)),
         metadata={"description": "the next weekly reception dates"},
     )

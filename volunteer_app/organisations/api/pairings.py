@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
 from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
@@ -18,11 +18,11 @@ from volunteer_app.organisations.models import (
 class PairingSchema(BaseSchema):
     id = fields.Integer()
     team_id = fields.Integer()
-    team = fields.Function(lambda p: p.team.name)
-    team_kind = fields.Function(lambda p: p.team.kind)
+    team = Computed(lambda p: p.team.name)
+    team_kind = Computed(lambda p: p.team.kind)
     community_id = fields.Integer()
-    community = fields.Function(lambda p: p.community.name)
-    town = fields.Function(lambda p: p.community.town.name)
+    community = Computed(lambda p: p.community.name)
+    town = Computed(lambda p: p.community.town.name)
     since = fields.Date()
     purpose = fields.String()
     ended_on = fields.Date(allow_none=True)

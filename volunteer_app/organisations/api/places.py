@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
-from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
 from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
@@ -64,14 +64,14 @@ class TownById(MethodView):
 class CommunitySchema(BaseSchema):
     id = fields.Integer()
     town_id = fields.Integer()
-    town = fields.Function(lambda c: c.town.name)
+    town = Computed(lambda c: c.town.name)
     name = fields.String()
     kind = fields.String()
     service_point_id = fields.Integer(allow_none=True)
-    covered_by = fields.Function(lambda c: c.coverer_name or None)
-    covered_by_station = fields.Function(lambda c: c.station_id is not None)
+    covered_by = Computed(lambda c: c.coverer_name or None)
+    covered_by_station = Computed(lambda c: c.station_id is not None)
     is_covered = fields.Boolean()
-    youth_group_id = fields.Function(lambda c: c.youth_group.id if c.youth_group else None)
+    youth_group_id = Computed(lambda c: c.youth_group.id if c.youth_group else None)
 
 
 class CommunityInSchema(InputSchema):

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
 from volunteer_app.organisations.api.common import blp
 
@@ -20,11 +20,11 @@ class CommunityRefSchema(BaseSchema):
 class StationSchema(BaseSchema):
     id = fields.Integer()
     town_id = fields.Integer()
-    town = fields.Function(lambda s: s.town.name)
+    town = Computed(lambda s: s.town.name)
     name = fields.String()
     address = fields.String()
     opened_on = fields.Date(allow_none=True)
-    point_ids = fields.Function(lambda s: [p.id for p in s.points])
+    point_ids = Computed(lambda s: [p.id for p in s.points])
 
 
 class StationDetailSchema(StationSchema):
@@ -86,8 +86,8 @@ class StationById(MethodView):
 class PointSchema(BaseSchema):
     id = fields.Integer()
     station_id = fields.Integer()
-    station = fields.Function(lambda p: p.station.name)
-    town_id = fields.Function(lambda p: p.station.town_id)
+    station = Computed(lambda p: p.station.name)
+    town_id = Computed(lambda p: p.station.town_id)
     name = fields.String()
     address = fields.String()
     opened_on = fields.Date(allow_none=True)
@@ -186,7 +186,7 @@ class PointWorkerById(MethodView):
 class CoverageCommunitySchema(BaseSchema):
     id = fields.Integer()
     name = fields.String()
-    covered_by = fields.Function(lambda c: c.coverer_name or None)
+    covered_by = Computed(lambda c: c.coverer_name or None)
 
 
 class CoverageStepSchema(BaseSchema):
@@ -196,8 +196,8 @@ class CoverageStepSchema(BaseSchema):
 
 
 class CoverageSchema(BaseSchema):
-    town_id = fields.Function(lambda c: c.town.id)
-    town = fields.Function(lambda c: c.town.name)
+    town_id = Computed(lambda c: c.town.id)
+    town = Computed(lambda c: c.town.name)
     total = fields.Integer()
     covered = fields.Integer()
     percent = fields.Integer()

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.api import BaseSchema, Id, InputSchema, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, PageArgs, page_of
 from volunteer_app.organisations import services
 from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
@@ -18,7 +18,7 @@ from volunteer_app.organisations.models import (
 
 class LeaderSchema(BaseSchema):
     volunteer_id = fields.Integer()
-    name = fields.Function(lambda m: m.volunteer.name)
+    name = Computed(lambda m: m.volunteer.name)
 
 
 class TeamSchema(BaseSchema):
@@ -26,7 +26,7 @@ class TeamSchema(BaseSchema):
     name = fields.String()
     kind = fields.String()
     town_id = fields.Integer(allow_none=True)
-    town = fields.Function(lambda t: t.town.name if t.town else None)
+    town = Computed(lambda t: t.town.name if t.town else None)
     description = fields.String()
     founded_on = fields.Date(allow_none=True)
     member_count = fields.Integer()
@@ -35,7 +35,7 @@ class TeamSchema(BaseSchema):
 class TeamPairingSchema(BaseSchema):
     id = fields.Integer()
     community_id = fields.Integer()
-    community = fields.Function(lambda p: p.community.name)
+    community = Computed(lambda p: p.community.name)
     since = fields.Date()
     purpose = fields.String()
     ended_on = fields.Date(allow_none=True)
@@ -113,9 +113,9 @@ class MemberSchema(BaseSchema):
     id = fields.Integer()
     team_id = fields.Integer()
     volunteer_id = fields.Integer()
-    name = fields.Function(lambda m: m.volunteer.name)
-    phone_masked = fields.Function(lambda m: m.volunteer.phone_masked)
-    community = fields.Function(lambda m: m.volunteer.community.name)
+    name = Computed(lambda m: m.volunteer.name)
+    phone_masked = Computed(lambda m: m.volunteer.phone_masked)
+    community = Computed(lambda m: m.volunteer.community.name)
     role = fields.String()
     joined_on = fields.Date()
     left_on = fields.Date(allow_none=True)

@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 from volunteer_app.accounts import access
 from volunteer_app.accounts import services as accounts
 from volunteer_app.accounts.models import TOWN_STAFF, Role
-from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, LocalDateTime, PageArgs, page_of
 from volunteer_app.core.errors import NotFound
 from volunteer_app.core.identity import mask_phone
 from volunteer_app.extensions import limiter
@@ -23,8 +23,8 @@ from volunteer_app.organisations.models import (
 
 
 class TeamRefSchema(BaseSchema):
-    id = fields.Function(lambda m: m.team.id)
-    name = fields.Function(lambda m: m.team.name)
+    id = Computed(lambda m: m.team.id)
+    name = Computed(lambda m: m.team.name)
     role = fields.String()
     joined_on = fields.Date()
 
@@ -51,12 +51,12 @@ class VolunteerSchema(BaseSchema):
     birth_date = fields.Date()
     political_status = fields.String()
     community_id = fields.Integer()
-    community = fields.Function(lambda p: p.community.name)
-    town = fields.Function(lambda p: p.community.town.name)
+    community = Computed(lambda p: p.community.name)
+    town = Computed(lambda p: p.community.town.name)
     skills = fields.List(fields.String())
     availability = fields.List(fields.String())
-    teams = fields.Function(lambda p: TeamRefSchema(many=True).dump([m for m in p.memberships if m.left_on is None]))
-    guardian = fields.Function(_guardian)
+    teams = Computed(lambda p: TeamRefSchema(many=True).dump([m for m in p.memberships if m.left_on is None]))
+    guardian = Computed(_guardian)
     created_at = LocalDateTime()
 
 

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from volunteer_app.accounts import access
 from volunteer_app.accounts.models import TOWN_STAFF
-from volunteer_app.api import BaseSchema, Id, InputSchema, LocalDateTime, PageArgs, page_of
+from volunteer_app.api import BaseSchema, Computed, Id, InputSchema, LocalDateTime, PageArgs, page_of
 from volunteer_app.organisations import services
 from volunteer_app.organisations.api.common import blp
 from volunteer_app.organisations.models import (
@@ -35,14 +35,14 @@ def _missing(group) -> list[dict]:
 class YouthGroupSchema(BaseSchema):
     id = fields.Integer()
     community_id = fields.Integer()
-    community = fields.Function(lambda g: g.community.name)
-    town = fields.Function(lambda g: g.community.town.name)
+    community = Computed(lambda g: g.community.name)
+    town = Computed(lambda g: g.community.town.name)
     name = fields.String()
     youth_home = fields.String()
     status = fields.String()
     activated_at = LocalDateTime(allow_none=True)
     is_complete = fields.Boolean()
-    missing = fields.Function(_missing, metadata={"description": "parts the group still lacks: part, count, message"})
+    missing = Computed(_missing, metadata={"description": "parts the group still lacks: part, count, message"})
     members = fields.List(fields.Nested(GroupMemberSchema))
 
 
