@@ -45,7 +45,7 @@ def seen_team_ids(actor: Actor) -> set[int]:
 def leads_member(actor: Actor, volunteer: VolunteerProfile) -> bool:
     """Whether the volunteer is a current member of a team the actor leads (signing them up, reading their hours)."""
     led = led_team_ids(actor)
-    return any(m.team_id in led and m.left_on is None for m in volunteer.memberships)
+    return bool(led) and any(m.team_id in led and m.left_on is None for m in volunteer.memberships)
 
 
 def led_members(actor: Actor) -> sa.Select:

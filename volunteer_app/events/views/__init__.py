@@ -89,4 +89,5 @@ navigation.add_home_card(
     _l("Dates the holiday package does not know yet: extra holidays and make-up working days."),
     TOWN_STAFF,
     [(_l("Holiday calendar"), "events.holidays")],
+    shown=is_town_staff,
 )
