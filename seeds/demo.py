@@ -1,10 +1,10 @@
 """Loads the demo town. Idempotent: what is already there (by its natural key) is left alone.
 
 Order matters: the places and organisations come first, so that users can then be scoped to them
-(duizhang to 里水义工联, shegong to a service point, zhanzhang to the station, daibiao to a deputy of the
-liaison station); volunteer profiles, memberships, pairings and youth groups follow; then the social-work files,
-the events and the needs (seeds/needs.py), which use all of these. Everything goes through the services, so the
-demo data obeys the same rules as data typed into the pages.
+(duizhang to 里水义工联, shequ to the 草场 community, shegong to a service point, zhanzhang to the station, daibiao
+to a deputy of the liaison station); volunteer profiles, memberships, pairings and youth groups follow; then the
+social-work files, the events and the needs (seeds/needs.py), which use all of these. Everything goes through the
+services, so the demo data obeys the same rules as data typed into the pages.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ class Crawl:
     who: str
     server_errors: list[str] = field(default_factory=list)
     inline_scripts: dict[str, list[str]] = field(default_factory=dict)
-    refused: list[str] = field(default_factory=list)  # a 4xx behind a link: worth a look, not a crash
+    refused: list[str] = field(default_factory=list)  # a 4xx behind a link: a link its reader may not follow
     fetched: list[str] = field(default_factory=list)
     endpoints: set[str] = field(default_factory=set)
     truncated: bool = False

@@ -63,6 +63,14 @@ def test_no_page_reachable_from_home_fails_for_anyone_on_the_demo_town(findings)
         pytest.fail(f"{len(errors)} page(s) failed:\n\n" + "\n\n".join(errors), pytrace=False)
 
 
+def test_no_page_offers_anyone_a_link_they_are_refused(findings):
+    """A link or button is shown only where its reader may follow it (templates ask `may(action, obj)`, the rule the
+    service applies): League staff of one community were offered the town's holiday calendar, town and pairing
+    edits, and the pages of volunteers of other communities, each a 403 or 404 behind a link."""
+    refused = [line for crawl in findings.crawls for line in crawl.refused]
+    assert refused == []
+
+
 def test_the_crawl_gets_past_the_login_down_to_the_deep_pages(findings):
     """Guards the crawl itself, so that a login that silently failed or a link parser that found nothing cannot
     pass as a clean site."""

@@ -13,7 +13,7 @@ from volunteer_app.core.identity import parse_id_number
 from volunteer_app.core.policy import SYSTEM
 from volunteer_app.extensions import db
 from volunteer_app.organisations import services as org
-from volunteer_app.organisations.models import Team, VolunteerProfile, YouthGroup
+from volunteer_app.organisations.models import Community, Team, VolunteerProfile, YouthGroup
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "lishui.json"
 LISHUI = {"草场", "北沙", "布新", "白岗", "同声", "金旗峰", "沙涌", "金峰洲", "岗联", "金利", "新兴", "金溪"}
@@ -57,6 +57,9 @@ def test_the_demo_users_are_scoped_to_the_demo_organisations(app):
     assert user("shegong").scopes("social_worker", "service_point") == {point.id}
     station = org.list_stations(SYSTEM).items[0]
     assert user("zhanzhang").scopes("station_supervisor", "service_station") == {station.id}
+    caochang = db.session.scalar(sa.select(Community).where(Community.name == "草场"))
+    assert user("shequ").scopes("league_staff", "community") == {caochang.id}
+    assert user("tuanwei").scopes("league_staff", "community") == set()  # the town's
     assert [m.volunteer.name for m in federation.leaders] == ["何志强"]
 
 
