@@ -2,7 +2,9 @@ import sqlalchemy as sa
 
 from tests.organisations.factories import make_service_point
 from volunteer_app.accounts.models import User
+from volunteer_app.core.policy import SYSTEM
 from volunteer_app.extensions import db
+from volunteer_app.organisations import services as org
 
 
 def test_an_admin_creates_a_user_from_the_page(client, make_user, login):
@@ -124,3 +126,15 @@ def test_a_nul_character_in_a_page_request_is_a_400_not_a_database_error(client,
     login(make_user("admin"))
     assert client.get("/admin/users?q=%00").status_code == 400
     assert client.get("/admin/users?q=ok").status_code == 200
+
+
+def test_league_staff_of_a_community_are_called_community_staff_not_the_towns(client, make_user, login):
+    town = org.create_town(SYSTEM, name="里水镇", district="南海区")
+    community = org.create_community(SYSTEM, town_id=town.id, name="草场", kind="community")
+    login(make_user("league_staff", f"community:{community.id}"))
+    home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Community staff · 里水镇 草场" in home and "Town Youth League staff" not in home
+    client.post("/logout")
+    login(make_user("admin"))
+    users = client.get("/admin/users", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Community staff · 里水镇 草场" in users and "Administrator" in users

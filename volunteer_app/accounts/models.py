@@ -39,6 +39,16 @@ ROLE_LABELS = {
     Role.DEPUTY: _l("People's Congress deputy"),
 }
 
+# League staff limited to a village or community (村/社区) act for it alone: they are its staff, not the town's.
+SCOPED_ROLE_LABELS = {(Role.LEAGUE_STAFF, "community"): _l("Community staff")}
+
+
+def grant_label(role: str, scope_kind: str | None) -> str:
+    """What a grant of `role` (limited to an object of `scope_kind`, or to none) is called."""
+    label = SCOPED_ROLE_LABELS.get((Role(role), scope_kind)) or ROLE_LABELS.get(Role(role), role)
+    return str(label)
+
+
 # A role may be limited to one object; these are the kinds of object a scope can name.
 SCOPE_KIND_LABELS = {
     "community": _l("community"),

@@ -124,7 +124,7 @@ AUDIT_ACTION_LABELS = {
 
 def init_app(app: Flask) -> None:
     from volunteer_app import select_locale
-    from volunteer_app.accounts.models import ROLE_LABELS, Role
+    from volunteer_app.accounts.models import grant_label
     from volunteer_app.accounts.services import scope_name
 
     app.jinja_env.globals.update(
@@ -135,7 +135,7 @@ def init_app(app: Flask) -> None:
         # A link is drawn only where the reader may follow it: `{% if may("volunteer.view", profile) %}`.
         may=lambda action, obj=None: can(current_user, action, obj),
     )
-    app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role)
+    app.jinja_env.filters["grant_label"] = lambda grant: grant_label(grant.role, grant.scope_kind)
     app.jinja_env.filters["scope_name"] = lambda grant: scope_name(grant.scope_kind, grant.scope_id)
     app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm")
     app.jinja_env.filters["audit_action_label"] = lambda action: AUDIT_ACTION_LABELS.get(action, action)
