@@ -4,6 +4,7 @@ workbook. Their kept figures are their communities' (reports/services/kept.py), 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -32,9 +33,11 @@ def staff_of_a(figures_town, make_user):
 def test_their_dashboard_shows_their_communitys_figures(client, login, figures_town, staff_of_a):
     town = figures_town
     login(staff_of_a)
-    response = client.get(f"/reports/?{PERIOD}")
+    response = client.get(f"/reports/?{PERIOD}", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
+    heading = re.search(r"<h1[^>]*>([^<]*)</h1>", html).group(1)
+    assert heading == f"Figures of {town['A'].name}"  # their community's, not "Town dashboard"
     page = Charts(html)
     assert page.specs["hours-by-month"]["series"][0]["data"] == [5.0, 0.0, 0.0]  # A's, not the town's 5, 2, 0.5
     assert "hours-by-community" not in page.specs and "volunteers-by-community" not in page.specs
