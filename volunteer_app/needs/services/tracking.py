@@ -2,8 +2,8 @@
 need's category, community, steps with their dates, its public history and outcome, and the rating. Built here,
 field by field, so that nothing personal can reach a public page by accident: no raiser's name or phone, no photo,
 no household, no staff member's or deputy's name (who acted is "town staff", "community staff" or "the
-assignee"). A merged need
-shows the progress of the one it was merged into, without that one's tracking number (its raiser's key)."""
+assignee"). A merged need shows the progress of the one it was merged into, without that one's tracking number
+(its raiser's key)."""
 
 from __future__ import annotations
 
